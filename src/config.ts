@@ -1,0 +1,136 @@
+// The one configuration schema: CLI flags override LINEAGE_* env vars override embedded defaults; parsed once, frozen.
+import { z } from 'zod';
+import { KEY_PATTERN } from './protocol/topics.ts';
+
+const int = (min: number, max: number) => z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+const ratio = z.coerce.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const host = z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9.:_\-[\]]+$/, 'must be a host name or IP address');
+
+export const DEFAULT_SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD', 'ADA-USD', 'DOGE-USD', 'AVAX-USD', 'LINK-USD'];
+
+/** Every option: its key, flag, env var, schema (with default) and one-line help. */
+const OPTIONS = {
+  host: { flag: 'host', env: 'LINEAGE_HOST', schema: host.default('127.0.0.1'), help: 'WebSocket/HTTP listen address' },
+  port: { flag: 'port', env: 'LINEAGE_PORT', schema: int(0, 65535).default(9001), help: 'WebSocket/HTTP port (0 = any free port)' },
+  metricsHost: { flag: 'metrics-host', env: 'LINEAGE_METRICS_HOST', schema: host.default('127.0.0.1'), help: 'metrics listen address' },
+  metricsPort: { flag: 'metrics-port', env: 'LINEAGE_METRICS_PORT', schema: int(0, 65535).default(9184), help: 'metrics port (0 = any free port)' },
+  marketIntervalMs: { flag: 'market-interval-ms', env: 'LINEAGE_MARKET_INTERVAL_MS', schema: int(1, 3_600_000).default(5000), help: 'market tick interval' },
+  agentIntervalMs: { flag: 'agent-interval-ms', env: 'LINEAGE_AGENT_INTERVAL_MS', schema: int(1, 3_600_000).default(10000), help: 'agent update interval' },
+  arenaRoundMs: { flag: 'arena-round-ms', env: 'LINEAGE_ARENA_ROUND_MS', schema: int(10, 86_400_000).default(180_000), help: 'arena round length' },
+  symbols: {
+    flag: 'symbols',
+    env: 'LINEAGE_SYMBOLS',
+    schema: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+      .pipe(
+        z
+          .array(z.string().regex(KEY_PATTERN, 'symbols may only contain letters, digits, "-" and "_"'))
+          .min(1, 'needs at least one symbol')
+          .max(500, 'at most 500 symbols')
+          .refine((a) => new Set(a).size === a.length, 'symbols must be unique'),
+      )
+      .default(DEFAULT_SYMBOLS),
+    help: 'comma-separated symbols to simulate',
+  },
+  agents: { flag: 'agents', env: 'LINEAGE_AGENTS', schema: int(3, 5000).default(5), help: 'agent population size' },
+  seed: { flag: 'seed', env: 'LINEAGE_SEED', schema: int(0, 4_294_967_295).optional(), help: 'RNG seed (random when absent; printed at start)' },
+  feedErrorRate: { flag: 'feed-error-rate', env: 'LINEAGE_FEED_ERROR_RATE', schema: ratio.default(0.01), help: 'share of market-data requests that fail' },
+  feedLatencyMs: { flag: 'feed-latency-ms', env: 'LINEAGE_FEED_LATENCY_MS', schema: int(0, 60_000).default(20), help: 'simulated market-data latency' },
+  replay: { flag: 'replay', env: 'LINEAGE_REPLAY', schema: z.string().min(1).optional(), help: 'replay prices from a CSV file (timestamp,symbol,price)' },
+  db: { flag: 'db', env: 'LINEAGE_DB', schema: z.string().min(1, 'must not be empty').default('data/lineage.db'), help: 'SQLite database path (:memory: for none)' },
+  checkpointMs: { flag: 'checkpoint-ms', env: 'LINEAGE_CHECKPOINT_MS', schema: int(100, 3_600_000).default(5000), help: 'model checkpoint interval' },
+  history: { flag: 'history', env: 'LINEAGE_HISTORY', schema: int(16, 10_000_000).default(20_000), help: 'events kept for resume' },
+  maxConnections: { flag: 'max-connections', env: 'LINEAGE_MAX_CONNECTIONS', schema: int(1, 1_000_000).default(50_000), help: 'concurrent WebSocket connections' },
+  maxTopics: { flag: 'max-topics', env: 'LINEAGE_MAX_TOPICS', schema: int(1, 10_000).default(64), help: 'topics one connection may hold' },
+  maxMessageRate: { flag: 'max-message-rate', env: 'LINEAGE_MAX_MESSAGE_RATE', schema: int(1, 100_000).default(50), help: 'client messages per second (burst 2×) before close 1008' },
+  maxBadFrames: { flag: 'max-bad-frames', env: 'LINEAGE_MAX_BAD_FRAMES', schema: int(1, 100_000).default(20), help: 'invalid frames tolerated per 10 s before close 1008' },
+  maxPayloadBytes: { flag: 'max-payload-bytes', env: 'LINEAGE_MAX_PAYLOAD_BYTES', schema: int(128, 16 * 1024 * 1024).default(64 * 1024), help: 'largest client frame; larger closes 1009' },
+  sendBufferBytes: { flag: 'send-buffer-bytes', env: 'LINEAGE_SEND_BUFFER_BYTES', schema: int(4096, 256 * 1024 * 1024).default(1024 * 1024), help: 'per-client send buffer; past it the client is closed 1013' },
+  idleTimeoutS: { flag: 'idle-timeout-s', env: 'LINEAGE_IDLE_TIMEOUT_S', schema: int(8, 960).default(120), help: 'close silent connections after this (pings sent before)' },
+  authToken: { flag: 'auth-token', env: 'LINEAGE_AUTH_TOKEN', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'require this bearer token (prefer the env var)' },
+  origins: {
+    flag: 'origins',
+    env: 'LINEAGE_ORIGINS',
+    schema: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).optional(),
+    help: 'comma-separated Origin allow-list for browser upgrades',
+  },
+  shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'LINEAGE_SHUTDOWN_TIMEOUT_MS', schema: int(100, 60_000).default(4000), help: 'grace period on SIGINT/SIGTERM' },
+} satisfies Record<string, { flag: string; env: string; schema: z.ZodType; help: string }>;
+
+type Options = typeof OPTIONS;
+export type Config = Readonly<{ [K in keyof Options]: z.output<Options[K]['schema']> }>;
+
+/** A bad option: the message names the field and why; the entry point exits with status 2. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  override name = 'ConfigError';
+}
+
+const byFlag = new Map(Object.entries(OPTIONS).map(([key, o]) => [o.flag, key as keyof Options]));
+
+/** Read `--flag value` / `--flag=value` pairs. */
+function readFlags(argv: readonly string[]): Map<keyof Options, string> {
+  const out = new Map<keyof Options, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (options look like --port 9001)`);
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const key = byFlag.get(name);
+    if (key === undefined) throw new ConfigError(`unknown option --${name} (see --help)`);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${name}: needs a value`);
+      i++;
+    }
+    out.set(key, value);
+  }
+  return out;
+}
+
+/**
+ * Parse the configuration once. Throws `ConfigError` naming the field.
+ * @example const config = loadConfig(process.argv.slice(2), process.env);
+ */
+export function loadConfig(argv: readonly string[] = [], env: Record<string, string | undefined> = {}): Config {
+  const flags = readFlags(argv);
+  const out: Record<string, unknown> = {};
+  for (const [key, option] of Object.entries(OPTIONS) as [keyof Options, Options[keyof Options]][]) {
+    const fromFlag = flags.get(key);
+    const fromEnv = env[option.env];
+    const raw = fromFlag ?? (fromEnv === '' ? undefined : fromEnv);
+    const result = (option.schema as z.ZodType).safeParse(raw);
+    if (!result.success) {
+      const source = fromFlag !== undefined ? `--${option.flag}` : `${option.env}`;
+      const why = result.error.issues[0]?.message ?? 'invalid';
+      const shown = key === 'authToken' ? '' : ` (got "${String(raw).slice(0, 60)}")`;
+      throw new ConfigError(`invalid configuration: ${source}: ${why}${shown}`);
+    }
+    out[key] = result.data;
+  }
+  return Object.freeze(out) as Config;
+}
+
+/** The `--help` text, generated from the schema table. */
+export function usage(): string {
+  const lines = ['Usage: bun run server [options]', '', 'Options (flag, env var, default):'];
+  for (const option of Object.values(OPTIONS)) {
+    const parsed = (option.schema as z.ZodType).safeParse(undefined);
+    const def = parsed.success && parsed.data !== undefined ? String(parsed.data) : '-';
+    lines.push(`  --${option.flag.padEnd(22)} ${option.env.padEnd(30)} ${def.length > 30 ? `${def.slice(0, 27)}...` : def}`);
+    lines.push(`      ${option.help}`);
+  }
+  lines.push('', '  --help, --version');
+  return lines.join('\n');
+}
+
+/** The table of options for docs and tests. */
+export const CONFIG_OPTIONS: ReadonlyArray<{ key: string; flag: string; env: string; help: string }> = Object.entries(OPTIONS).map(([key, o]) => ({
+  key,
+  flag: o.flag,
+  env: o.env,
+  help: o.help,
+}));

@@ -1,0 +1,485 @@
+// The WebSocket hub: subscriptions, snapshots, resume, fan-out through Bun's native pub/sub, slow-consumer closes.
+import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import { CloseCode, CloseReason, type ErrorCode } from '../protocol/codes.ts';
+import { parseClientFrame, type ClientMessage } from '../protocol/client-messages.ts';
+import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
+import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
+import { DEFAULT_TOPICS, TOPIC_FAMILIES, parseTopic } from '../protocol/topics.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import type { ClosedBy, HubMetrics, ResumeOutcome } from '../metrics/hub-metrics.ts';
+import type { CatchUp, ConnectionData } from './connection.ts';
+import { EventHistory } from './history.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { checkTopic, eventTopics, nativeDiff, nativeTopics, wants } from './subscriptions.ts';
+
+export type Socket = ServerWebSocket<ConnectionData>;
+
+export interface HubOptions {
+  version: string;
+  history: number;
+  symbols: readonly string[];
+  maxTopics: number;
+  maxMessageRate: number;
+  maxBadFrames: number;
+  maxPayloadBytes: number;
+  sendBufferBytes: number;
+  idleTimeoutS: number;
+  metrics: HubMetrics;
+  /** Milliseconds clock (injected for tests). */
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+interface TopicError {
+  code: ErrorCode;
+  message: string;
+  topic: string;
+}
+
+/** How long a backpressure signal may wait before the slow-consumer sweep runs. */
+const SWEEP_DELAY_MS = 20;
+
+export class Hub {
+  readonly history: EventHistory;
+  epoch = '';
+  private server: Server<ConnectionData> | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly subscribers = new Map<string, number>();
+  private readonly symbols: Set<string>;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private sweepTimer: ReturnType<typeof setTimeout> | null = null;
+  private nextId = 1;
+  private offeredTopics: string[];
+  /** Upgrades accepted whose `open` has not run yet, so the connection bound is exact. */
+  pendingUpgrades = 0;
+  closing = false;
+
+  constructor(private readonly options: HubOptions) {
+    this.history = new EventHistory(options.history);
+    this.symbols = new Set(options.symbols);
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.log = options.log ?? ((line) => console.error(line));
+    this.offeredTopics = this.computeOfferedTopics();
+  }
+
+  attach(server: Server<ConnectionData>): void {
+    this.server = server;
+  }
+
+  /** Symbols change in replay mode (the CSV defines them). */
+  setSymbols(symbols: readonly string[]): void {
+    this.symbols.clear();
+    for (const s of symbols) this.symbols.add(s);
+    this.offeredTopics = this.computeOfferedTopics();
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  subscriberCount(topic: string): number {
+    return this.subscribers.get(topic) ?? 0;
+  }
+
+  /** Subscribers per family (connections holding the family or any of its narrow topics natively). */
+  subscribersByFamily(): Record<string, number> {
+    const out: Record<string, number> = { market: 0, agent: 0, arena: 0 };
+    for (const [topic, n] of this.subscribers) {
+      const family = topic.split('.', 1)[0] as string;
+      out[family] = (out[family] ?? 0) + n;
+    }
+    return out;
+  }
+
+  /** Per-connection state for a new upgrade. */
+  connectionData(remote: string, params: URLSearchParams): ConnectionData {
+    const now = this.now();
+    const topics = params.get('topics');
+    return {
+      id: this.nextId++,
+      remote,
+      held: new Set(),
+      live: new Map(),
+      catchUp: null,
+      closing: false,
+      messages: new TokenBucket(this.options.maxMessageRate * 2, this.options.maxMessageRate, now),
+      badFrames: new TokenBucket(this.options.maxBadFrames, this.options.maxBadFrames / 10, now),
+      initialTopics: topics === null ? null : topics.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
+      initialSince: params.get('since'),
+      initialEpoch: params.get('epoch'),
+    };
+  }
+
+  /** Hand one event to every subscriber: one native publish per topic, the same string for all. */
+  publish(event: PublishedEvent): void {
+    if (!this.history.append(event)) return;
+    const server = this.server;
+    let deliveries = 0;
+    let pressure = 0;
+    if (server !== null) {
+      for (const topic of eventTopics(event.family, event.key)) {
+        const n = this.subscribers.get(topic);
+        if (n === undefined || n === 0) continue;
+        const status = server.publish(topic, event.json, false);
+        deliveries += n;
+        if (status === 0) pressure = 2;
+        else if (status === -1 && pressure === 0) pressure = 1;
+      }
+    }
+    if (pressure === 2) this.sweep();
+    else if (pressure === 1) this.scheduleSweep();
+    this.options.metrics.eventPublished(event.family, deliveries, this.now() - event.created_at);
+  }
+
+  /** Close, with 1001, every socket (shutdown). */
+  closeAll(code: number, reason: string): void {
+    this.closing = true;
+    for (const ws of this.sockets) this.close(ws, code, reason, 'shutdown');
+  }
+
+  readonly websocket: WebSocketHandler<ConnectionData> = {
+    maxPayloadLength: 0,
+    backpressureLimit: 0,
+    closeOnBackpressureLimit: false,
+    idleTimeout: 0,
+    sendPings: true,
+    publishToSelf: false,
+    perMessageDeflate: false,
+    open: (ws) => this.guard(ws, () => this.onOpen(ws)),
+    message: (ws, message) => this.guard(ws, () => this.onMessage(ws, message)),
+    drain: (ws) => this.guard(ws, () => this.onDrain(ws)),
+    close: (ws, code, reason) => this.guard(ws, () => this.onClose(ws, code, reason)),
+  };
+
+  /** Bun's per-server websocket options, from the hub's limits. */
+  websocketHandler(): WebSocketHandler<ConnectionData> {
+    return {
+      ...this.websocket,
+      maxPayloadLength: this.options.maxPayloadBytes,
+      // Bun drops frames past this; our own bound (sendBufferBytes) closes the client first, with 1013.
+      backpressureLimit: this.options.sendBufferBytes * 2 + 4 * 1024 * 1024,
+      idleTimeout: this.options.idleTimeoutS,
+    };
+  }
+
+  // ---- socket callbacks (each wrapped in guard: nothing may throw out of them) ----
+
+  private guard(ws: Socket, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.log(`lineage: connection ${ws.data?.id ?? '?'}: ${error instanceof Error ? error.message : String(error)}`);
+      try {
+        this.close(ws, CloseCode.InternalError, CloseReason.internal, 'error');
+      } catch {
+        // The socket is already gone; nothing else to do.
+      }
+    }
+  }
+
+  private onOpen(ws: Socket): void {
+    if (this.pendingUpgrades > 0) this.pendingUpgrades--;
+    this.sockets.add(ws);
+    this.options.metrics.connectionOpened();
+    const data = ws.data;
+    const requested = data.initialTopics ?? [...DEFAULT_TOPICS];
+    const { accepted, errors } = this.acceptTopics(ws, requested);
+    for (const t of accepted) data.held.add(t);
+    this.send(ws, {
+      event_type: 'welcome',
+      message: WELCOME_MESSAGE,
+      version: this.options.version,
+      epoch: this.epoch,
+      sequence: this.history.sequence,
+      oldest_sequence: this.history.oldest,
+      topics: this.offeredTopics,
+      subscriptions: [...data.held],
+    });
+    this.sendErrors(ws, errors);
+    if (data.initialSince !== null) {
+      const since = /^\d{1,15}$/.test(data.initialSince) ? Number(data.initialSince) : NaN;
+      if (Number.isSafeInteger(since)) {
+        this.startResume(ws, since, data.initialEpoch);
+        return;
+      }
+      this.error(ws, 'invalid_since', `since: must be a non-negative integer sequence number, got "${data.initialSince.slice(0, 32)}"`);
+    }
+    this.goLive(ws);
+    this.sendSnapshot(ws, [...data.held]);
+  }
+
+  private onMessage(ws: Socket, message: string | Buffer): void {
+    const data = ws.data;
+    if (data.closing) return;
+    if (!data.messages.take(this.now())) {
+      this.options.metrics.frameRejected('rate_limited');
+      this.close(ws, CloseCode.PolicyViolation, CloseReason.rateLimited, 'policy');
+      return;
+    }
+    if (typeof message !== 'string') {
+      this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
+      return;
+    }
+    const parsed = parseClientFrame(message);
+    if (!parsed.ok) {
+      this.reject(ws, parsed.code, parsed.message);
+      return;
+    }
+    this.handle(ws, parsed.message);
+  }
+
+  private handle(ws: Socket, message: ClientMessage): void {
+    switch (message.op) {
+      case 'subscribe':
+        return this.subscribe(ws, message.topics);
+      case 'unsubscribe':
+        return this.unsubscribe(ws, message.topics);
+      case 'resume':
+        return this.startResume(ws, message.since, message.epoch ?? null);
+      case 'ping':
+        this.send(ws, { event_type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}), sequence: this.history.sequence, timestamp: isoTimestamp(Date.now()) });
+        return;
+    }
+  }
+
+  private onDrain(ws: Socket): void {
+    if (ws.data.catchUp !== null && !ws.data.closing) this.pump(ws);
+  }
+
+  private onClose(ws: Socket, code: number, reason: string): void {
+    const data = ws.data;
+    // Bun closes over-size frames itself (the client sees 1009).
+    if (!data.closing && (code === CloseCode.MessageTooBig || /too big/i.test(reason))) this.options.metrics.frameRejected('too_big');
+    const wasKnown = this.sockets.delete(ws);
+    for (const topic of data.live.keys()) this.decrement(topic);
+    data.live.clear();
+    data.catchUp = null;
+    if (wasKnown) this.options.metrics.connectionClosed(data.closing ? (data.closedBy ?? 'client') : 'client');
+    data.closing = true;
+  }
+
+  // ---- subscriptions ----
+
+  /** Validate requested topics against what exists now; returns the new topics to hold and the errors to send. */
+  private acceptTopics(ws: Socket, requested: readonly string[]): { accepted: string[]; errors: TopicError[] } {
+    const data = ws.data;
+    const accepted: string[] = [];
+    const errors: TopicError[] = [];
+    const known = { symbols: this.symbols, agents: new Set(this.history.keys('agent')) };
+    for (const topic of requested) {
+      const check = checkTopic(topic, known);
+      if (!check.ok) {
+        errors.push({ code: 'unknown_topic', message: check.message, topic: String(topic).slice(0, 80) });
+        this.options.metrics.frameRejected('unknown_topic');
+        continue;
+      }
+      if (!data.held.has(topic) && !accepted.includes(topic)) accepted.push(topic);
+    }
+    if (data.held.size + accepted.length > this.options.maxTopics) {
+      errors.push({
+        code: 'too_many_topics',
+        message: `subscribing to ${accepted.length} more topic(s) would exceed the limit of ${this.options.maxTopics} per connection`,
+        topic: accepted.join(',').slice(0, 80),
+      });
+      this.options.metrics.frameRejected('too_many_topics');
+      accepted.length = 0;
+    }
+    return { accepted, errors };
+  }
+
+  private sendErrors(ws: Socket, errors: readonly TopicError[]): void {
+    for (const e of errors) this.send(ws, { event_type: 'error', code: e.code, message: e.message, topic: e.topic });
+  }
+
+  private subscribe(ws: Socket, topics: readonly string[]): void {
+    const data = ws.data;
+    const { accepted, errors } = this.acceptTopics(ws, topics);
+    this.sendErrors(ws, errors);
+    if (accepted.length === 0) {
+      if (topics.every((t) => data.held.has(t))) this.send(ws, { event_type: 'subscribed', topics: [], subscriptions: [...data.held] });
+      return;
+    }
+    const coveredBefore = new Set(accepted.filter((t) => wants(data.held, t.split('.', 1)[0] as string, t.includes('.') ? t.slice(t.indexOf('.') + 1) : null)));
+    for (const t of accepted) data.held.add(t);
+    if (data.catchUp === null) this.applyNative(ws);
+    this.send(ws, { event_type: 'subscribed', topics: accepted, subscriptions: [...data.held] });
+    if (data.catchUp === null) this.sendSnapshot(ws, accepted.filter((t) => !coveredBefore.has(t)));
+  }
+
+  private unsubscribe(ws: Socket, topics: readonly string[]): void {
+    const data = ws.data;
+    const removed: string[] = [];
+    for (const topic of topics) {
+      if (parseTopic(topic) === null) {
+        this.error(ws, 'unknown_topic', `unknown topic "${String(topic).slice(0, 80)}"`, topic);
+        continue;
+      }
+      if (data.held.delete(topic)) removed.push(topic);
+    }
+    if (data.catchUp === null) this.applyNative(ws);
+    this.send(ws, { event_type: 'unsubscribed', topics: removed, subscriptions: [...data.held] });
+  }
+
+  /** Make the native subscriptions match the held topics (overlaps removed). */
+  private applyNative(ws: Socket): void {
+    const data = ws.data;
+    const want = nativeTopics(data.held);
+    const diff = nativeDiff(new Set(data.live.keys()), want);
+    const head = this.history.sequence;
+    for (const t of diff.unsubscribe) {
+      ws.unsubscribe(t);
+      data.live.delete(t);
+      this.decrement(t);
+    }
+    for (const t of diff.subscribe) {
+      if (ws.subscribe(t)) {
+        data.live.set(t, head);
+        this.subscribers.set(t, (this.subscribers.get(t) ?? 0) + 1);
+      }
+    }
+  }
+
+  private goLive(ws: Socket): void {
+    this.applyNative(ws);
+  }
+
+  private dropNative(ws: Socket): void {
+    const data = ws.data;
+    for (const t of data.live.keys()) {
+      ws.unsubscribe(t);
+      this.decrement(t);
+    }
+    data.live.clear();
+  }
+
+  private decrement(topic: string): void {
+    const n = (this.subscribers.get(topic) ?? 1) - 1;
+    if (n <= 0) this.subscribers.delete(topic);
+    else this.subscribers.set(topic, n);
+  }
+
+  /** The latest event of each symbol/agent under `topics`, marked `"snapshot": true`. */
+  private sendSnapshot(ws: Socket, topics: readonly string[]): void {
+    const seen = new Set<number>();
+    const events: PublishedEvent[] = [];
+    for (const topic of topics) {
+      const parsed = parseTopic(topic);
+      if (parsed === null) continue;
+      const found = parsed.family === 'arena' ? [this.history.latestArena()].filter((e) => e !== undefined) : this.history.latestFor(parsed.family, parsed.key);
+      for (const e of found) if (!seen.has(e.sequence)) (seen.add(e.sequence), events.push(e));
+    }
+    events.sort((a, b) => a.sequence - b.sequence);
+    for (const e of events) ws.send(markSnapshot(e.json));
+  }
+
+  // ---- resume ----
+
+  private startResume(ws: Socket, since: number, epoch: string | null): void {
+    const data = ws.data;
+    const head = this.history.sequence;
+    let failure: ResumeOutcome | null = null;
+    if (epoch !== null && epoch !== this.epoch) failure = 'epoch_mismatch';
+    else if (since > head) failure = 'ahead';
+    else if (!this.history.covers(since)) failure = 'too_old';
+    if (failure !== null) return this.failResume(ws, since, failure);
+    const catchUp: CatchUp = { since, cursor: since, until: head, liveSince: new Map(data.live), replayed: 0 };
+    // Stop live delivery while replaying so every frame arrives in sequence order.
+    this.dropNative(ws);
+    data.catchUp = catchUp;
+    this.pump(ws);
+  }
+
+  private failResume(ws: Socket, since: number, reason: Exclude<ResumeOutcome, 'resumed'>): void {
+    const data = ws.data;
+    data.catchUp = null;
+    this.options.metrics.resumeRequested(reason, 0);
+    this.send(ws, { event_type: 'resume_failed', since, reason, oldest_sequence: this.history.oldest, sequence: this.history.sequence });
+    this.goLive(ws);
+    this.sendSnapshot(ws, [...data.held]);
+  }
+
+  /** Replay history to a resuming socket until it is caught up or its buffer is full (then wait for drain). */
+  private pump(ws: Socket): void {
+    const data = ws.data;
+    const c = data.catchUp;
+    if (c === null) return;
+    if (!this.history.covers(c.cursor)) return this.failResume(ws, c.since, 'fell_behind');
+    const history = this.history;
+    for (let i = history.indexAfter(c.cursor); i < history.length; i++) {
+      const e = history.at(i) as PublishedEvent;
+      c.cursor = e.sequence;
+      if (!wants(data.held, e.family, e.key)) continue;
+      if (e.sequence <= c.until && deliveredLive(c.liveSince, e)) continue;
+      const status = ws.send(e.json);
+      c.replayed++;
+      if (status === 0) return this.closeSlow(ws);
+      if (status === -1 || ws.getBufferedAmount() > this.options.sendBufferBytes / 2) return;
+    }
+    data.catchUp = null;
+    this.goLive(ws);
+    this.options.metrics.resumeRequested('resumed', c.replayed);
+    this.send(ws, { event_type: 'resumed', since: c.since, sequence: history.sequence, replayed: c.replayed });
+  }
+
+  // ---- slow consumers ----
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer !== null) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweep();
+    }, SWEEP_DELAY_MS);
+  }
+
+  /** Close every socket whose send buffer is over the bound; it resumes with `since` and loses nothing. */
+  sweep(): void {
+    const limit = this.options.sendBufferBytes;
+    for (const ws of this.sockets) {
+      if (!ws.data.closing && ws.data.catchUp === null && ws.getBufferedAmount() > limit) this.closeSlow(ws);
+    }
+  }
+
+  private closeSlow(ws: Socket): void {
+    if (ws.data.closing) return;
+    this.options.metrics.slowConsumerClosed();
+    this.close(ws, CloseCode.TryAgainLater, CloseReason.slowConsumer, 'slow_consumer');
+  }
+
+  // ---- helpers ----
+
+  private reject(ws: Socket, code: ErrorCode, message: string): void {
+    this.options.metrics.frameRejected(code === 'binary_not_supported' ? 'binary' : (code as never));
+    this.error(ws, code, message);
+    if (!ws.data.badFrames.take(this.now())) this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
+  }
+
+  private error(ws: Socket, code: ErrorCode, message: string, topic?: string): void {
+    this.send(ws, { event_type: 'error', code, message, ...(topic !== undefined ? { topic: String(topic).slice(0, 80) } : {}) });
+  }
+
+  private send(ws: Socket, message: object): void {
+    if (!ws.data.closing) ws.send(JSON.stringify(message));
+  }
+
+  private close(ws: Socket, code: number, reason: string, by: ClosedBy): void {
+    const data = ws.data;
+    if (data.closing) return;
+    data.closing = true;
+    data.closedBy = by;
+    ws.close(code, reason);
+  }
+
+  private computeOfferedTopics(): string[] {
+    return [...TOPIC_FAMILIES, ...[...this.symbols].map((s) => `market.${s}`)];
+  }
+}
+
+/** Was this event already delivered live under the native topics held when the resume began? */
+function deliveredLive(liveSince: ReadonlyMap<string, number>, e: PublishedEvent): boolean {
+  for (const topic of eventTopics(e.family, e.key)) {
+    const since = liveSince.get(topic);
+    if (since !== undefined && e.sequence > since) return true;
+  }
+  return false;
+}

@@ -1,0 +1,81 @@
+// The hub's and process's instruments (OpenTelemetry), behind the HubMetrics domain interface.
+import type { Attributes, Histogram, Counter, UpDownCounter } from '@opentelemetry/api';
+import type { ClosedBy, HubMetrics, RejectedFrameReason, RejectedUpgradeReason, ResumeOutcome } from './hub-metrics.ts';
+import type { MetricsRegistry } from './registry.ts';
+
+export interface ServerGauges {
+  connections(): number;
+  subscribersByFamily(): Record<string, number>;
+  startedAt: number;
+}
+
+export class ServerMetrics implements HubMetrics {
+  private readonly connectionsOpened: Counter;
+  private readonly connectionsClosed: Counter;
+  private readonly broadcast: Counter;
+  private readonly events: Counter;
+  private readonly fanout: Histogram;
+  private readonly slow: Counter;
+  private readonly frames: Counter;
+  private readonly upgrades: Counter;
+  private readonly resumes: Counter;
+  private readonly replayed: Counter;
+  private readonly attrs = new Map<string, Attributes>();
+
+  constructor(registry: MetricsRegistry, gauges: ServerGauges) {
+    const m = registry.meter;
+    m.createObservableGauge('lineage_active_connections', { description: 'Current WebSocket connections' }).addCallback((r) => r.observe(gauges.connections()));
+    m.createObservableGauge('lineage_uptime_seconds', { description: 'Seconds since the server started' }).addCallback((r) => r.observe((Date.now() - gauges.startedAt) / 1000));
+    m.createObservableGauge('lineage_topic_subscribers', { description: 'Native topic subscriptions per topic family' }).addCallback((r) => {
+      for (const [family, n] of Object.entries(gauges.subscribersByFamily())) r.observe(n, { family });
+    });
+    this.broadcast = m.createCounter('lineage_messages_broadcast', { description: 'Event frames handed to subscribers (one per subscriber per event)' });
+    this.events = m.createCounter('lineage_events_published', { description: 'Events published, by family' });
+    this.fanout = m.createHistogram('lineage_fanout_latency_seconds', {
+      description: 'Time from event creation in the simulation worker to hand-off to all subscribers',
+      advice: { explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
+    });
+    this.connectionsOpened = m.createCounter('lineage_connections_opened', { description: 'WebSocket connections accepted' });
+    this.connectionsClosed = m.createCounter('lineage_connections_closed', { description: 'WebSocket connections closed, by who closed them' });
+    this.slow = m.createCounter('lineage_slow_consumers_closed', { description: 'Connections closed with 1013 because their send buffer passed the bound' });
+    this.frames = m.createCounter('lineage_frames_rejected', { description: 'Client frames rejected, by reason' });
+    this.upgrades = m.createCounter('lineage_upgrades_rejected', { description: 'WebSocket upgrades refused, by reason' });
+    this.resumes = m.createCounter('lineage_resume_requests', { description: 'Resume requests, by outcome' });
+    this.replayed = m.createCounter('lineage_resume_replayed_events', { description: 'Events replayed to resuming clients' });
+  }
+
+  private a(key: string, value: string): Attributes {
+    const k = `${key}=${value}`;
+    let attrs = this.attrs.get(k);
+    if (attrs === undefined) {
+      attrs = { [key]: value };
+      this.attrs.set(k, attrs);
+    }
+    return attrs;
+  }
+
+  connectionOpened(): void {
+    this.connectionsOpened.add(1);
+  }
+  connectionClosed(by: ClosedBy): void {
+    this.connectionsClosed.add(1, this.a('by', by));
+  }
+  eventPublished(family: string, deliveries: number, fanoutMs: number): void {
+    this.events.add(1, this.a('family', family));
+    if (deliveries > 0) this.broadcast.add(deliveries);
+    this.fanout.record(Math.max(0, fanoutMs) / 1000);
+  }
+  slowConsumerClosed(): void {
+    this.slow.add(1);
+  }
+  frameRejected(reason: RejectedFrameReason): void {
+    this.frames.add(1, this.a('reason', reason));
+  }
+  upgradeRejected(reason: RejectedUpgradeReason): void {
+    this.upgrades.add(1, this.a('reason', reason));
+  }
+  resumeRequested(outcome: ResumeOutcome, replayed: number): void {
+    this.resumes.add(1, this.a('outcome', outcome));
+    if (replayed > 0) this.replayed.add(replayed);
+  }
+}

@@ -1,0 +1,45 @@
+// Every frame a client may send, defined once; `parseClientFrame` turns raw text into a command or a typed error.
+import { z } from 'zod';
+import type { ErrorCode } from './codes.ts';
+
+const TopicList = z.array(z.string().max(80)).min(1).max(256);
+
+export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList }).strict();
+export const UnsubscribeOp = z.object({ op: z.literal('unsubscribe'), topics: TopicList }).strict();
+export const ResumeOp = z
+  .object({ op: z.literal('resume'), since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), epoch: z.string().max(64).optional() })
+  .strict();
+export const PingOp = z.object({ op: z.literal('ping'), id: z.union([z.string().max(64), z.number()]).optional() }).strict();
+
+export const ClientMessage = z.discriminatedUnion('op', [SubscribeOp, UnsubscribeOp, ResumeOp, PingOp]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+const OPS = new Set(['subscribe', 'unsubscribe', 'resume', 'ping']);
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string };
+
+/** Validate one text frame. Never throws. */
+export function parseClientFrame(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'invalid_json', message: 'frame is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, code: 'invalid_message', message: 'expected a JSON object with an "op" field' };
+  }
+  const op = (value as { op?: unknown }).op;
+  if (typeof op !== 'string' || !OPS.has(op)) {
+    const shown = typeof op === 'string' ? `"${op.slice(0, 32)}"` : op === undefined ? 'missing' : typeof op;
+    return { ok: false, code: 'unknown_op', message: `op ${shown} is not one of subscribe, unsubscribe, resume, ping` };
+  }
+  const parsed = ClientMessage.safeParse(value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : op;
+  if (op === 'resume' && issue?.path[0] === 'since') {
+    return { ok: false, code: 'invalid_since', message: `since: must be a non-negative integer sequence number` };
+  }
+  return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,53 @@
+// The one table of WebSocket close codes and protocol error codes, with their reasons.
+
+/** Close codes the server uses (RFC 6455 §7.4). */
+export const CloseCode = {
+  /** Normal closure. */
+  Normal: 1000,
+  /** The server is shutting down; reconnect (and `resume`) later. */
+  GoingAway: 1001,
+  /** Policy violation: message rate or bad-frame limits exceeded. */
+  PolicyViolation: 1008,
+  /** A frame exceeded the payload limit. */
+  MessageTooBig: 1009,
+  /** Unexpected server-side failure while handling this connection. */
+  InternalError: 1011,
+  /** Slow consumer: this client fell behind; reconnect and `resume` with `since`. */
+  TryAgainLater: 1013,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close reasons (≤ 123 bytes, as the protocol demands). */
+export const CloseReason = {
+  shutdown: 'server shutting down',
+  slowConsumer: 'slow consumer: reconnect and resume with since',
+  rateLimited: 'rate limit exceeded',
+  tooManyBadFrames: 'too many invalid frames',
+  internal: 'internal error',
+} as const;
+
+/** Stable `code` values of `error` events, each with what it means. */
+export const ErrorCodes = {
+  invalid_json: 'the frame is not valid JSON',
+  invalid_message: 'the message does not match the schema of its op',
+  unknown_op: 'the op is not one of subscribe, unsubscribe, resume, ping',
+  binary_not_supported: 'binary frames are not accepted; send JSON text frames',
+  unknown_topic: 'the topic does not exist',
+  too_many_topics: 'the connection would hold more topics than allowed',
+  invalid_since: 'since must be a non-negative integer sequence number',
+  internal_error: 'the server failed to handle the message',
+} as const;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** HTTP error codes returned as `{ "error": { "code", "message" } }`. */
+export const HttpErrorCodes = {
+  not_found: 'no such route',
+  method_not_allowed: 'the route does not accept this method',
+  unauthorized: 'a valid bearer token is required',
+  forbidden_origin: 'the Origin is not allowed',
+  too_many_connections: 'the server is at its connection limit',
+  shutting_down: 'the server is shutting down',
+  bad_request: 'a parameter is invalid',
+  upgrade_required: 'this endpoint only accepts WebSocket upgrades',
+} as const;
+export type HttpErrorCode = keyof typeof HttpErrorCodes;

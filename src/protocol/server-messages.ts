@@ -1,0 +1,123 @@
+// Every frame the server sends to clients, defined once as zod schemas; types are inferred from them.
+import { z } from 'zod';
+import { ErrorCodes } from './codes.ts';
+
+/** ISO-8601 UTC with milliseconds, e.g. `2026-02-03T14:30:45.123Z`. */
+export const Timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+const Sequence = z.number().int().nonnegative();
+
+export const AgentStatus = z.enum(['active', 'paused', 'eliminated']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** The seed's market payload (names and types are a contract), plus optional extras. */
+export const MarketData = z.object({
+  symbol: z.string(),
+  price: z.number().positive(),
+  timestamp: Timestamp,
+  /** Percent change against the previous tick of the same symbol (0 on the first tick). */
+  change_percent: z.number(),
+});
+export type MarketData = z.infer<typeof MarketData>;
+
+/** The seed's agent payload, plus lineage extras. */
+export const AgentData = z.object({
+  agent_id: z.string(),
+  capital: z.number(),
+  trades_executed: z.number().int().nonnegative(),
+  win_rate: z.number().min(0).max(1),
+  status: AgentStatus,
+  timestamp: Timestamp,
+  strategy: z.string().optional(),
+  generation: z.number().int().nonnegative().optional(),
+  parent: z.string().nullable().optional(),
+  scars: z.number().int().nonnegative().optional(),
+  wins: z.number().int().nonnegative().optional(),
+  symbol: z.string().optional(),
+});
+export type AgentData = z.infer<typeof AgentData>;
+
+export const ArenaRanking = z.object({
+  rank: z.number().int().positive(),
+  agent_id: z.string(),
+  capital: z.number(),
+  strategy: z.string(),
+  generation: z.number().int().nonnegative(),
+});
+export const ArenaData = z.object({
+  round: z.number().int().positive(),
+  winner: z.string(),
+  timestamp: Timestamp,
+  ranking: z.array(ArenaRanking),
+  births: z.array(z.object({ agent_id: z.string(), parent: z.string(), generation: z.number().int(), strategy: z.string() })),
+  deaths: z.array(z.object({ agent_id: z.string(), reason: z.string(), capital: z.number() })),
+});
+export type ArenaData = z.infer<typeof ArenaData>;
+
+const snapshotFlag = { snapshot: z.literal(true).optional() };
+
+export const MarketEvent = z.object({ event_type: z.literal('market'), market: MarketData, sequence: Sequence, ...snapshotFlag });
+export const AgentEvent = z.object({ event_type: z.literal('agent'), agent: AgentData, sequence: Sequence, ...snapshotFlag });
+export const ArenaEvent = z.object({ event_type: z.literal('arena'), arena: ArenaData, sequence: Sequence });
+export type MarketEvent = z.infer<typeof MarketEvent>;
+export type AgentEvent = z.infer<typeof AgentEvent>;
+export type ArenaEvent = z.infer<typeof ArenaEvent>;
+
+/** Events that carry a global `sequence` and can be resumed. */
+export const StreamEvent = z.discriminatedUnion('event_type', [MarketEvent, AgentEvent, ArenaEvent]);
+export type StreamEvent = z.infer<typeof StreamEvent>;
+
+export const WELCOME_MESSAGE = 'Connected to Lineage WebSocket broadcast server';
+
+export const WelcomeMessage = z.object({
+  event_type: z.literal('welcome'),
+  message: z.string(),
+  version: z.string(),
+  /** Identifies this sequence space; `sequence` only compares within one epoch. */
+  epoch: z.string(),
+  /** The newest sequence published so far. */
+  sequence: Sequence,
+  /** The oldest sequence `resume` can still replay. */
+  oldest_sequence: Sequence,
+  topics: z.array(z.string()),
+  subscriptions: z.array(z.string()),
+});
+export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()) });
+export const UnsubscribedMessage = z.object({ event_type: z.literal('unsubscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()) });
+export const ErrorMessage = z.object({
+  event_type: z.literal('error'),
+  code: z.enum(Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typeof ErrorCodes)[]]),
+  message: z.string(),
+  topic: z.string().optional(),
+});
+export const PongMessage = z.object({
+  event_type: z.literal('pong'),
+  id: z.union([z.string(), z.number()]).optional(),
+  sequence: Sequence,
+  timestamp: Timestamp,
+});
+export const ResumedMessage = z.object({ event_type: z.literal('resumed'), since: Sequence, sequence: Sequence, replayed: z.number().int().nonnegative() });
+export const ResumeFailedMessage = z.object({
+  event_type: z.literal('resume_failed'),
+  since: Sequence,
+  reason: z.enum(['too_old', 'ahead', 'epoch_mismatch', 'fell_behind']),
+  oldest_sequence: Sequence,
+  sequence: Sequence,
+});
+
+/** Every frame a client can receive. */
+export const ServerMessage = z.discriminatedUnion('event_type', [
+  MarketEvent,
+  AgentEvent,
+  ArenaEvent,
+  WelcomeMessage,
+  SubscribedMessage,
+  UnsubscribedMessage,
+  ErrorMessage,
+  PongMessage,
+  ResumedMessage,
+  ResumeFailedMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
+export type ErrorMessage = z.infer<typeof ErrorMessage>;
+export type ResumeFailedMessage = z.infer<typeof ResumeFailedMessage>;

@@ -1,0 +1,69 @@
+// Messages between the main thread and the simulation worker (and the shape of one published event).
+import { z } from 'zod';
+
+/** One event as the hub routes it: serialized once, with what is needed to pick its topics. */
+export const PublishedEvent = z.object({
+  sequence: z.number().int().positive(),
+  family: z.enum(['market', 'agent', 'arena']),
+  /** Symbol or agent id; null for arena events. */
+  key: z.string().nullable(),
+  /** The exact text frame sent to every subscriber. */
+  json: z.string(),
+  /** Epoch ms (with fraction) when the event was created, for fan-out latency. */
+  created_at: z.number(),
+  /** Agent ids that died with this event; their snapshots are retired. */
+  retired: z.array(z.string()).optional(),
+});
+export type PublishedEvent = z.infer<typeof PublishedEvent>;
+
+export const SimStats = z.object({
+  cache_hits: z.number(),
+  cache_misses: z.number(),
+  requests: z.number(),
+  successes: z.number(),
+  failures: z.number(),
+  trades: z.number(),
+  round: z.number(),
+  step_ms: z.array(z.number()),
+});
+export type SimStats = z.infer<typeof SimStats>;
+
+/** Worker → main. */
+export const WorkerMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    epoch: z.string(),
+    sequence: z.number().int().nonnegative(),
+    seed: z.number().int(),
+    restored: z.boolean(),
+    symbols: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('events'), events: z.array(PublishedEvent) }),
+  z.object({ type: z.literal('stats'), stats: SimStats }),
+  z.object({ type: z.literal('stopped') }),
+  z.object({ type: z.literal('fatal'), message: z.string() }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
+
+export const WorkerStartOptions = z.object({
+  seed: z.number().int().nonnegative(),
+  symbols: z.array(z.string()),
+  marketIntervalMs: z.number().int().positive(),
+  agentIntervalMs: z.number().int().positive(),
+  arenaRoundMs: z.number().int().positive(),
+  agents: z.number().int().positive(),
+  feedErrorRate: z.number().min(0).max(1),
+  feedLatencyMs: z.number().nonnegative(),
+  replayCsv: z.string().nullable(),
+  db: z.string(),
+  history: z.number().int().positive(),
+  checkpointMs: z.number().int().positive(),
+});
+export type WorkerStartOptions = z.infer<typeof WorkerStartOptions>;
+
+/** Main → worker. */
+export const HostMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), options: WorkerStartOptions }),
+  z.object({ type: z.literal('stop') }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;

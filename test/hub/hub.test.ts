@@ -1,0 +1,324 @@
+// The WebSocket hub over real sockets (port 0), with two client implementations.
+import { afterEach, describe, expect, test } from 'bun:test';
+import { ServerMessage, StreamEvent, WELCOME_MESSAGE } from '../../src/protocol/index.ts';
+import { TestClient, waitUntil, type Kind } from '../helpers/clients.ts';
+import { counterMetrics, startHarness, type Harness } from '../helpers/hub-harness.ts';
+
+let h: Harness;
+const clients: TestClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+  h?.stop();
+});
+async function connect(url: string, kind: Kind = 'bun', headers?: Record<string, string>) {
+  const c = await TestClient.open(url, kind, headers);
+  clients.push(c);
+  return c;
+}
+const isLive = (f: Record<string, any>) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot;
+
+for (const kind of ['bun', 'ws'] as const) {
+  describe(`hub with ${kind} client`, () => {
+    test('welcome is the first frame and names the epoch, sequence and topics', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      const w = await c.next();
+      expect(w.event_type).toBe('welcome');
+      expect(w.message).toBe(WELCOME_MESSAGE);
+      expect(w.epoch).toBe('test-epoch');
+      expect(w.sequence).toBe(h.seq);
+      expect(w.topics).toContain('market.BTC-USD');
+      expect(w.subscriptions).toEqual(['market', 'agent']);
+      expect(ServerMessage.safeParse(w).success).toBe(true);
+    });
+
+    test('a client that sends nothing gets market and agent events, not arena', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      await c.nextOf('welcome');
+      h.arena(1, 'Balanced');
+      h.market('ETH-USD', 2500.5);
+      h.agent('Momentum', 120500.75);
+      const m = await c.next(isLive);
+      const a = await c.next(isLive);
+      expect(m.event_type).toBe('market');
+      expect(m.market).toMatchObject({ symbol: 'ETH-USD', price: 2500.5 });
+      expect(a.event_type).toBe('agent');
+      expect(a.agent.agent_id).toBe('Momentum');
+      expect(StreamEvent.safeParse(m).success && StreamEvent.safeParse(a).success).toBe(true);
+      expect(c.frames.some((f) => f.event_type === 'arena')).toBe(false);
+    });
+
+    test('snapshot on connect: latest event per symbol and agent, marked snapshot', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      const snaps = await c.waitFor((f) => f.snapshot === true, 6);
+      expect(new Set(snaps.filter((f) => f.event_type === 'market').map((f) => f.market.symbol))).toEqual(new Set(['BTC-USD', 'ETH-USD', 'SOL-USD']));
+      expect(new Set(snaps.filter((f) => f.event_type === 'agent').map((f) => f.agent.agent_id))).toEqual(new Set(['Balanced', 'Momentum', 'Conservative']));
+    });
+
+    test('?topics= chooses at connect; market + market.BTC-USD delivers each event once', async () => {
+      h = startHarness();
+      const c = await connect(`${h.url}?topics=market.BTC-USD,arena`, kind);
+      const w = await c.nextOf('welcome');
+      expect(w.subscriptions).toEqual(['market.BTC-USD', 'arena']);
+      c.send({ op: 'subscribe', topics: ['market'] });
+      await c.nextOf('subscribed');
+      const e1 = h.market('BTC-USD');
+      const e2 = h.market('ETH-USD');
+      const e3 = h.arena(1, 'Balanced');
+      await c.waitFor(isLive, 3);
+      await Bun.sleep(50);
+      expect(c.frames.filter(isLive).map((f) => f.sequence)).toEqual([e1.sequence, e2.sequence, e3.sequence]);
+      // Dropping the family keeps the narrow topic alive.
+      c.send({ op: 'unsubscribe', topics: ['market'] });
+      const u = await c.nextOf('unsubscribed');
+      expect(u.subscriptions).toEqual(['market.BTC-USD', 'arena']);
+      const e4 = h.market('ETH-USD');
+      const e5 = h.market('BTC-USD');
+      await c.waitFor(isLive, 4);
+      await Bun.sleep(50);
+      const seqs = c.frames.filter(isLive).map((f) => f.sequence);
+      expect(seqs).toContain(e5.sequence);
+      expect(seqs).not.toContain(e4.sequence);
+    });
+
+    test('unknown topic → error with code, connection stays', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      await c.nextOf('welcome');
+      c.send({ op: 'subscribe', topics: ['nope', 'market.NOPE-USD', 'arena'] });
+      const e1 = await c.nextOf('error');
+      const e2 = await c.nextOf('error');
+      expect([e1.code, e2.code]).toEqual(['unknown_topic', 'unknown_topic']);
+      expect(e2.message).toContain('NOPE-USD');
+      const s = await c.nextOf('subscribed');
+      expect(s.topics).toEqual(['arena']);
+      h.arena(2, 'Momentum');
+      expect((await c.nextOf('arena')).arena.winner).toBe('Momentum');
+    });
+
+    test('subscribe sends a snapshot of the new topics', async () => {
+      h = startHarness();
+      const c = await connect(`${h.url}?topics=arena`, kind);
+      await c.nextOf('welcome');
+      c.send({ op: 'subscribe', topics: ['agent.Momentum'] });
+      await c.nextOf('subscribed');
+      const snap = await c.next((f) => f.snapshot === true);
+      expect(snap.agent.agent_id).toBe('Momentum');
+    });
+
+    test('ping op → pong with id and current sequence', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      await c.nextOf('welcome');
+      c.send({ op: 'ping', id: 'abc' });
+      const p = await c.nextOf('pong');
+      expect(p).toMatchObject({ id: 'abc', sequence: h.seq });
+    });
+
+    test('bad input: non-JSON, wrong shape, unknown op, binary → error codes, connection stays', async () => {
+      h = startHarness();
+      const c = await connect(h.url, kind);
+      await c.nextOf('welcome');
+      c.send('not json{');
+      expect((await c.nextOf('error')).code).toBe('invalid_json');
+      c.send({ op: 'subscribe', topics: 'market' });
+      expect((await c.nextOf('error')).code).toBe('invalid_message');
+      c.send({ op: 'dance' });
+      expect((await c.nextOf('error')).code).toBe('unknown_op');
+      c.send({ op: 'subscribe', topics: [null] });
+      expect((await c.nextOf('error')).code).toBe('invalid_message');
+      c.send({ op: 'resume', since: -4 });
+      expect((await c.nextOf('error')).code).toBe('invalid_since');
+      c.send(new Uint8Array([1, 2, 3]));
+      expect((await c.nextOf('error')).code).toBe('binary_not_supported');
+      c.send({ op: 'ping' });
+      await c.nextOf('pong');
+      expect(c.closeInfo).toBeNull();
+    });
+  });
+}
+
+describe('hub limits and resume', () => {
+  test('a flood of bad frames closes with 1008; other clients never notice', async () => {
+    const metrics = counterMetrics();
+    h = startHarness({ maxBadFrames: 5, metrics });
+    const bad = await connect(h.url);
+    const good = await connect(h.url, 'ws');
+    await good.nextOf('welcome');
+    for (let i = 0; i < 20; i++) bad.send('garbage');
+    expect((await bad.closed).code).toBe(1008);
+    const e = h.market('SOL-USD');
+    expect((await good.next(isLive)).sequence).toBe(e.sequence);
+    expect(metrics.counts.closed_policy).toBe(1);
+  });
+
+  test('a message flood (valid frames) is rate-limited with 1008', async () => {
+    h = startHarness({ maxMessageRate: 10 });
+    const c = await connect(h.url);
+    for (let i = 0; i < 200; i++) c.send({ op: 'ping' });
+    const closed = await c.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toContain('rate limit');
+  });
+
+  test('a frame over the payload limit closes with 1009', async () => {
+    h = startHarness({ maxPayloadBytes: 1024 });
+    const c = await connect(h.url, 'ws');
+    const other = await connect(h.url);
+    c.send({ op: 'ping', id: 'x'.repeat(2000) });
+    expect((await c.closed).code).toBe(1009);
+    other.send({ op: 'ping' });
+    await other.nextOf('pong');
+  });
+
+  test('too many topics → too_many_topics error, nothing added', async () => {
+    h = startHarness({ maxTopics: 3 });
+    const c = await connect(h.url);
+    await c.nextOf('welcome');
+    c.send({ op: 'subscribe', topics: ['arena', 'market.BTC-USD'] });
+    expect((await c.nextOf('error')).code).toBe('too_many_topics');
+    c.send({ op: 'subscribe', topics: ['arena'] });
+    expect((await c.nextOf('subscribed')).subscriptions).toEqual(['market', 'agent', 'arena']);
+  });
+
+  test('upgrade refused over max connections (503) and without the token (401)', async () => {
+    const metrics = counterMetrics();
+    h = startHarness({ metrics }, { maxConnections: 2, authToken: 's3cret-token' });
+    await expect(TestClient.open(h.url, 'ws')).rejects.toThrow('401');
+    await expect(TestClient.open(`${h.url}?token=wrong-token`, 'ws')).rejects.toThrow('401');
+    await connect(`${h.url}?token=s3cret-token`);
+    await connect(h.url, 'ws', { authorization: 'Bearer s3cret-token' });
+    await expect(TestClient.open(`${h.url}?token=s3cret-token`, 'ws')).rejects.toThrow('503');
+    const res = await fetch(h.http.replace('http', 'http') + '/', { headers: { upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthorized');
+    expect(metrics.counts.upgrade_unauthorized).toBe(3);
+    expect(metrics.counts.upgrade_max_connections).toBe(1);
+  });
+
+  test('resume with since replays every missed event in order, then resumed', async () => {
+    h = startHarness();
+    const first = await connect(h.url);
+    await first.nextOf('welcome');
+    const e = h.market('BTC-USD');
+    const last = (await first.next(isLive)).sequence;
+    expect(last).toBe(e.sequence);
+    first.close();
+    await first.closed;
+    const missed = [h.market('ETH-USD'), h.agent('Momentum'), h.arena(1, 'Momentum'), h.market('BTC-USD')];
+    const c = await connect(`${h.url}?since=${last}`, 'ws');
+    const r = await c.nextOf('resumed');
+    expect(r).toMatchObject({ since: last, replayed: 3, sequence: h.seq });
+    const got = c.frames.filter(isLive).map((f) => f.sequence);
+    expect(got).toEqual(missed.filter((m) => m.family !== 'arena').map((m) => m.sequence));
+    expect(c.frames.some((f) => f.snapshot)).toBe(false);
+    const next = h.market('SOL-USD');
+    expect((await c.next((f) => isLive(f) && f.sequence > (r.sequence as number))).sequence).toBe(next.sequence);
+  });
+
+  test('resume op mid-connection sends only what this connection has not received', async () => {
+    h = startHarness();
+    const start = h.seq;
+    const before = [h.market('BTC-USD'), h.agent('Balanced')];
+    const c = await connect(h.url);
+    await c.nextOf('welcome');
+    const live = [h.market('ETH-USD'), h.agent('Momentum')];
+    await c.waitFor(isLive, 2);
+    c.send({ op: 'resume', since: start });
+    const r = await c.nextOf('resumed');
+    expect(r.replayed).toBe(2);
+    const seqs = c.frames.filter(isLive).map((f) => f.sequence);
+    expect(seqs.sort((a, b) => a - b)).toEqual([...before, ...live].map((x) => x.sequence).sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  test('resume older than history → resume_failed with oldest sequence, then a snapshot', async () => {
+    h = startHarness({ history: 20 });
+    for (let i = 0; i < 50; i++) h.market('BTC-USD');
+    const c = await connect(h.url);
+    await c.nextOf('welcome');
+    c.send({ op: 'resume', since: 3 });
+    const f = await c.nextOf('resume_failed');
+    expect(f).toMatchObject({ since: 3, reason: 'too_old', oldest_sequence: h.seq - 19, sequence: h.seq });
+    const snap = await c.next((x) => x.snapshot === true);
+    expect(snap.sequence).toBeLessThanOrEqual(h.seq);
+    c.send({ op: 'resume', since: h.seq + 10 });
+    expect((await c.nextOf('resume_failed')).reason).toBe('ahead');
+    c.send({ op: 'resume', since: 1, epoch: 'other' });
+    expect((await c.nextOf('resume_failed')).reason).toBe('epoch_mismatch');
+  });
+
+  test('a slow consumer is closed with 1013 (never a silent drop) and resumes with no loss', async () => {
+    const metrics = counterMetrics();
+    h = startHarness({ sendBufferBytes: 64 * 1024, history: 100_000, metrics });
+    const slow = await connect(`${h.url}?topics=market`, 'ws');
+    const fast = await connect(`${h.url}?topics=market`, 'bun');
+    await slow.nextOf('welcome');
+    await fast.nextOf('welcome');
+    (slow.native as import('ws').WebSocket).pause();
+    const startSeq = h.seq;
+    for (let round = 0; round < 400 && !metrics.counts.slow; round++) {
+      for (let i = 0; i < 50; i++) h.market('BTC-USD', 45000, 2000);
+      await Bun.sleep(25);
+    }
+    expect(metrics.counts.slow).toBe(1);
+    const head = h.seq;
+    (slow.native as import('ws').WebSocket).resume();
+    const closed = await slow.closed;
+    expect(closed.code).toBe(1013);
+    const got = slow.frames.filter(isLive).map((f) => f.sequence as number);
+    // What arrived is a gap-free prefix of the stream.
+    for (let i = 1; i < got.length; i++) expect(got[i]).toBe((got[i - 1] as number) + 1);
+    const last = got.length > 0 ? (got[got.length - 1] as number) : startSeq;
+    const again = await connect(`${h.url}?topics=market&since=${last}`, 'ws');
+    const r = await again.nextOf('resumed', 15000);
+    const replayed = again.frames.filter(isLive).map((f) => f.sequence as number);
+    expect(r.replayed).toBe(head - last);
+    expect([...got, ...replayed]).toEqual(Array.from({ length: head - startSeq }, (_, i) => startSeq + 1 + i));
+    // The fast client got everything.
+    await fast.waitFor(isLive, head - startSeq, 10000);
+  });
+
+  test('retired agents leave the snapshot and cannot be subscribed', async () => {
+    h = startHarness();
+    h.arena(1, 'Balanced', ['Conservative']);
+    const c = await connect(`${h.url}?topics=agent`);
+    await c.nextOf('welcome');
+    await Bun.sleep(50);
+    const ids = c.frames.filter((f) => f.snapshot).map((f) => f.agent.agent_id);
+    expect(ids.sort()).toEqual(['Balanced', 'Momentum']);
+    c.send({ op: 'subscribe', topics: ['agent.Conservative'] });
+    expect((await c.nextOf('error')).code).toBe('unknown_topic');
+  });
+
+  test('shutdown closes every socket with 1001 and refuses new upgrades', async () => {
+    h = startHarness();
+    const a = await connect(h.url);
+    const b = await connect(h.url, 'ws');
+    h.hub.closeAll(1001, 'server shutting down');
+    expect(await a.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+    expect((await b.closed).code).toBe(1001);
+    await expect(TestClient.open(h.url, 'ws')).rejects.toThrow('503');
+    await waitUntil(() => h.hub.connections === 0);
+  });
+});
+
+describe('HTTP on the main port', () => {
+  test('/health, /api/snapshot, 404 and 405 answer JSON', async () => {
+    h = startHarness();
+    const health = await fetch(`${h.http}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', epoch: 'test-epoch', sequence: h.seq, connections: 0 });
+    const snap = (await (await fetch(`${h.http}/api/snapshot`)).json()) as any;
+    expect(snap.market.map((m: any) => m.symbol).sort()).toEqual(['BTC-USD', 'ETH-USD', 'SOL-USD']);
+    expect(snap.agents).toHaveLength(3);
+    const missing = await fetch(`${h.http}/nope`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe('not_found');
+    const wrong = await fetch(`${h.http}/health`, { method: 'POST' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+  });
+});
