@@ -1,6 +1,8 @@
-// REST routes on the main port: /health, /api/snapshot (read-only views of the hub).
+// REST routes on the main port: /health, /api/snapshot, /api/agents, /api/agents/:id, /api/arena/rounds.
 import type { Hub } from '../hub/hub.ts';
-import { json } from './responses.ts';
+import { KEY_PATTERN } from '../protocol/topics.ts';
+import type { WorkerQuery } from '../protocol/worker-messages.ts';
+import { httpError, json } from './responses.ts';
 import { Router } from './router.ts';
 
 export interface HealthView {
@@ -38,11 +40,52 @@ export function snapshotOf(hub: Hub): unknown {
   };
 }
 
-export function apiRoutes(hub: Hub, health: () => HealthView): Router {
-  return new Router()
+/** Asks the simulation (absent in tests that run the hub alone). */
+export type Ask = (query: WorkerQuery) => Promise<unknown>;
+
+const MAX_ROUNDS = 500;
+
+export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask): Router {
+  const router = new Router()
     .get('/health', () => {
       const h = health();
       return json(h, h.status === 'ok' ? 200 : 503);
     })
     .get('/api/snapshot', () => json(snapshotOf(hub)));
+  if (ask === undefined) return router;
+  return router
+    .get('/api/agents', async () => json({ agents: await ask({ kind: 'agents' }) }))
+    .get('/api/agents/:id', async (_req, params) => {
+      const id = params.id ?? '';
+      if (!KEY_PATTERN.test(id)) return httpError(400, 'bad_request', 'agent id may only contain letters, digits, "-" and "_" (1-64)');
+      const found = (await ask({ kind: 'agent', id })) as { live: Record<string, unknown> | null; record: Record<string, unknown> | null; ancestry: string[] } | null;
+      if (found === null) return httpError(404, 'not_found', `no agent "${id}"`);
+      const live = found.live as { report: unknown; scars: unknown[]; params: unknown } | null;
+      return json({
+        agent_id: id,
+        alive: live !== null,
+        agent: live?.report ?? null,
+        scars: live?.scars ?? null,
+        params: live?.params ?? null,
+        record: found.record,
+        ancestry: found.ancestry,
+      });
+    })
+    .get('/api/arena/rounds', async (_req, _params, url) => {
+      const limit = intParam(url, 'limit', 20, 1, MAX_ROUNDS);
+      if (typeof limit === 'string') return httpError(400, 'bad_request', limit);
+      const before = intParam(url, 'before', undefined, 1, Number.MAX_SAFE_INTEGER);
+      if (typeof before === 'string') return httpError(400, 'bad_request', before);
+      const rounds = await ask({ kind: 'rounds', limit, ...(before !== undefined ? { before } : {}) });
+      return json({ rounds });
+    });
+}
+
+function intParam<D extends number | undefined>(url: URL, name: string, fallback: D, min: number, max: number): number | D | string {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,16}$/.test(raw)) return `${name} must be an integer between ${min} and ${max}`;
+  const n = Number(raw);
+  if (n < min || n > max) return `${name} must be an integer between ${min} and ${max}`;
+  return n;
 }

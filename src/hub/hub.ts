@@ -111,6 +111,11 @@ export class Hub {
     };
   }
 
+  /** Refill the resume history (journaled events from before a restart) without delivering anything. */
+  preload(events: readonly PublishedEvent[]): void {
+    for (const e of events) this.history.append(e);
+  }
+
   /** Hand one event to every subscriber: one native publish per topic, the same string for all. */
   publish(event: PublishedEvent): void {
     if (!this.history.append(event)) return;

@@ -1,14 +1,26 @@
 // One MeterProvider with the Prometheus exporter (no server of its own) and the serializer for /metrics.
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { Meter } from '@opentelemetry/api';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import { VERSION } from '../version.ts';
 
 export class MetricsRegistry {
-  readonly exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
-  readonly provider = new MeterProvider({ readers: [this.exporter] });
-  readonly meter: Meter = this.provider.getMeter('lineage');
+  readonly exporter: PrometheusExporter;
+  readonly provider: MeterProvider;
+  readonly meter: Meter;
   private readonly serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
   private shutdownPromise: Promise<void> | null = null;
+
+  /** `producers` add metric families computed at scrape time (the live agent population). */
+  constructor(producers: MetricProducer[] = []) {
+    this.exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: producers });
+    this.provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'lineage', 'service.version': VERSION }),
+      readers: [this.exporter],
+    });
+    this.meter = this.provider.getMeter('lineage', VERSION);
+  }
 
   /** The Prometheus text exposition of every instrument. */
   async scrape(): Promise<string> {

@@ -16,6 +16,7 @@ export const PublishedEvent = z.object({
 });
 export type PublishedEvent = z.infer<typeof PublishedEvent>;
 
+/** Cumulative model counters and the live population, posted every second for the metrics. */
 export const SimStats = z.object({
   cache_hits: z.number(),
   cache_misses: z.number(),
@@ -23,8 +24,22 @@ export const SimStats = z.object({
   successes: z.number(),
   failures: z.number(),
   trades: z.number(),
-  round: z.number(),
+  /** Arena rounds completed. */
+  rounds: z.number(),
+  skips: z.number(),
+  /** Simulation step durations (ms) since the last stats message. */
   step_ms: z.array(z.number()),
+  agents: z.array(
+    z.object({
+      agent_id: z.string(),
+      capital: z.number(),
+      trades_executed: z.number(),
+      win_rate: z.number(),
+      scars: z.number(),
+      wins: z.number(),
+      final_capital: z.number().nullable(),
+    }),
+  ),
 });
 export type SimStats = z.infer<typeof SimStats>;
 
@@ -39,6 +54,9 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     symbols: z.array(z.string()),
   }),
   z.object({ type: z.literal('events'), events: z.array(PublishedEvent) }),
+  /** Journaled events from before a restart, sent before `ready`, to refill the resume history. */
+  z.object({ type: z.literal('history'), events: z.array(PublishedEvent) }),
+  z.object({ type: z.literal('reply'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
   z.object({ type: z.literal('stats'), stats: SimStats }),
   z.object({ type: z.literal('stopped') }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
@@ -61,9 +79,18 @@ export const WorkerStartOptions = z.object({
 });
 export type WorkerStartOptions = z.infer<typeof WorkerStartOptions>;
 
+/** Read-only questions the HTTP API asks the single writer. */
+export const WorkerQuery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('agents') }),
+  z.object({ kind: z.literal('agent'), id: z.string() }),
+  z.object({ kind: z.literal('rounds'), limit: z.number().int().positive(), before: z.number().int().positive().optional() }),
+]);
+export type WorkerQuery = z.infer<typeof WorkerQuery>;
+
 /** Main → worker. */
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), options: WorkerStartOptions }),
+  z.object({ type: z.literal('query'), id: z.number().int(), query: WorkerQuery }),
   z.object({ type: z.literal('stop') }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;

@@ -1,0 +1,157 @@
+// Wires one Lineage node: simulation worker → hub → Bun.serve edge, plus the metrics listener. Shutdown in a fixed order.
+import type { Server } from 'bun';
+import type { Config } from './config.ts';
+import { SimulationHost, type Ready } from './engine/host.ts';
+import { apiRoutes, healthOf } from './http/api-routes.ts';
+import { Hub } from './hub/hub.ts';
+import { startEdge } from './hub/server.ts';
+import type { ConnectionData } from './hub/connection.ts';
+import { CloseCode, CloseReason } from './protocol/codes.ts';
+import { AgentBook } from './metrics/agent-book.ts';
+import { LineageMetricsCollector } from './metrics/instrument.ts';
+import { ProcessMetrics } from './metrics/process-metrics.ts';
+import { MetricsRegistry } from './metrics/registry.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
+import { SimMetrics } from './metrics/sim-metrics.ts';
+import { startMetricsServer } from './metrics/server.ts';
+import { VERSION } from './version.ts';
+
+export interface App {
+  hub: Hub;
+  ready: Ready;
+  seed: number;
+  /** `ws://host:port` actually bound. */
+  url: string;
+  metricsUrl: string;
+  edge: Server<ConnectionData>;
+  /** Stops everything in order; safe to call twice. */
+  shutdown(): Promise<void>;
+  /** Resolves if the simulation worker dies (the node cannot go on without its single writer). */
+  failed: Promise<string>;
+  /** Record your own agents' stats into this node's meters (the seed's custom-collector pattern). */
+  metrics: LineageMetricsCollector;
+}
+
+/** Start a node from a parsed config. Throws with a one-line message when a port cannot be bound or the worker fails. */
+export async function startApp(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<App> {
+  const startedAt = Date.now();
+  const seed = config.seed ?? (crypto.getRandomValues(new Uint32Array(1))[0] as number);
+  const book = new AgentBook();
+  const registry = new MetricsRegistry([book]);
+  const simMetrics = new SimMetrics(registry, book);
+  const processMetrics = new ProcessMetrics(registry);
+  let hubRef: Hub | null = null;
+  let isReady = false;
+  const metrics = new ServerMetrics(registry, {
+    startedAt,
+    connections: () => hubRef?.connections ?? 0,
+    subscribersByFamily: () => hubRef?.subscribersByFamily() ?? {},
+  });
+  const hub = new Hub({
+    version: VERSION,
+    history: config.history,
+    symbols: config.symbols,
+    maxTopics: config.maxTopics,
+    maxMessageRate: config.maxMessageRate,
+    maxBadFrames: config.maxBadFrames,
+    maxPayloadBytes: config.maxPayloadBytes,
+    sendBufferBytes: config.sendBufferBytes,
+    idleTimeoutS: config.idleTimeoutS,
+    metrics,
+  });
+  hubRef = hub;
+
+  let resolveFailed: (message: string) => void = () => {};
+  const failed = new Promise<string>((r) => (resolveFailed = r));
+  const host = new SimulationHost();
+  const ready = await host.start(
+    {
+      seed,
+      symbols: [...config.symbols],
+      marketIntervalMs: config.marketIntervalMs,
+      agentIntervalMs: config.agentIntervalMs,
+      arenaRoundMs: config.arenaRoundMs,
+      agents: config.agents,
+      feedErrorRate: config.feedErrorRate,
+      feedLatencyMs: config.feedLatencyMs,
+      replayCsv: config.replay ?? null,
+      db: config.db,
+      history: config.history,
+      checkpointMs: config.checkpointMs,
+    },
+    {
+      events: (batch) => {
+        for (const event of batch) hub.publish(event);
+      },
+      history: (batch) => hub.preload(batch),
+      stats: (stats) => simMetrics.update(stats),
+      fatal: (message) => resolveFailed(message),
+    },
+  );
+  hub.epoch = ready.epoch;
+  hub.history.resetHead(ready.sequence);
+  hub.setSymbols(ready.symbols);
+  isReady = true;
+
+  const health = () => healthOf(hub, VERSION, startedAt, () => isReady);
+  let edge: Server<ConnectionData>;
+  let metricsServer: Server<undefined>;
+  try {
+    edge = startEdge(hub, apiRoutes(hub, health, (q) => host.query(q)), {
+      host: config.host,
+      port: config.port,
+      maxConnections: config.maxConnections,
+      authToken: config.authToken,
+      origins: config.origins,
+      metrics,
+    });
+  } catch (error) {
+    await host.stop();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${describe(error)}`);
+  }
+  try {
+    metricsServer = startMetricsServer(registry, () => {
+      const h = health();
+      return { status: h.status === 'ok' ? 200 : 503, body: h };
+    }, config.metricsHost, config.metricsPort);
+  } catch (error) {
+    edge.stop(true);
+    await host.stop();
+    throw new Error(`cannot listen on ${config.metricsHost}:${config.metricsPort} (metrics): ${describe(error)}`);
+  }
+
+  const url = `ws://${formatHost(config.host)}:${edge.port}`;
+  const metricsUrl = `http://${formatHost(config.metricsHost)}:${metricsServer.port}`;
+  log(`📡 WebSocket server listening on ${url}`);
+  log('   (broadcast market ticks and agent updates to connected clients)');
+  log(`📊 Prometheus metrics on ${metricsUrl}/metrics (health: ${metricsUrl}/health)`);
+  const origin = ready.restored ? `restored from ${config.db} at sequence ${ready.sequence}` : config.db === ':memory:' ? 'in memory (nothing persisted)' : `new database ${config.db}`;
+  log(`🎲 seed ${seed} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin}`);
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      // Refuse new upgrades, tell every client to come back later, then stop the writer and flush.
+      hub.closeAll(CloseCode.GoingAway, CloseReason.shutdown);
+      const deadline = Date.now() + Math.min(1000, config.shutdownTimeoutMs / 2);
+      while (hub.connections > 0 && Date.now() < deadline) await Bun.sleep(10);
+      edge.stop(true);
+      await host.stop(Math.max(500, config.shutdownTimeoutMs - 1000));
+      metricsServer.stop(true);
+      processMetrics.stop();
+      await registry.shutdown();
+    })();
+    return stopping;
+  };
+  return { hub, ready, seed, url, metricsUrl, edge, shutdown, failed, metrics: new LineageMetricsCollector(registry, book) };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  if (e?.code === 'EADDRINUSE') return 'address already in use';
+  return e?.message ?? String(error);
+}

@@ -1,0 +1,94 @@
+// Opens the SQLite database: checks it is ours and not newer, applies migrations, refuses to run without persistence.
+import { Database } from 'bun:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+
+/** A database the server must not use; the message is one line for the operator. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    readonly code: 'not_lineage' | 'newer_schema' | 'unwritable' | 'corrupt',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface OpenedDatabase {
+  db: Database;
+  /** The id of this database's sequence space. */
+  epoch: string;
+  created: boolean;
+}
+
+const APP = 'lineage';
+
+export function openDatabase(path: string): OpenedDatabase {
+  const memory = path === ':memory:';
+  if (!memory) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (cause) {
+      throw new StoreError('unwritable', `cannot create the directory of ${path}: ${message(cause)}`, { cause });
+    }
+  }
+  let db: Database;
+  try {
+    db = new Database(path, { create: true, strict: true });
+  } catch (cause) {
+    throw new StoreError('unwritable', `cannot open ${path}: ${message(cause)}`, { cause });
+  }
+  try {
+    return prepare(db, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function prepare(db: Database, path: string): OpenedDatabase {
+  let version: number;
+  let tables: string[];
+  try {
+    version = (db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
+    tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+  } catch (cause) {
+    throw new StoreError('not_lineage', `${path} is not a Lineage database (not readable as SQLite: ${message(cause)}); refusing to touch it`, { cause });
+  }
+  if (tables.length > 0) {
+    const app = tables.includes('meta') ? (db.query("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | null)?.value : undefined;
+    if (app !== APP) throw new StoreError('not_lineage', `${path} is a SQLite database of something else (no Lineage metadata); refusing to touch it`);
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError('newer_schema', `${path} has schema version ${version}, newer than this build knows (${SCHEMA_VERSION}); upgrade Lineage or use another --db`);
+  }
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA busy_timeout = 2000');
+    const created = tables.length === 0;
+    db.transaction(() => {
+      for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      if (created) {
+        const insert = db.query('INSERT INTO meta (key, value) VALUES (?, ?)');
+        insert.run('app', APP);
+        insert.run('epoch', crypto.randomUUID().replaceAll('-', '').slice(0, 12));
+        insert.run('created_at', new Date().toISOString());
+      }
+    })();
+    const epoch = (db.query("SELECT value FROM meta WHERE key = 'epoch'").get() as { value: string }).value;
+    return { db, epoch, created };
+  } catch (cause) {
+    if (cause instanceof StoreError) throw cause;
+    const text = message(cause);
+    const code = /readonly|read-only|disk|full|permission|access/i.test(text) ? 'unwritable' : 'corrupt';
+    throw new StoreError(code, `cannot write ${path}: ${text}`, { cause });
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
