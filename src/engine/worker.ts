@@ -32,7 +32,7 @@ function post(message: WorkerMessage): void {
 
 async function start(options: WorkerStartOptions): Promise<void> {
   const now = Date.now();
-  const replay = options.replayCsv === null ? undefined : { rows: parsePriceCsv(await Bun.file(options.replayCsv).text()) };
+  const replay = options.replayCsv === null ? undefined : { rows: await readReplay(options.replayCsv) };
   const simOptions: SimulationOptions = {
     seed: options.seed,
     symbols: options.symbols,
@@ -63,6 +63,22 @@ async function start(options: WorkerStartOptions): Promise<void> {
   post({ type: 'ready', epoch: store.epoch, sequence: head, seed: options.seed, restored: checkpoint !== null, symbols: sim.symbols() });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
+}
+
+/** The CSV to replay; errors name the file and, for bad content, the line. */
+async function readReplay(path: string) {
+  let text: string;
+  try {
+    text = await Bun.file(path).text();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new Error(`--replay ${path}: cannot read the file${code === 'ENOENT' ? ' (no such file)' : code ? ` (${code})` : ''}`);
+  }
+  try {
+    return parsePriceCsv(text);
+  } catch (error) {
+    throw new Error(`--replay ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function loop(): void {

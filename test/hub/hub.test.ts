@@ -305,6 +305,51 @@ describe('hub limits and resume', () => {
   });
 });
 
+describe('heartbeats and origins', () => {
+  test('protocol pings keep a responsive client alive; a silent one is closed at the idle timeout', async () => {
+    h = startHarness({ idleTimeoutS: 8 });
+    const good = await connect(h.url, 'ws');
+    let pings = 0;
+    (good.native as import('ws').WebSocket).on('ping', () => pings++);
+    let closedAfter = 0;
+    const t0 = Date.now();
+    let raw = '';
+    await Bun.connect({
+      hostname: '127.0.0.1',
+      port: h.server.port as number,
+      socket: {
+        open(s) {
+          s.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+        },
+        data(_s, d) {
+          raw += d.toString('latin1');
+        },
+        close() {
+          closedAfter = Date.now() - t0;
+        },
+      },
+    });
+    await waitUntil(() => closedAfter > 0, 20_000, 'the silent socket to be closed');
+    expect(raw.startsWith('HTTP/1.1 101')).toBe(true);
+    expect(closedAfter).toBeGreaterThanOrEqual(7000);
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(good.closeInfo).toBeNull();
+    good.send({ op: 'ping', id: 1 });
+    expect((await good.nextOf('pong')).id).toBe(1);
+  }, 30_000);
+
+  test('with --origins, browsers from other origins are refused (403); clients without Origin are not', async () => {
+    const metrics = counterMetrics();
+    h = startHarness({ metrics }, { origins: ['http://dash.example'] });
+    await expect(TestClient.open(h.url, 'ws', { origin: 'http://evil.example' })).rejects.toThrow('403');
+    const ok = await connect(h.url, 'ws', { origin: 'http://dash.example' });
+    expect((await ok.nextOf('welcome')).event_type).toBe('welcome');
+    const cli = await connect(h.url, 'ws');
+    await cli.nextOf('welcome');
+    expect(metrics.counts.upgrade_forbidden_origin).toBe(1);
+  });
+});
+
 describe('HTTP on the main port', () => {
   test('/health, /api/snapshot, 404 and 405 answer JSON', async () => {
     h = startHarness();
