@@ -3,6 +3,11 @@ import type { Attributes, Histogram, Counter, UpDownCounter } from '@opentelemet
 import type { ClosedBy, HubMetrics, RejectedFrameReason, RejectedUpgradeReason, ResumeOutcome } from './hub-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
 
+const CLOSED_BY: readonly ClosedBy[] = ['client', 'slow_consumer', 'policy', 'shutdown', 'error'];
+const FRAME_REASONS: readonly RejectedFrameReason[] = ['invalid_json', 'invalid_message', 'unknown_op', 'binary', 'unknown_topic', 'too_many_topics', 'invalid_since', 'rate_limited', 'too_big'];
+const UPGRADE_REASONS: readonly RejectedUpgradeReason[] = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down'];
+const RESUME_OUTCOMES: readonly ResumeOutcome[] = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'];
+
 export interface ServerGauges {
   connections(): number;
   subscribersByFamily(): Record<string, number>;
@@ -42,6 +47,14 @@ export class ServerMetrics implements HubMetrics {
     this.upgrades = m.createCounter('lineage_upgrades_rejected', { description: 'WebSocket upgrades refused, by reason' });
     this.resumes = m.createCounter('lineage_resume_requests', { description: 'Resume requests, by outcome' });
     this.replayed = m.createCounter('lineage_resume_replayed_events', { description: 'Events replayed to resuming clients' });
+    // Every known label value starts at 0, so rate() and alerts see a series before the first occurrence.
+    this.slow.add(0);
+    this.replayed.add(0);
+    this.broadcast.add(0);
+    for (const by of CLOSED_BY) this.connectionsClosed.add(0, this.a('by', by));
+    for (const reason of FRAME_REASONS) this.frames.add(0, this.a('reason', reason));
+    for (const reason of UPGRADE_REASONS) this.upgrades.add(0, this.a('reason', reason));
+    for (const outcome of RESUME_OUTCOMES) this.resumes.add(0, this.a('outcome', outcome));
   }
 
   private a(key: string, value: string): Attributes {

@@ -96,6 +96,21 @@ export class MarketFeed {
     return null;
   }
 
+  /**
+   * The exchange streams every tick into the cache; each pushed update is lost with the fault rate, and an agent
+   * that then finds no fresh quote falls back to a request (with retries). This is what makes the cache hit rate
+   * measure the health of the stream, as in a real quote cache fed by a market-data stream with a REST fallback.
+   */
+  pushTick(symbolCount: number): void {
+    const tickAt = this.source.tickAt;
+    if (tickAt === null) return;
+    const { errorRate } = this.cfg;
+    for (let i = 0; i < symbolCount; i++) {
+      const lost = errorRate > 0 && (errorRate >= 1 || this.rng.next() < errorRate);
+      if (!lost) this.cache.store(i, this.source.price(i), tickAt);
+    }
+  }
+
   state(): FeedState {
     return { requests: this.requests, successes: this.successes, failures: this.failures, rng: this.rng.state() };
   }

@@ -178,6 +178,7 @@ export class Simulation {
 
   private marketStep(t: number, events: SimEvent[]): void {
     this.market.step(t);
+    this.feed.pushTick(this.market.symbolCount);
     this.marketSteps++;
     for (const tick of this.market.ticks()) events.push({ kind: 'market', at: t, data: tick });
     const ctx = this.ctx;
