@@ -1,7 +1,10 @@
-// Wires one Lineage node: simulation worker → hub → Bun.serve edge, plus the metrics listener. Shutdown in a fixed order.
+// Wires one Lineage node: upstream (simulation worker, or Redis on a gateway) → hub → Bun.serve edge, plus the metrics
+// listener. Shutdown in a fixed order.
 import type { Server } from 'bun';
 import type { Config } from './config.ts';
-import { SimulationHost, type Ready } from './engine/host.ts';
+import { redisSink, startGatewayUpstream } from './cluster/cluster-upstream.ts';
+import { startLocalUpstream } from './engine/local-upstream.ts';
+import type { Upstream } from './engine/upstream.ts';
 import { apiRoutes, healthOf } from './http/api-routes.ts';
 import { Hub } from './hub/hub.ts';
 import { startEdge } from './hub/server.ts';
@@ -18,7 +21,7 @@ import { VERSION } from './version.ts';
 
 export interface App {
   hub: Hub;
-  ready: Ready;
+  upstream: Upstream;
   seed: number;
   /** `ws://host:port` actually bound. */
   url: string;
@@ -61,52 +64,27 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   });
   hubRef = hub;
 
-  let resolveFailed: (message: string) => void = () => {};
-  const failed = new Promise<string>((r) => (resolveFailed = r));
-  const host = new SimulationHost();
-  const ready = await host.start(
-    {
-      seed,
-      symbols: [...config.symbols],
-      marketIntervalMs: config.marketIntervalMs,
-      agentIntervalMs: config.agentIntervalMs,
-      arenaRoundMs: config.arenaRoundMs,
-      agents: config.agents,
-      feedErrorRate: config.feedErrorRate,
-      feedLatencyMs: config.feedLatencyMs,
-      replayCsv: config.replay ?? null,
-      db: config.db,
-      history: config.history,
-      checkpointMs: config.checkpointMs,
-    },
-    {
-      events: (batch) => {
-        for (const event of batch) hub.publish(event);
-      },
-      history: (batch) => hub.preload(batch),
-      stats: (stats) => simMetrics.update(stats),
-      fatal: (message) => resolveFailed(message),
-    },
-  );
-  hub.epoch = ready.epoch;
-  hub.history.resetHead(ready.sequence);
-  hub.setSymbols(ready.symbols);
+  const upstream: Upstream =
+    config.role === 'gateway'
+      ? startGatewayUpstream(config, hub, registry, log)
+      : await startLocalUpstream(config, seed, hub, simMetrics, config.role === 'sim' ? redisSink(config, hub, registry, log) : undefined);
   isReady = true;
 
-  const health = () => healthOf(hub, VERSION, startedAt, () => isReady);
+  const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));
   let edge: Server<ConnectionData>;
   let metricsServer: Server<undefined>;
   try {
-    edge = startEdge(hub, apiRoutes(hub, health, (q) => host.query(q)), {
+    edge = startEdge(hub, (await import('./http/web-routes.ts')).addWebRoutes(apiRoutes(hub, health, upstream.ask)), {
       host: config.host,
       port: config.port,
       maxConnections: config.maxConnections,
       authToken: config.authToken,
       origins: config.origins,
       metrics,
+      accepting: () => upstream.epoch !== '',
     });
   } catch (error) {
-    await host.stop();
+    await upstream.stop(1000);
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${describe(error)}`);
   }
   try {
@@ -116,7 +94,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     }, config.metricsHost, config.metricsPort);
   } catch (error) {
     edge.stop(true);
-    await host.stop();
+    await upstream.stop(1000);
     throw new Error(`cannot listen on ${config.metricsHost}:${config.metricsPort} (metrics): ${describe(error)}`);
   }
 
@@ -125,8 +103,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   log(`📡 WebSocket server listening on ${url}`);
   log('   (broadcast market ticks and agent updates to connected clients)');
   log(`📊 Prometheus metrics on ${metricsUrl}/metrics (health: ${metricsUrl}/health)`);
-  const origin = ready.restored ? `restored from ${config.db} at sequence ${ready.sequence}` : config.db === ':memory:' ? 'in memory (nothing persisted)' : `new database ${config.db}`;
-  log(`🎲 seed ${seed} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin}`);
+  log(upstream.describe);
 
   let stopping: Promise<void> | null = null;
   const shutdown = () => {
@@ -136,14 +113,14 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
       const deadline = Date.now() + Math.min(1000, config.shutdownTimeoutMs / 2);
       while (hub.connections > 0 && Date.now() < deadline) await Bun.sleep(10);
       edge.stop(true);
-      await host.stop(Math.max(500, config.shutdownTimeoutMs - 1000));
+      await upstream.stop(Math.max(500, config.shutdownTimeoutMs - 1000));
       metricsServer.stop(true);
       processMetrics.stop();
       await registry.shutdown();
     })();
     return stopping;
   };
-  return { hub, ready, seed, url, metricsUrl, edge, shutdown, failed, metrics: new LineageMetricsCollector(registry, book) };
+  return { hub, upstream, seed, url, metricsUrl, edge, shutdown, failed: upstream.failed, metrics: new LineageMetricsCollector(registry, book) };
 }
 
 function formatHost(host: string): string {

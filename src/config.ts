@@ -55,6 +55,24 @@ const OPTIONS = {
     schema: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).optional(),
     help: 'comma-separated Origin allow-list for browser upgrades',
   },
+  role: {
+    flag: 'role',
+    env: 'LINEAGE_ROLE',
+    schema: z.enum(['all', 'sim', 'gateway'], { error: 'must be one of all, sim, gateway' }).default('all'),
+    help: 'all = one process; sim = simulation + publish to Redis; gateway = serve clients from Redis',
+  },
+  redisUrl: {
+    flag: 'redis-url',
+    env: 'LINEAGE_REDIS_URL',
+    schema: z.string().regex(/^(redis|rediss|valkey):\/\/\S+$/, 'must be a redis:// URL').optional(),
+    help: 'Redis for --role sim/gateway (redis://host:port)',
+  },
+  redisPrefix: {
+    flag: 'redis-prefix',
+    env: 'LINEAGE_REDIS_PREFIX',
+    schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'may only contain letters, digits, ":", "_" and "-"').default('lineage'),
+    help: 'key prefix of the cluster in Redis (one cluster per prefix)',
+  },
   shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'LINEAGE_SHUTDOWN_TIMEOUT_MS', schema: int(100, 60_000).default(4000), help: 'grace period on SIGINT/SIGTERM' },
 } satisfies Record<string, { flag: string; env: string; schema: z.ZodType; help: string }>;
 
@@ -110,6 +128,9 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
       throw new ConfigError(`invalid configuration: ${source}: ${why}${shown}`);
     }
     out[key] = result.data;
+  }
+  if (out.role !== 'all' && out.redisUrl === undefined) {
+    throw new ConfigError(`invalid configuration: --role ${String(out.role)} needs --redis-url (LINEAGE_REDIS_URL)`);
   }
   return Object.freeze(out) as Config;
 }

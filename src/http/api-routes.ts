@@ -7,6 +7,9 @@ import { Router } from './router.ts';
 
 export interface HealthView {
   status: 'ok' | 'starting' | 'shutting_down' | 'degraded';
+  /** Why the node is not `ok`. */
+  reason?: string;
+  role: string;
   version: string;
   epoch: string;
   uptime_s: number;
@@ -15,9 +18,13 @@ export interface HealthView {
   oldest_sequence: number;
 }
 
-export function healthOf(hub: Hub, version: string, startedAt: number, ready: () => boolean): HealthView {
+export function healthOf(hub: Hub, version: string, startedAt: number, role: string, upstream: () => { ok: boolean; reason?: string }): HealthView {
+  const up = upstream();
+  const status = hub.closing ? 'shutting_down' : up.ok ? 'ok' : up.reason === 'starting' ? 'starting' : 'degraded';
   return {
-    status: hub.closing ? 'shutting_down' : ready() ? 'ok' : 'starting',
+    status,
+    ...(status !== 'ok' && up.reason !== undefined ? { reason: up.reason } : {}),
+    role,
     version,
     epoch: hub.epoch,
     uptime_s: Math.round((Date.now() - startedAt) / 100) / 10,
@@ -52,7 +59,13 @@ export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask): Router
       return json(h, h.status === 'ok' ? 200 : 503);
     })
     .get('/api/snapshot', () => json(snapshotOf(hub)));
-  if (ask === undefined) return router;
+  if (ask === undefined) {
+    // A gateway has no simulation of its own: the live population comes from the stream's snapshot.
+    return router
+      .get('/api/agents', () => json({ agents: hub.history.latestFor('agent', null).map((e) => (JSON.parse(e.json) as { agent: unknown }).agent) }))
+      .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
+      .get('/api/arena/rounds', () => httpError(503, 'not_on_gateway', 'arena records are served by the sim node'));
+  }
   return router
     .get('/api/agents', async () => json({ agents: await ask({ kind: 'agents' }) }))
     .get('/api/agents/:id', async (_req, params) => {

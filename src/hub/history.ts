@@ -30,6 +30,25 @@ export class EventHistory {
     return true;
   }
 
+  /** Remember an event as the latest of its symbol/agent without adding it to the ring (a snapshot loaded from elsewhere). */
+  setLatest(event: PublishedEvent): void {
+    if (event.key !== null && event.family !== 'arena') this.latest.set(`${event.family}.${event.key}`, event);
+  }
+
+  /** Forget everything and continue after `sequence` (an unrecoverable gap or a new epoch upstream). */
+  reset(sequence: number): void {
+    this.ring.fill(undefined);
+    this.start = 0;
+    this.size = 0;
+    this.latest.clear();
+    this.head = sequence;
+  }
+
+  /** The latest event of every symbol/agent (for re-publishing the snapshot). */
+  latestAll(): PublishedEvent[] {
+    return [...this.latest.values()];
+  }
+
   /** Set the newest sequence without an event (a restart that continues an earlier sequence). */
   resetHead(sequence: number): void {
     if (sequence > this.head) this.head = sequence;

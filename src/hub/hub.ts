@@ -137,6 +137,11 @@ export class Hub {
     this.options.metrics.eventPublished(event.family, deliveries, this.now() - event.created_at);
   }
 
+  /** Close every socket so that clients reconnect and resume (their stream cannot continue as it was). */
+  closeAllForResync(code: number, reason: string): void {
+    for (const ws of this.sockets) this.close(ws, code, reason, 'error');
+  }
+
   /** Close, with 1001, every socket (shutdown). */
   closeAll(code: number, reason: string): void {
     this.closing = true;

@@ -14,6 +14,8 @@ export interface EdgeOptions {
   authToken?: string | undefined;
   origins?: readonly string[] | undefined;
   metrics: HubMetrics;
+  /** False while the node has nothing to serve yet (a gateway before its first sync): upgrades get 503. */
+  accepting?: () => boolean;
 }
 
 const UPGRADE_PATHS = new Set(['/', '/ws']);
@@ -39,6 +41,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
 
   function upgrade(req: Request, url: URL, srv: Server<ConnectionData>): Response | undefined {
     if (hub.closing) return reject('shutting_down', 503, 'shutting_down', 'the server is shutting down');
+    if (options.accepting && !options.accepting()) return reject('not_ready', 503, 'not_ready', 'the node has not synced with its upstream yet; retry shortly', { 'retry-after': '1' });
     if (!originAllowed(options.origins, req.headers.get('origin'))) return reject('forbidden_origin', 403, 'forbidden_origin', 'the Origin is not allowed');
     if (options.authToken !== undefined && !tokenMatches(options.authToken, presentedToken(req, url))) {
       return reject('unauthorized', 401, 'unauthorized', 'a valid token is required (Authorization: Bearer <token> or ?token=)', { 'www-authenticate': 'Bearer' });

@@ -1,6 +1,6 @@
 // The domain-verb interface the WebSocket hub reports through; the OpenTelemetry recorder implements it.
 
-export type RejectedUpgradeReason = 'max_connections' | 'unauthorized' | 'forbidden_origin' | 'shutting_down';
+export type RejectedUpgradeReason = 'max_connections' | 'unauthorized' | 'forbidden_origin' | 'shutting_down' | 'not_ready';
 export type RejectedFrameReason = 'invalid_json' | 'invalid_message' | 'unknown_op' | 'binary' | 'unknown_topic' | 'too_many_topics' | 'invalid_since' | 'rate_limited' | 'too_big';
 export type ResumeOutcome = 'resumed' | 'too_old' | 'ahead' | 'epoch_mismatch' | 'fell_behind';
 export type ClosedBy = 'client' | 'slow_consumer' | 'policy' | 'shutdown' | 'error';

@@ -5,7 +5,7 @@ import type { MetricsRegistry } from './registry.ts';
 
 const CLOSED_BY: readonly ClosedBy[] = ['client', 'slow_consumer', 'policy', 'shutdown', 'error'];
 const FRAME_REASONS: readonly RejectedFrameReason[] = ['invalid_json', 'invalid_message', 'unknown_op', 'binary', 'unknown_topic', 'too_many_topics', 'invalid_since', 'rate_limited', 'too_big'];
-const UPGRADE_REASONS: readonly RejectedUpgradeReason[] = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down'];
+const UPGRADE_REASONS: readonly RejectedUpgradeReason[] = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down', 'not_ready'];
 const RESUME_OUTCOMES: readonly ResumeOutcome[] = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'];
 
 export interface ServerGauges {

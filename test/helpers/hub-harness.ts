@@ -56,7 +56,7 @@ export function startHarness(options: Partial<HubOptions> = {}, edge: Partial<Ed
   });
   hub.epoch = 'test-epoch';
   const startedAt = Date.now();
-  const server = startEdge(hub, apiRoutes(hub, () => healthOf(hub, 'test', startedAt, () => true)), {
+  const server = startEdge(hub, apiRoutes(hub, () => healthOf(hub, 'test', startedAt, 'all', () => ({ ok: true }))), {
     host: '127.0.0.1',
     port: 0,
     maxConnections: 1000,

@@ -11,7 +11,7 @@ async function promtool(...args: string[]): Promise<{ code: number; out: string 
 
 describe('prometheus config and alert rules', () => {
   test('promtool check config (both configs) and check rules pass', async () => {
-    for (const file of ['prometheus.yml', 'prometheus.docker.yml']) {
+    for (const file of ['prometheus.yml', 'prometheus.docker.yml', 'prometheus.cluster.yml']) {
       const r = await promtool('check', 'config', file);
       expect({ file, code: r.code, out: r.out }).toMatchObject({ file, code: 0 });
     }

@@ -1,0 +1,15 @@
+// Where a node's events come from: its own simulation worker, or (on a gateway) the Redis stream.
+import type { Ask } from '../http/api-routes.ts';
+
+export interface Upstream {
+  epoch: string;
+  /** What to print at startup after the URLs. */
+  describe: string;
+  /** Read-only questions for the REST API (absent on gateways). */
+  ask?: Ask;
+  /** Ready to serve? With the reason when not. */
+  health(): { ok: boolean; reason?: string };
+  /** Resolves with a message if the node cannot go on (its single writer died). */
+  failed: Promise<string>;
+  stop(timeoutMs: number): Promise<void>;
+}

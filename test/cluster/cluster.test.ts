@@ -1,0 +1,169 @@
+// One sim node and two gateways through a real Redis: identical streams, resume across nodes, Redis and sim restarts.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestClient, waitUntil, type Frame } from '../helpers/clients.ts';
+import { startPrometheus } from '../helpers/prometheus.ts';
+import { startRedis, type RedisProcess } from '../helpers/redis.ts';
+import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+
+const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000', '--seed', '3'];
+const ALL = '?topics=market,agent,arena';
+const dir = mkdtempSync(join(tmpdir(), 'lineage-cluster-'));
+let redis: RedisProcess;
+let sim: ServerProcess;
+let g1: ServerProcess | null;
+let g2: ServerProcess;
+const clients: TestClient[] = [];
+
+const stream = (c: TestClient) => c.frames.filter((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot).map((f) => f.sequence as number);
+const last = (c: TestClient) => stream(c).at(-1) as number;
+function expectContiguous(seqs: number[], what: string) {
+  const problems: string[] = [];
+  for (let i = 1; i < seqs.length; i++) if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]}→${seqs[i]}`);
+  expect({ what, problems: problems.slice(0, 5) }).toEqual({ what, problems: [] });
+}
+async function connect(url: string): Promise<TestClient> {
+  const c = await TestClient.open(url, 'ws');
+  clients.push(c);
+  return c;
+}
+async function gateway(): Promise<ServerProcess> {
+  const g = await startServer(['--role', 'gateway', '--redis-url', redis.url]);
+  const deadline = Date.now() + 15_000;
+  while ((await fetch(`${g.http}/health`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`gateway never became healthy: ${g.output()}`);
+    await Bun.sleep(50);
+  }
+  return g;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  sim = await startServer(['--role', 'sim', '--redis-url', redis.url, '--db', join(dir, 'sim.db'), ...FAST]);
+  g1 = await gateway();
+  g2 = await gateway();
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await g1?.stop('SIGKILL');
+  await g2?.stop('SIGKILL');
+  await sim?.stop('SIGKILL');
+  await redis?.stop('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cluster: sim + 2 gateways + Redis', () => {
+  test('clients on each gateway receive identical sequences with no gaps', async () => {
+    const a = await connect(`${g1!.url}${ALL}`);
+    const b = await connect(`${g2.url}${ALL}`);
+    const wa = await a.nextOf('welcome');
+    const wb = await b.nextOf('welcome');
+    expect(wa.epoch).toBe(wb.epoch);
+    await a.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.event_type !== 'welcome', 150, 15_000);
+    await b.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.event_type !== 'welcome', 150, 15_000);
+    const sa = stream(a);
+    const sb = stream(b);
+    expectContiguous(sa, 'gateway 1');
+    expectContiguous(sb, 'gateway 2');
+    const from = Math.max(sa[0] as number, sb[0] as number);
+    const to = Math.min(sa.at(-1) as number, sb.at(-1) as number);
+    const json = (c: TestClient) => c.frames.filter((f) => !f.snapshot && f.sequence >= from && f.sequence <= to && f.event_type !== 'welcome').map((f) => JSON.stringify(f));
+    expect(json(a)).toEqual(json(b));
+    expect(to - from).toBeGreaterThan(50);
+    const metrics = await (await fetch(`${g2.metrics}/metrics`)).text();
+    expect(metrics).toMatch(/lineage_broker_events_read_total \d+/);
+    expect(metrics).toContain('lineage_broker_connected 1');
+    expect(metrics).toContain('lineage_broker_read_lag_seconds_bucket');
+    // A gateway serves the population from the stream's snapshot; records stay with the sim node.
+    const agents = (await (await fetch(`${g2.http}/api/agents`)).json()) as any;
+    expect(agents.agents.length).toBe(5);
+    const rounds = await fetch(`${g2.http}/api/arena/rounds`);
+    expect(rounds.status).toBe(503);
+    expect(((await rounds.json()) as any).error.code).toBe('not_on_gateway');
+    expect((await fetch(`${sim.http}/api/arena/rounds`)).status).toBe(200);
+  }, 60_000);
+
+  test('a gateway is killed; its client resumes on the other one with no gap and no duplicate', async () => {
+    const a = await connect(`${g1!.url}${ALL}`);
+    await a.waitFor((f) => !f.snapshot && f.event_type === 'market', 20, 10_000);
+    await g1!.stop('SIGKILL');
+    g1 = null;
+    await a.closed;
+    const before = stream(a);
+    const moved = await connect(`${g2.url}${ALL}&since=${before.at(-1)}`);
+    const r = await moved.nextOf('resumed', 10_000);
+    expect(r.since).toBe(before.at(-1));
+    await moved.waitFor((f) => !f.snapshot && f.event_type === 'market', 20, 10_000);
+    const all = [...before, ...stream(moved)];
+    expectContiguous(all, 'across gateways');
+  }, 60_000);
+
+  test('Redis restarts mid-stream: gateways keep their sockets, report not ready, and every client still sees every event once', async () => {
+    const c = await connect(`${g2.url}${ALL}`);
+    await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 10, 10_000);
+    await redis.stop('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    let health = 200;
+    while (Date.now() < deadline && health === 200) {
+      health = (await fetch(`${g2.http}/health`)).status;
+      await Bun.sleep(50);
+    }
+    expect(health).toBe(503);
+    const down = (await (await fetch(`${g2.http}/health`)).json()) as any;
+    expect(down.reason).toContain('redis');
+    expect((await fetch(`${sim.http}/health`)).status).toBe(503);
+    await Bun.sleep(1000);
+    const atRestart = last(c);
+    await redis.start();
+    await c.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > atRestart + 100, 1, 20_000);
+    expect(c.closeInfo).toBeNull();
+    expectContiguous(stream(c), 'through the Redis restart');
+    const deadline2 = Date.now() + 10_000;
+    while ((await fetch(`${g2.http}/health`)).status !== 200 && Date.now() < deadline2) await Bun.sleep(50);
+    expect((await fetch(`${g2.http}/health`)).status).toBe(200);
+    // A gateway started after the restart serves the same stream.
+    g1 = await gateway();
+    const late = await connect(`${g1.url}${ALL}&since=${atRestart}`);
+    await late.nextOf('resumed', 10_000);
+    expectContiguous(stream(late), 'late gateway after the restart');
+  }, 90_000);
+
+  test('the sim node restarts: the sequence continues from its database, clients see no gap', async () => {
+    const c = await connect(`${g2.url}${ALL}`);
+    await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 10, 10_000);
+    const { code } = await sim.stop('SIGTERM');
+    expect(code).toBe(0);
+    const stoppedAt = last(c);
+    sim = await startServer(['--role', 'sim', '--redis-url', redis.url, '--db', join(dir, 'sim.db'), ...FAST]);
+    expect(sim.output()).toContain('restored');
+    await c.waitFor((f: Frame) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > stoppedAt + 50, 1, 20_000);
+    expect(c.closeInfo).toBeNull();
+    expectContiguous(stream(c), 'through the sim restart');
+  }, 60_000);
+
+  test('one Prometheus scrapes every node; the dashboard aggregates across instances', async () => {
+    const nodes = [sim, g1!, g2];
+    const prom = await startPrometheus(nodes.map((n) => n.metrics.replace('http://', '')));
+    try {
+      const deadline = Date.now() + 20_000;
+      let instances = 0;
+      while (Date.now() < deadline && instances < 3) {
+        const r = await prom.query('count(count by (instance) (lineage_uptime_seconds))');
+        instances = Number(r.data?.result[0]?.value[1] ?? 0);
+        await Bun.sleep(200);
+      }
+      expect(instances).toBe(3);
+      const connections = await prom.query('sum by (instance) (lineage_active_connections{instance=~".*"})');
+      expect(connections.data?.result.length).toBe(3);
+      const read = await prom.query('sum(lineage_broker_events_read_total)');
+      expect(Number(read.data?.result[0]?.value[1])).toBeGreaterThan(0);
+      const appended = await prom.query('lineage_broker_events_appended_total');
+      expect(appended.data?.result.length).toBe(1);
+    } finally {
+      await prom.stop();
+    }
+  }, 60_000);
+});
