@@ -79,7 +79,10 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     expect(metrics).toContain('lineage_broker_read_lag_seconds_bucket');
     // A gateway serves the population from the stream's snapshot; records stay with the sim node.
     const agents = (await (await fetch(`${g2.http}/api/agents`)).json()) as any;
-    expect(agents.agents.length).toBe(5);
+    // (A newborn appears with its first report, a moment after the round that retired its predecessor.)
+    expect(agents.agents.length).toBeGreaterThanOrEqual(4);
+    expect(agents.agents.length).toBeLessThanOrEqual(5);
+    for (const a of agents.agents) expect(typeof a.agent_id).toBe('string');
     const rounds = await fetch(`${g2.http}/api/arena/rounds`);
     expect(rounds.status).toBe(503);
     expect(((await rounds.json()) as any).error.code).toBe('not_on_gateway');
