@@ -1,6 +1,6 @@
 // Opens the SQLite database: checks it is ours and not newer, applies migrations, refuses to run without persistence.
 import { Database } from 'bun:sqlite';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 
@@ -34,6 +34,7 @@ export function openDatabase(path: string): OpenedDatabase {
       throw new StoreError('unwritable', `cannot create the directory of ${path}: ${message(cause)}`, { cause });
     }
   }
+  if (!memory) assertWritable(path);
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
@@ -55,7 +56,10 @@ function prepare(db: Database, path: string): OpenedDatabase {
     version = (db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
     tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
   } catch (cause) {
-    throw new StoreError('not_lineage', `${path} is not a Lineage database (not readable as SQLite: ${message(cause)}); refusing to touch it`, { cause });
+    if (/not a database|malformed|encrypted/i.test(message(cause))) {
+      throw new StoreError('not_lineage', `${path} is not a Lineage database (not readable as SQLite: ${message(cause)}); refusing to touch it`, { cause });
+    }
+    throw new StoreError('unwritable', `cannot open ${path}: ${message(cause)}`, { cause });
   }
   if (tables.length > 0) {
     const app = tables.includes('meta') ? (db.query("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | null)?.value : undefined;
@@ -86,6 +90,18 @@ function prepare(db: Database, path: string): OpenedDatabase {
     const text = message(cause);
     const code = /readonly|read-only|disk|full|permission|access/i.test(text) ? 'unwritable' : 'corrupt';
     throw new StoreError(code, `cannot write ${path}: ${text}`, { cause });
+  }
+}
+
+/** A read-only file system or a file we may not write is named as such, before SQLite says "unable to open". */
+function assertWritable(path: string): void {
+  const target = existsSync(path) ? path : dirname(path);
+  try {
+    accessSync(target, constants.W_OK | constants.R_OK);
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    const why = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : message(cause);
+    throw new StoreError('unwritable', `cannot write ${path}: ${why}; refusing to run without persistence (use --db :memory: for a throwaway run)`, { cause });
   }
 }
 
