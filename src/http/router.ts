@@ -41,10 +41,7 @@ export class Router {
       try {
         return await handler(req, params, url);
       } catch {
-        return new Response(JSON.stringify({ error: { code: 'internal_error', message: 'the request failed' } }), {
-          status: 500,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        });
+        return httpError(500, 'internal_error', 'the request failed');
       }
     }
     return httpError(404, 'not_found', `no route for ${url.pathname.slice(0, 200)}`);

@@ -32,7 +32,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
       return router.handle(req, url);
     },
     error() {
-      return httpError(500, 'bad_request', 'the request failed');
+      return httpError(500, 'internal_error', 'the request failed');
     },
     websocket: hub.websocketHandler(),
   });

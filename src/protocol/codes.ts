@@ -50,6 +50,7 @@ export const HttpErrorCodes = {
   bad_request: 'a parameter is invalid',
   upgrade_required: 'this endpoint only accepts WebSocket upgrades',
   not_ready: 'the node is not ready to serve (see /health)',
+  internal_error: 'the request failed on the server',
   not_on_gateway: 'this route is served by the sim node of a cluster',
 } as const;
 export type HttpErrorCode = keyof typeof HttpErrorCodes;
