@@ -17,7 +17,8 @@ interface Running {
   store: Store;
   options: WorkerStartOptions;
   lastCheckpoint: number;
-  checkpoints: number;
+  /** Sequence at the last journal trim. */
+  trimmedAt: number;
 }
 
 let running: Running | null = null;
@@ -57,7 +58,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
     store.commit({ events: [], roster: sim.agents().map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent })) });
   }
   const head = store.head();
-  running = { sim, encoder: new EventEncoder(head), store, options, lastCheckpoint: now, checkpoints: 0 };
+  running = { sim, encoder: new EventEncoder(head), store, options, lastCheckpoint: now, trimmedAt: head };
   const history = store.tail(options.history);
   if (history.length > 0) post({ type: 'history', events: history });
   post({ type: 'ready', epoch: store.epoch, sequence: head, seed: options.seed, restored: checkpoint !== null, symbols: sim.symbols() });
@@ -124,7 +125,12 @@ function step(r: Running): void {
 
 function afterCheckpoint(r: Running, now: number): void {
   r.lastCheckpoint = now;
-  if (++r.checkpoints % 10 === 0) r.store.trimJournal(Math.max(r.options.history, 1000));
+  // Keep the journal near the resume history: trim once it has grown by a tenth of it.
+  const keep = Math.max(r.options.history, 1000);
+  if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) {
+    r.store.trimJournal(keep);
+    r.trimmedAt = r.encoder.sequence;
+  }
 }
 
 function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
