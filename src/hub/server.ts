@@ -29,6 +29,10 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     fetch(req, srv) {
       const url = new URL(req.url);
       if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket') return upgrade(req, url, srv);
+      // The REST API serves the same data as the stream, so it takes the same token; /health stays open for probes.
+      if (options.authToken !== undefined && url.pathname.startsWith('/api/') && !tokenMatches(options.authToken, presentedToken(req, url))) {
+        return httpError(401, 'unauthorized', 'a valid token is required (Authorization: Bearer <token> or ?token=)', { 'www-authenticate': 'Bearer' });
+      }
       return router.handle(req, url);
     },
     error() {

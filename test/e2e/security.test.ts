@@ -32,6 +32,11 @@ describe('security defaults', () => {
     const health = await (await fetch(`${server.http}/health`)).text();
     for (const text of [server.output(), metrics, health]) expect(text).not.toContain(token);
     expect(metrics).toMatch(/lineage_upgrades_rejected_total\{reason="unauthorized"\} 2/);
+    // The REST API takes the same token; /health stays open for load-balancer probes.
+    expect((await fetch(`${server.http}/api/snapshot`)).status).toBe(401);
+    expect((await fetch(`${server.http}/api/snapshot?token=${token}`)).status).toBe(200);
+    expect((await fetch(`${server.http}/api/agents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${server.http}/health`)).status).toBe(200);
   });
 });
 
