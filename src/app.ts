@@ -6,6 +6,7 @@ import { redisSink, startGatewayUpstream } from './cluster/cluster-upstream.ts';
 import { startLocalUpstream } from './engine/local-upstream.ts';
 import type { Upstream } from './engine/upstream.ts';
 import { apiRoutes, healthOf } from './http/api-routes.ts';
+import { addWebRoutes } from './http/web-routes.ts';
 import { Hub } from './hub/hub.ts';
 import { startEdge } from './hub/server.ts';
 import type { ConnectionData } from './hub/connection.ts';
@@ -74,7 +75,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   let edge: Server<ConnectionData>;
   let metricsServer: Server<undefined>;
   try {
-    edge = startEdge(hub, (await import('./http/web-routes.ts')).addWebRoutes(apiRoutes(hub, health, upstream.ask)), {
+    edge = startEdge(hub, addWebRoutes(apiRoutes(hub, health, upstream.ask)), {
       host: config.host,
       port: config.port,
       maxConnections: config.maxConnections,

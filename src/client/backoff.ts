@@ -1,0 +1,27 @@
+// Reconnect delays: capped exponential backoff with jitter, so a restarted server is not hit by every client at once.
+
+export interface BackoffOptions {
+  /** Delay before the first retry (attempt 0), before jitter. */
+  initialMs: number;
+  /** Upper bound of any delay. */
+  maxMs: number;
+  /** Growth per attempt. */
+  factor: number;
+  /** Share of the delay that is randomized, 0 (none) to 1 (full jitter). */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000, factor: 2, jitter: 0.5 };
+
+/**
+ * The delay before retry number `attempt` (0-based): `min(max, initial·factor^attempt)`, of which the `jitter` share is
+ * scaled by `random()` — so delays stay in `[(1-jitter)·d, d]` and never exceed `maxMs`.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const n = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
+  // Cap the exponent first so huge attempt counts cannot overflow to Infinity or NaN.
+  const ceiling = Math.min(options.maxMs, options.initialMs * Math.pow(options.factor, Math.min(n, 64)));
+  const jitter = Math.min(1, Math.max(0, options.jitter));
+  const r = Math.min(1, Math.max(0, random()));
+  return Math.round(ceiling * (1 - jitter + jitter * r));
+}

@@ -1,0 +1,31 @@
+// Recent arena rounds from `GET /api/arena/rounds`, so the list is not empty until the next round ends.
+import { z } from 'zod';
+import { ArenaData } from '../protocol/index.ts';
+
+const StoredRound = z.object({
+  round: z.number().int().positive(),
+  result: ArenaData.omit({ timestamp: true }).extend({ ended_at: z.number() }),
+});
+const RoundsReply = z.object({ rounds: z.array(z.unknown()) });
+
+export type HistoricRound = z.infer<typeof ArenaData>;
+
+/** Newest first; rounds that do not parse are skipped, and any failure yields an empty list. */
+export async function fetchRecentRounds(limit: number, fetcher: typeof fetch = fetch): Promise<HistoricRound[]> {
+  try {
+    const response = await fetcher(`/api/arena/rounds?limit=${limit}`, { headers: { accept: 'application/json' } });
+    if (!response.ok) return [];
+    const reply = RoundsReply.safeParse(await response.json());
+    if (!reply.success) return [];
+    const out: HistoricRound[] = [];
+    for (const item of reply.data.rounds) {
+      const parsed = StoredRound.safeParse(item);
+      if (!parsed.success) continue;
+      const { ended_at, ...rest } = parsed.data.result;
+      out.push({ ...rest, timestamp: new Date(ended_at).toISOString() });
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}

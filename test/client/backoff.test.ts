@@ -1,0 +1,43 @@
+// Reconnect delays: exponential growth, the cap, and jitter bounds.
+import { describe, expect, test } from 'bun:test';
+import { DEFAULT_BACKOFF, backoffDelay } from '../../src/client/backoff.ts';
+
+const opts = { initialMs: 100, maxMs: 5000, factor: 2, jitter: 0.5 };
+
+describe('backoffDelay', () => {
+  test('grows by the factor per attempt until the cap (no jitter when random() = 1)', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, opts, () => 1))).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+  });
+
+  test('jitter keeps every delay within [(1 - jitter)·d, d]', () => {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const ceiling = Math.min(opts.maxMs, opts.initialMs * 2 ** attempt);
+      for (const r of [0, 0.25, 0.5, 0.99, 1]) {
+        const d = backoffDelay(attempt, opts, () => r);
+        expect(d).toBeGreaterThanOrEqual(Math.floor(ceiling * 0.5));
+        expect(d).toBeLessThanOrEqual(ceiling);
+      }
+    }
+    expect(backoffDelay(3, opts, () => 0)).toBe(400);
+  });
+
+  test('different random draws spread clients out', () => {
+    const draws = [0.1, 0.4, 0.7, 0.95].map((r) => backoffDelay(4, opts, () => r));
+    expect(new Set(draws).size).toBe(4);
+  });
+
+  test('huge, negative or non-finite attempts stay finite and bounded', () => {
+    for (const attempt of [1e9, Number.MAX_SAFE_INTEGER, Infinity, -5, NaN]) {
+      const d = backoffDelay(attempt, DEFAULT_BACKOFF, () => 1);
+      expect(Number.isFinite(d)).toBe(true);
+      expect(d).toBeLessThanOrEqual(DEFAULT_BACKOFF.maxMs);
+      expect(d).toBeGreaterThan(0);
+    }
+    expect(backoffDelay(-5, opts, () => 1)).toBe(100);
+  });
+
+  test('out-of-range random() values are clamped', () => {
+    expect(backoffDelay(0, opts, () => 7)).toBe(100);
+    expect(backoffDelay(0, opts, () => -3)).toBe(50);
+  });
+});
