@@ -90,7 +90,7 @@ client.on((event) => {
 window.lineage = { client, state };
 view.renderConnection('connecting');
 client.start();
-void fetchRecentRounds(MAX_ROUNDS).then((rounds) => {
+void fetchRecentRounds(MAX_ROUNDS, fetch, new URLSearchParams(location.search).get('token')).then((rounds) => {
   for (const r of rounds) state.addRound(r);
   schedule();
 });

@@ -11,9 +11,12 @@ const RoundsReply = z.object({ rounds: z.array(z.unknown()) });
 export type HistoricRound = z.infer<typeof ArenaData>;
 
 /** Newest first; rounds that do not parse are skipped, and any failure yields an empty list. */
-export async function fetchRecentRounds(limit: number, fetcher: typeof fetch = fetch): Promise<HistoricRound[]> {
+export async function fetchRecentRounds(limit: number, fetcher: typeof fetch = fetch, token: string | null = null): Promise<HistoricRound[]> {
   try {
-    const response = await fetcher(`/api/arena/rounds?limit=${limit}`, { headers: { accept: 'application/json' } });
+    // A server started with a token wants it on /api/* too (the page got it as `?token=`).
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetcher(`/api/arena/rounds?limit=${limit}`, { headers });
     if (!response.ok) return [];
     const reply = RoundsReply.safeParse(await response.json());
     if (!reply.success) return [];
