@@ -10,7 +10,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-function measure(label: string, agentIntervalMs: number, arenaRoundMs: number): { median: number; p99: number; trades: number; hitRate: number } {
+export function measureSimStep(label: string, agentIntervalMs: number, arenaRoundMs: number): { median: number; p99: number; trades: number; hitRate: number } {
   const o = resolveOptions({ seed: 77, startTime: 0, agents: 1000, symbols: SYMBOLS, marketIntervalMs: 20, agentIntervalMs, arenaRoundMs, quoteTtlMs: 20 });
   const sim = new Simulation(o);
   // Warm up past the longest lookbacks so strategies do their full work, and let the JIT settle.
@@ -35,8 +35,8 @@ function measure(label: string, agentIntervalMs: number, arenaRoundMs: number): 
 }
 
 export function runSimStepBench(): Record<string, { median: number; p99: number }> {
-  const marketOnly = measure('market step only', 1e12, 1e12);
-  const full = measure('market + 1000 reports/step + round end every 100 steps', 20, 2000);
+  const marketOnly = measureSimStep('market step only', 1e12, 1e12);
+  const full = measureSimStep('market + 1000 reports/step + round end every 100 steps', 20, 2000);
   return { marketOnly: { median: marketOnly.median, p99: marketOnly.p99 }, full: { median: full.median, p99: full.p99 } };
 }
 
