@@ -1,5 +1,5 @@
 // Soak: thousands of connections with connect/subscribe churn, slow consumers and resumes against a fast simulation.
-// `bun test/soak/soak.ts [seconds] [connections]` for a long run; test/soak/soak.test.ts runs a short one in CI.
+// `bun test/soak/soak.ts '{"durationMs":300000,...}'` for a long run (see RELIABILITY.md); test/soak/soak.test.ts runs a short one in CI.
 import { readFileSync } from 'node:fs';
 import { ROOT, startServer } from '../helpers/server-process.ts';
 
@@ -97,20 +97,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 if (import.meta.main) {
-  const seconds = Number(process.argv[2] ?? 600);
-  const connections = Number(process.argv[3] ?? 4000);
-  const processes = Math.max(2, Math.ceil(connections / 1500));
-  const per = Math.floor(connections / processes);
-  const report = await runSoak({
-    durationMs: seconds * 1000,
-    processes,
-    steady: Math.floor(per * 0.6),
-    churn: Math.floor(per * 0.2),
-    subChurn: Math.floor(per * 0.15),
-    slow: Math.max(1, Math.floor(per * 0.05)),
-    symbols: Number(process.argv[4] ?? 12),
-    slowPauseMs: Number(process.argv[5] ?? 60_000),
-    history: Number(process.argv[6] ?? 200_000),
-  });
+  // bun test/soak/soak.ts '{"durationMs":300000,"processes":3,"steady":150,"churn":400,"subChurn":250,"slow":5,"symbols":4,"slowPauseMs":90000,"history":60000}'
+  const defaults: SoakOptions = { durationMs: 300_000, processes: 3, steady: 150, churn: 400, subChurn: 250, slow: 5, symbols: 4, slowPauseMs: 90_000, history: 60_000 };
+  const report = await runSoak({ ...defaults, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<SoakOptions>) });
   console.log(JSON.stringify(report, null, 2));
 }
