@@ -1,0 +1,41 @@
+// Builds a report row from the pieces every scenario measures.
+import type { Histogram } from '../../stats/histogram.ts';
+import type { Row, ScenarioName, Stage } from '../result.ts';
+import { summarize } from '../result.ts';
+import { perMillion, type Finished, type Window } from '../session.ts';
+import type { TargetName } from '../targets.ts';
+
+export const MB = 1024 * 1024;
+
+export function row(
+  scenario: ScenarioName,
+  target: TargetName,
+  window: Window,
+  finished: Finished,
+  figures: { connections: number; rssPerConnectionKB: number | null; connectsPerS: number | null; extra: Record<string, number>; stages?: Stage[] },
+): Row {
+  const cpu = perMillion(window);
+  return {
+    scenario,
+    target,
+    connections: figures.connections,
+    deliveriesPerS: window.deliveries / window.seconds,
+    age: summarize(window.ages),
+    firstAge: summarize(window.firstAges),
+    cpuPerMillion: cpu.server,
+    loadCpuPerMillion: cpu.load,
+    rssPerConnectionKB: figures.rssPerConnectionKB,
+    connectsPerS: figures.connectsPerS,
+    lost: finished.loss.lost,
+    duplicated: finished.loss.duplicated,
+    unexpected: finished.loss.unexpected,
+    unassessable: finished.loss.unassessable,
+    errors: finished.errors,
+    extra: { ...figures.extra, receiving: window.receiving, held: window.held, checkedWindows: finished.loss.checked, drainSeconds: finished.drainSeconds },
+    stages: figures.stages ?? [],
+  };
+}
+
+export function p(h: Histogram, q: number): number {
+  return h.percentile(q);
+}

@@ -1,0 +1,47 @@
+// Scenario (d), reconnect storm: every client drops at once and resumes with `since`; gaps and repeats are counted.
+import type { StormReply } from '../../load/commands.ts';
+import { Histogram } from '../../stats/histogram.ts';
+import type { StormParams } from '../profiles.ts';
+import type { Row } from '../result.ts';
+import { connect, finish, startWindow, stopWindow, withSession, type RunContext } from '../session.ts';
+import { benchSymbols, type Target } from '../targets.ts';
+import { p, row } from './row.ts';
+
+export async function runStorm(ctx: RunContext, target: Target, params: StormParams, stallMs: number): Promise<Row> {
+  const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
+  const lifetimeMs = params.warmMs + params.rounds * (params.roundGapMs + 60_000) + 240_000;
+  return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
+    const c = await connect(s, params.connections, params.concurrency);
+    await Bun.sleep(params.warmMs);
+    const mark = await startWindow(s);
+    const reconnectMs = new Histogram();
+    let stormSeconds = 0;
+    let failed = 0;
+    let replayed = 0;
+    for (let round = 0; round < params.rounds; round++) {
+      const replies = await s.fleet.all<StormReply>({ cmd: 'storm', offlineMs: params.offlineMs, jitterMs: params.jitterMs }, 120_000);
+      for (const r of replies) {
+        reconnectMs.merge(r.reconnectMs);
+        failed += r.failed;
+        replayed += r.replayed;
+      }
+      stormSeconds += Math.max(...replies.map((r) => r.seconds));
+      await Bun.sleep(params.roundGapMs);
+    }
+    const w = await stopWindow(s, mark);
+    const finished = await finish(s, stallMs);
+    return row('storm', target.name, w, finished, {
+      connections: params.connections,
+      rssPerConnectionKB: null,
+      connectsPerS: (params.connections * params.rounds) / stormSeconds,
+      extra: {
+        reconnectP50Ms: p(reconnectMs, 0.5),
+        reconnectP99Ms: p(reconnectMs, 0.99),
+        replayedPerRound: replayed / params.rounds,
+        failedReconnects: failed,
+        rounds: params.rounds,
+        connectP99Ms: p(c.connectMs, 0.99),
+      },
+    });
+  });
+}

@@ -1,0 +1,139 @@
+// One server under test plus its load processes, and the steps every scenario is built from.
+import type { ConnectReply, FinishReply, WindowReply } from '../load/commands.ts';
+import { Histogram } from '../stats/histogram.ts';
+import type { LossTotals } from '../stats/loss.ts';
+import { cpuPerMillion } from '../stats/proc-stats.ts';
+import { LoadFleet, split } from './load-fleet.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { REFERENCE_TOPICS, type Target, type Workload } from './targets.ts';
+
+export interface RunContext {
+  clkTck: number;
+  nodeBundle(): string;
+  log(line: string): void;
+}
+
+export interface Session {
+  server: ServerProcess;
+  fleet: LoadFleet;
+  /** Topics the load clients hold. */
+  topics: string[];
+}
+
+/** Start the server and `loaders` load processes, run `fn`, and end every process whatever happens. */
+export async function withSession<T>(ctx: RunContext, target: Target, workload: Workload, loaders: number, lifetimeMs: number, fn: (s: Session) => Promise<T>): Promise<T> {
+  const server = await startServerProcess(target.command(workload), 20_000, ctx.clkTck);
+  let fleet: LoadFleet | null = null;
+  try {
+    fleet = await LoadFleet.start(server.url, loaders, REFERENCE_TOPICS, lifetimeMs, ctx.clkTck);
+    return await fn({ server, fleet, topics: target.clientTopics(workload) });
+  } finally {
+    await fleet?.stop();
+    await server.stop();
+  }
+}
+
+export interface Connected {
+  opened: number;
+  failed: number;
+  /** Wall time of the slowest load process. */
+  seconds: number;
+  connectMs: Histogram;
+}
+
+/** Open `n` more held connections, spread over the load processes. */
+export async function connect(s: Session, n: number, concurrency: number): Promise<Connected> {
+  const counts = split(n, s.fleet.size);
+  const replies = await s.fleet.all<ConnectReply>((i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency }), 180_000);
+  const connectMs = new Histogram();
+  for (const r of replies) connectMs.merge(r.connectMs);
+  return {
+    opened: replies.reduce((a, r) => a + r.opened, 0),
+    failed: replies.reduce((a, r) => a + r.failed, 0),
+    seconds: Math.max(...replies.map((r) => r.seconds)),
+    connectMs,
+  };
+}
+
+export interface Window {
+  deliveries: number;
+  seconds: number;
+  ages: Histogram;
+  /** Per event, its first arrival (per load process): the server's pipeline latency without the burst's reading. */
+  firstAges: Histogram;
+  cpuSeconds: number;
+  loadCpuSeconds: number;
+  receiving: number;
+  held: number;
+}
+
+export function startWindow(s: Session): Promise<{ cpu0: number; load0: number; t0: number }> {
+  const mark = { cpu0: s.server.cpuSeconds(), load0: s.fleet.cpuSeconds(), t0: performance.now() };
+  return s.fleet.all({ cmd: 'window-start' }).then(() => mark);
+}
+
+export async function stopWindow(s: Session, mark: { cpu0: number; load0: number; t0: number }): Promise<Window> {
+  const replies = await s.fleet.all<WindowReply>({ cmd: 'window-stop' });
+  const cpu1 = s.server.cpuSeconds();
+  const load1 = s.fleet.cpuSeconds();
+  const ages = new Histogram();
+  const firstAges = new Histogram();
+  for (const r of replies) {
+    ages.merge(r.ages);
+    firstAges.merge(r.firstAges);
+  }
+  return {
+    deliveries: replies.reduce((a, r) => a + r.deliveries, 0),
+    seconds: (performance.now() - mark.t0) / 1000,
+    ages,
+    firstAges,
+    cpuSeconds: cpu1 - mark.cpu0,
+    loadCpuSeconds: load1 - mark.load0,
+    receiving: replies.reduce((a, r) => a + r.receiving, 0),
+    held: replies.reduce((a, r) => a + r.held, 0),
+  };
+}
+
+/** Deliveries, ages and CPU over `ms` of steady state. */
+export async function measure(s: Session, ms: number): Promise<Window> {
+  const mark = await startWindow(s);
+  await Bun.sleep(ms);
+  return stopWindow(s, mark);
+}
+
+export function perMillion(w: Window): { server: number; load: number } {
+  return { server: cpuPerMillion(w.cpuSeconds, w.deliveries), load: cpuPerMillion(w.loadCpuSeconds, w.deliveries) };
+}
+
+export interface Finished {
+  loss: LossTotals;
+  errors: Record<string, number>;
+  held: number;
+  /** Slowest load process's drain: how far behind the server was when the run ended. */
+  drainSeconds: number;
+}
+
+/** Drain (until done, or no progress for `stallMs`), assess every client window for loss and repeats, close everything. */
+export async function finish(s: Session, stallMs: number): Promise<Finished> {
+  const replies = await s.fleet.all<FinishReply>({ cmd: 'finish', stallMs }, 180_000 + stallMs * 2);
+  const loss: LossTotals = { windows: 0, checked: 0, lost: 0, duplicated: 0, unexpected: 0, unassessable: 0 };
+  const errors: Record<string, number> = {};
+  for (const r of replies) {
+    for (const k of Object.keys(loss) as (keyof LossTotals)[]) loss[k] += r.loss[k];
+    for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+  }
+  return { loss, errors, held: replies.reduce((a, r) => a + r.held, 0), drainSeconds: Math.max(...replies.map((r) => r.drainSeconds)) };
+}
+
+/** Sample RSS every `everyMs` for `ms`; returns the smallest and the last sample (bytes). */
+export async function sampleRss(s: Session, ms: number, everyMs = 250): Promise<{ min: number; last: number }> {
+  let min = Number.POSITIVE_INFINITY;
+  let last = 0;
+  const end = performance.now() + ms;
+  do {
+    last = s.server.rssBytes();
+    min = Math.min(min, last);
+    await Bun.sleep(everyMs);
+  } while (performance.now() < end);
+  return { min, last };
+}

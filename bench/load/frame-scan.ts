@@ -1,0 +1,86 @@
+// Reads what the load clients need from a stream frame (family, sequence, timestamp, snapshot) straight from its bytes.
+
+/** Where the scanner writes; reused for every frame so the hot path allocates nothing. */
+export interface ScannedEvent {
+  family: 'market' | 'agent' | 'arena';
+  sequence: number;
+  /** Epoch ms of the frame's first `timestamp` (NaN when it has none). */
+  timestamp: number;
+  snapshot: boolean;
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const PREFIX = bytes('{"event_type":"');
+const MARKET = bytes('market"');
+const AGENT = bytes('agent"');
+const ARENA = bytes('arena"');
+const SEQUENCE_KEY = bytes('"sequence":');
+const TIMESTAMP_KEY = bytes('"timestamp":"');
+const SNAPSHOT_SUFFIX = bytes(',"snapshot":true}');
+/** `2026-02-03T14:30:45.123Z` */
+export const ISO_LENGTH = 24;
+
+export function newScannedEvent(): ScannedEvent {
+  return { family: 'market', sequence: 0, timestamp: Number.NaN, snapshot: false };
+}
+
+function matchAt(d: Uint8Array, at: number, word: Uint8Array): boolean {
+  if (at < 0 || at + word.length > d.length) return false;
+  for (let i = 0; i < word.length; i++) if (d[at + i] !== word[i]) return false;
+  return true;
+}
+
+/** First index of `word` in d[from, to), or -1. */
+function indexOf(d: Uint8Array, word: Uint8Array, from: number, to: number): number {
+  const first = word[0];
+  for (let i = from, last = to - word.length; i <= last; i++) if (d[i] === first && matchAt(d, i, word)) return i;
+  return -1;
+}
+
+function digits(d: Uint8Array, at: number, count: number): number {
+  let v = 0;
+  for (let i = 0; i < count; i++) {
+    const c = (d[at + i] as number) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Epoch ms of `YYYY-MM-DDTHH:MM:SS.mmmZ` at `at` (NaN when it is not one). */
+export function parseIsoAt(d: Uint8Array, at: number): number {
+  if (at + ISO_LENGTH > d.length || d[at + 10] !== 84 /* T */ || d[at + 23] !== 90 /* Z */) return Number.NaN;
+  return Date.UTC(digits(d, at, 4), digits(d, at + 5, 2) - 1, digits(d, at + 8, 2), digits(d, at + 11, 2), digits(d, at + 14, 2), digits(d, at + 17, 2), digits(d, at + 20, 3));
+}
+
+/**
+ * True (and `out` filled) when `d[start, end)` is a stream event (market, agent or arena) ending in an integer
+ * `sequence` (optionally followed by `"snapshot":true`); false for control frames, which the caller parses as JSON.
+ * Lineage writes `sequence` last (and `snapshot` after it), and so do the reference servers.
+ */
+export function scanStreamFrame(d: Uint8Array, start: number, end: number, out: ScannedEvent): boolean {
+  if (!matchAt(d, start, PREFIX)) return false;
+  const at = start + PREFIX.length;
+  if (matchAt(d, at, MARKET)) out.family = 'market';
+  else if (matchAt(d, at, AGENT)) out.family = 'agent';
+  else if (matchAt(d, at, ARENA)) out.family = 'arena';
+  else return false;
+  out.snapshot = end - SNAPSHOT_SUFFIX.length > at && matchAt(d, end - SNAPSHOT_SUFFIX.length, SNAPSHOT_SUFFIX);
+  // The byte right after the sequence's digits: the snapshot suffix's ',' or the closing '}'.
+  const after = out.snapshot ? end - SNAPSHOT_SUFFIX.length : end - 1;
+  if (!out.snapshot && d[after] !== 125) return false;
+  let sequence = 0;
+  let scale = 1;
+  let i = after - 1;
+  for (; i > at && scale <= 1e15; i--) {
+    const c = (d[i] as number) - 48;
+    if (c < 0 || c > 9) break;
+    sequence += c * scale;
+    scale *= 10;
+  }
+  if (scale === 1 || !matchAt(d, i - SEQUENCE_KEY.length + 1, SEQUENCE_KEY)) return false;
+  out.sequence = sequence;
+  const t = indexOf(d, TIMESTAMP_KEY, at, end);
+  out.timestamp = t === -1 ? Number.NaN : parseIsoAt(d, t + TIMESTAMP_KEY.length);
+  return true;
+}

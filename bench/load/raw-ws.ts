@@ -1,0 +1,143 @@
+// A lean WebSocket client on a raw TCP socket (Bun.connect): frames are read in place, text is never decoded on the hot path.
+import type { Socket } from 'bun';
+import { FrameReader, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, clientFrame, closePayload, randomKey, upgradeRequest } from './ws-wire.ts';
+
+export interface RawHandlers {
+  /** A text message: `bytes[start, end)`; `now` is when its TCP chunk was read. */
+  text(bytes: Uint8Array, start: number, end: number, now: number): void;
+  /** The server accepted the upgrade. */
+  open(): void;
+  /** The connection ended (code 1006 when there was no close frame; `clean` when this side asked for it). */
+  close(code: number, clean: boolean): void;
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+const MAX_HEADER_BYTES = 16 * 1024;
+/** How long a closing connection waits for the server's close frame before dropping the socket. */
+const CLOSE_WAIT_MS = 1000;
+
+export class RawWebSocket {
+  private socket: Socket<undefined> | null = null;
+  private readonly reader = new FrameReader();
+  private header: Buffer | null = Buffer.alloc(0);
+  private outbox: Uint8Array[] = [];
+  private closing = false;
+  private ended = false;
+  private closeCode = 1006;
+
+  constructor(url: string, private readonly handlers: RawHandlers, private readonly now: () => number) {
+    const u = new URL(url);
+    const request = upgradeRequest(u.host, `${u.pathname || '/'}${u.search}`, randomKey());
+    Bun.connect<undefined>({
+      hostname: u.hostname,
+      port: Number(u.port || 80),
+      socket: {
+        open: (s) => {
+          this.socket = s;
+          if (this.closing) return void s.end();
+          this.write(Buffer.from(request));
+        },
+        data: (_s, data) => this.onData(data),
+        drain: () => this.flush(),
+        close: () => this.finish(),
+        error: () => this.finish(),
+        connectError: () => this.finish(),
+        end: () => this.finish(),
+      },
+    }).catch(() => this.finish());
+  }
+
+  /** Send a text message. */
+  send(text: string): void {
+    if (this.closing || this.header !== null) return;
+    this.write(clientFrame(OP_TEXT, text));
+  }
+
+  /** Start the closing handshake (1000); the socket is dropped after the server answers or after a short wait. */
+  close(code = 1000, reason = ''): void {
+    if (this.closing || this.ended) return;
+    this.closing = true;
+    const s = this.socket;
+    if (s === null) return;
+    if (this.header === null) this.write(clientFrame(OP_CLOSE, closePayload(code, reason)));
+    setTimeout(() => this.socket?.end(), CLOSE_WAIT_MS);
+  }
+
+  private onData(data: Buffer): void {
+    if (this.ended) return;
+    const now = this.now();
+    let chunk: Uint8Array = data;
+    if (this.header !== null) {
+      const joined: Buffer = this.header.length === 0 ? data : Buffer.concat([this.header, data]);
+      const i = joined.indexOf(HEADER_END);
+      if (i === -1) {
+        if (joined.length > MAX_HEADER_BYTES) return this.abort();
+        this.header = joined;
+        return;
+      }
+      if (!/^HTTP\/1\.1 101 /.test(joined.toString('latin1', 0, Math.min(i, 64)))) {
+        this.closeCode = 1002;
+        return this.abort();
+      }
+      this.header = null;
+      chunk = joined.subarray(i + HEADER_END.length);
+      this.handlers.open();
+      if (this.closing) return;
+      if (chunk.length === 0) return;
+    }
+    this.reader.push(chunk, (opcode, bytes, start, end) => {
+      if (opcode === OP_TEXT) {
+        if (!this.closing) this.handlers.text(bytes, start, end, now);
+      } else if (opcode === OP_PING) {
+        this.write(clientFrame(OP_PONG, bytes.slice(start, end)));
+      } else if (opcode === OP_CLOSE) {
+        this.closeCode = end - start >= 2 ? ((bytes[start] as number) << 8) | (bytes[start + 1] as number) : 1005;
+        if (!this.closing) {
+          this.closing = true;
+          this.write(clientFrame(OP_CLOSE, bytes.slice(start, Math.min(end, start + 2))));
+        }
+        this.socket?.end();
+      }
+    });
+    if (this.reader.error !== null) {
+      this.closeCode = 1002;
+      this.abort();
+    }
+  }
+
+  private write(bytes: Uint8Array): void {
+    const s = this.socket;
+    if (s === null || this.ended) return;
+    if (this.outbox.length > 0) {
+      this.outbox.push(bytes);
+      return;
+    }
+    const n = s.write(bytes);
+    if (n < bytes.length) this.outbox.push(bytes.subarray(Math.max(0, n)));
+  }
+
+  private flush(): void {
+    const s = this.socket;
+    while (s !== null && this.outbox.length > 0) {
+      const head = this.outbox[0] as Uint8Array;
+      const n = s.write(head);
+      if (n < head.length) {
+        this.outbox[0] = head.subarray(Math.max(0, n));
+        return;
+      }
+      this.outbox.shift();
+    }
+  }
+
+  private abort(): void {
+    this.socket?.terminate();
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket = null;
+    this.handlers.close(this.closeCode, this.closing);
+  }
+}

@@ -1,0 +1,70 @@
+// The load clients' byte scanner reads Lineage's real frames (from the server's own encoder) and the peers' frames.
+import { describe, expect, test } from 'bun:test';
+import { newScannedEvent, parseIsoAt, scanStreamFrame } from '../../bench/load/frame-scan.ts';
+import { MarketFeed, type FeedEvent } from '../../bench/peers/market-feed.ts';
+import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, markSnapshot } from '../../src/protocol/encode.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function scan(text: string) {
+  const out = newScannedEvent();
+  const padded = enc(`xx${text}yy`); // the frame sits inside a larger chunk
+  return scanStreamFrame(padded, 2, padded.length - 2, out) ? { ...out } : null;
+}
+
+const TS = '2026-02-03T14:30:45.123Z';
+
+describe('scanStreamFrame', () => {
+  test("Lineage market, agent and arena frames, from the server's encoder", () => {
+    const market = encodeMarketEvent({ symbol: 'BTC-USD', price: 45150.32, timestamp: TS, change_percent: 0.45 }, 1234);
+    expect(scan(market)).toEqual({ family: 'market', sequence: 1234, timestamp: Date.parse(TS), snapshot: false });
+    const agent = encodeAgentEvent(
+      { agent_id: 'Balanced', capital: 1, trades_executed: 2, win_rate: 0.5, status: 'active', timestamp: TS, strategy: 'Balanced', generation: 1, parent: null, scars: 0, wins: 0, symbol: 'BTC-USD' },
+      7,
+    );
+    expect(scan(agent)).toMatchObject({ family: 'agent', sequence: 7, timestamp: Date.parse(TS) });
+    const arena = encodeArenaEvent({ round: 3, winner: 'Momentum', timestamp: TS, ranking: [], births: [], deaths: [] }, 99);
+    expect(scan(arena)).toMatchObject({ family: 'arena', sequence: 99 });
+  });
+
+  test('snapshots are recognised (and keep their sequence)', () => {
+    const snap = markSnapshot(encodeMarketEvent({ symbol: 'ETH-USD', price: 2500, timestamp: TS, change_percent: 0 }, 42));
+    expect(scan(snap)).toMatchObject({ sequence: 42, snapshot: true });
+  });
+
+  test('the reference servers write the same shape', () => {
+    const events: FeedEvent[] = [];
+    const feed = new MarketFeed({ symbols: ['S00-USD'], intervalMs: 100, history: 16, publish: (e) => events.push(e) });
+    feed.step(Date.parse(TS));
+    const e = events[0] as FeedEvent;
+    expect(scan(e.json)).toEqual({ family: 'market', sequence: 1, timestamp: Date.parse(TS), snapshot: false });
+    expect(Object.keys(JSON.parse(e.json))).toEqual(['event_type', 'market', 'sequence']);
+    expect(Object.keys(JSON.parse(e.json).market)).toEqual(['symbol', 'price', 'timestamp', 'change_percent']);
+  });
+
+  test('control frames and malformed frames are left to JSON.parse', () => {
+    for (const text of [
+      '{"event_type":"welcome","sequence":5}',
+      '{"event_type":"subscribed","topics":[],"subscriptions":[]}',
+      '{"event_type":"market","market":{},"sequence":}',
+      '{"event_type":"market","market":{},"seq":5}',
+      '{"event_type":"market","market":{},"sequence":5',
+      'not json',
+      '',
+    ]) {
+      expect(scan(text)).toBeNull();
+    }
+  });
+
+  test('a frame without a timestamp scans with NaN', () => {
+    expect(scan('{"event_type":"market","market":{"symbol":"A"},"sequence":3}')?.timestamp).toBeNaN();
+  });
+});
+
+describe('parseIsoAt', () => {
+  test('ISO-8601 with milliseconds → epoch ms; anything else → NaN', () => {
+    for (const iso of [TS, '1999-12-31T23:59:59.999Z', '2030-01-01T00:00:00.000Z']) expect(parseIsoAt(enc(iso), 0)).toBe(Date.parse(iso));
+    expect(parseIsoAt(enc('2026-02-03 14:30:45.123Z'), 0)).toBeNaN();
+    expect(parseIsoAt(enc('2026-02-03T14:30:45.123'), 0)).toBeNaN();
+  });
+});
