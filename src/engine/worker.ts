@@ -103,24 +103,31 @@ function step(r: Running): void {
   const t0 = performance.now();
   const events = r.sim.advanceTo(now);
   stepMs.push(performance.now() - t0);
-  if (events.length > 0) {
-    const createdAt = preciseNow();
-    const published: PublishedEvent[] = [];
-    const rounds: RoundWrite[] = [];
-    for (const e of events) {
-      const p = r.encoder.encode(e, createdAt);
-      published.push(p);
-      if (e.kind === 'arena') {
-        rounds.push(roundWrite(e, p.sequence));
-        finalCapital = new Map(e.data.ranking.map((x) => [x.agent_id, x.capital]));
-      }
+  // Market ticks go out first: agent reports, round ends and checkpoints (milliseconds at scale) must not delay them.
+  let split = events.findIndex((e) => e.kind !== 'market');
+  if (split === -1) split = events.length;
+  const createdAt = preciseNow();
+  if (split > 0) flush(r, events.slice(0, split), createdAt, false, now);
+  const due = now - r.lastCheckpoint >= r.options.checkpointMs || events.some((e) => e.kind === 'arena');
+  if (split < events.length || due) flush(r, events.slice(split), createdAt, due, now);
+}
+
+/** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */
+function flush(r: Running, events: readonly SimEvent[], createdAt: number, checkpoint: boolean, now: number): void {
+  const published: PublishedEvent[] = [];
+  const rounds: RoundWrite[] = [];
+  for (const e of events) {
+    const p = r.encoder.encode(e, createdAt);
+    published.push(p);
+    if (e.kind === 'arena') {
+      rounds.push(roundWrite(e, p.sequence));
+      finalCapital = new Map(e.data.ranking.map((x) => [x.agent_id, x.capital]));
     }
-    // A round's end is checkpointed with it, so a restart never runs a committed round again.
-    const due = rounds.length > 0 || now - r.lastCheckpoint >= r.options.checkpointMs;
-    r.store.commit({ events: published, rounds, ...(due ? { checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } } : {}) });
-    if (due) afterCheckpoint(r, now);
-    post({ type: 'events', events: published });
   }
+  // A round's end is checkpointed with it, so a restart never runs a committed round again.
+  r.store.commit({ events: published, rounds, ...(checkpoint ? { checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } } : {}) });
+  if (checkpoint) afterCheckpoint(r, now);
+  if (published.length > 0) post({ type: 'events', events: published });
 }
 
 function afterCheckpoint(r: Running, now: number): void {

@@ -6,7 +6,8 @@ export class EventHistory {
   private readonly ring: (PublishedEvent | undefined)[];
   private start = 0;
   private size = 0;
-  private readonly latest = new Map<string, PublishedEvent>();
+  /** Latest event per key, one map per family, so a family's snapshot never walks the other's entries. */
+  private readonly latest = { market: new Map<string, PublishedEvent>(), agent: new Map<string, PublishedEvent>() };
   private head = 0;
 
   constructor(readonly capacity: number) {
@@ -25,14 +26,14 @@ export class EventHistory {
       this.ring[this.start] = event;
       this.start = (this.start + 1) % this.capacity;
     }
-    if (event.key !== null && event.family !== 'arena') this.latest.set(`${event.family}.${event.key}`, event);
-    if (event.retired) for (const id of event.retired) this.latest.delete(`agent.${id}`);
+    if (event.key !== null && event.family !== 'arena') this.latest[event.family].set(event.key, event);
+    if (event.retired) for (const id of event.retired) this.latest.agent.delete(id);
     return true;
   }
 
   /** Remember an event as the latest of its symbol/agent without adding it to the ring (a snapshot loaded from elsewhere). */
   setLatest(event: PublishedEvent): void {
-    if (event.key !== null && event.family !== 'arena') this.latest.set(`${event.family}.${event.key}`, event);
+    if (event.key !== null && event.family !== 'arena') this.latest[event.family].set(event.key, event);
   }
 
   /** Forget everything and continue after `sequence` (an unrecoverable gap or a new epoch upstream). */
@@ -40,13 +41,14 @@ export class EventHistory {
     this.ring.fill(undefined);
     this.start = 0;
     this.size = 0;
-    this.latest.clear();
+    this.latest.market.clear();
+    this.latest.agent.clear();
     this.head = sequence;
   }
 
   /** The latest event of every symbol/agent (for re-publishing the snapshot). */
   latestAll(): PublishedEvent[] {
-    return [...this.latest.values()];
+    return [...this.latest.market.values(), ...this.latest.agent.values()];
   }
 
   /** Set the newest sequence without an event (a restart that continues an earlier sequence). */
@@ -93,25 +95,29 @@ export class EventHistory {
 
   /** Latest event of one symbol/agent (`market.BTC-USD`, `agent.Balanced`). */
   latestOf(topic: string): PublishedEvent | undefined {
-    return this.latest.get(topic);
+    const dot = topic.indexOf('.');
+    const family = topic.slice(0, dot);
+    if (family !== 'market' && family !== 'agent') return undefined;
+    return this.latest[family].get(topic.slice(dot + 1));
+  }
+
+  /** Is there a live symbol/agent with this key? O(1): used on every connect and subscribe. */
+  has(family: 'market' | 'agent', key: string): boolean {
+    return this.latest[family].has(key);
   }
 
   /** Latest events of a whole family, or of one key. */
   latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[] {
     if (key !== null) {
-      const one = this.latest.get(`${family}.${key}`);
+      const one = this.latest[family].get(key);
       return one ? [one] : [];
     }
-    const out: PublishedEvent[] = [];
-    for (const event of this.latest.values()) if (event.family === family) out.push(event);
-    return out.sort((a, b) => a.sequence - b.sequence);
+    return [...this.latest[family].values()].sort((a, b) => a.sequence - b.sequence);
   }
 
   /** Known keys (symbols or live agents) of a family. */
   keys(family: 'market' | 'agent'): string[] {
-    const out: string[] = [];
-    for (const event of this.latest.values()) if (event.family === family && event.key !== null) out.push(event.key);
-    return out;
+    return [...this.latest[family].keys()];
   }
 
   /** Latest arena event, if any (kept in the ring only). */

@@ -51,6 +51,11 @@ export class Hub {
   private sweepTimer: ReturnType<typeof setTimeout> | null = null;
   private nextId = 1;
   private offeredTopics: string[];
+  /** What exists now, for topic validation (no allocation per connect). */
+  private readonly known = {
+    symbol: (key: string) => this.symbols.has(key),
+    agent: (key: string) => this.history.has('agent', key),
+  };
   /** Upgrades accepted whose `open` has not run yet, so the connection bound is exact. */
   pendingUpgrades = 0;
   closing = false;
@@ -276,7 +281,7 @@ export class Hub {
     const data = ws.data;
     const accepted: string[] = [];
     const errors: TopicError[] = [];
-    const known = { symbols: this.symbols, agents: new Set(this.history.keys('agent')) };
+    const known = this.known;
     for (const topic of requested) {
       const check = checkTopic(topic, known);
       if (!check.ok) {

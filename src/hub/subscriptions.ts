@@ -38,14 +38,14 @@ export function eventTopics(family: 'market' | 'agent' | 'arena', key: string | 
 export type TopicCheck = { ok: true; topic: ParsedTopic } | { ok: false; code: 'unknown_topic'; message: string };
 
 /** Validate a requested topic against what exists now (known symbols and agents). */
-export function checkTopic(topic: string, known: { symbols: ReadonlySet<string>; agents: ReadonlySet<string> }): TopicCheck {
+export function checkTopic(topic: string, known: { symbol(key: string): boolean; agent(key: string): boolean }): TopicCheck {
   const parsed = parseTopic(topic);
   if (parsed === null) {
     return { ok: false, code: 'unknown_topic', message: `unknown topic "${String(topic).slice(0, 80)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)` };
   }
   if (parsed.key !== null) {
-    const set = parsed.family === 'market' ? known.symbols : known.agents;
-    if (!set.has(parsed.key)) {
+    const exists = parsed.family === 'market' ? known.symbol(parsed.key) : known.agent(parsed.key);
+    if (!exists) {
       const what = parsed.family === 'market' ? 'symbol' : 'agent';
       return { ok: false, code: 'unknown_topic', message: `unknown topic "${topic}": no ${what} "${parsed.key}"` };
     }

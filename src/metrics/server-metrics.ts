@@ -17,8 +17,9 @@ export interface ServerGauges {
 export class ServerMetrics implements HubMetrics {
   private readonly connectionsOpened: Counter;
   private readonly connectionsClosed: Counter;
-  private readonly broadcast: Counter;
-  private readonly events: Counter;
+  /** Per-event counts are plain numbers read at scrape time: OpenTelemetry's per-call attribute hashing is not free. */
+  private deliveries = 0;
+  private readonly published: Record<string, number> = { market: 0, agent: 0, arena: 0 };
   private readonly fanout: Histogram;
   private readonly slow: Counter;
   private readonly frames: Counter;
@@ -34,8 +35,10 @@ export class ServerMetrics implements HubMetrics {
     m.createObservableGauge('lineage_topic_subscribers', { description: 'Native topic subscriptions per topic family' }).addCallback((r) => {
       for (const [family, n] of Object.entries(gauges.subscribersByFamily())) r.observe(n, { family });
     });
-    this.broadcast = m.createCounter('lineage_messages_broadcast', { description: 'Event frames handed to subscribers (one per subscriber per event)' });
-    this.events = m.createCounter('lineage_events_published', { description: 'Events published, by family' });
+    m.createObservableCounter('lineage_messages_broadcast', { description: 'Event frames handed to subscribers (one per subscriber per event)' }).addCallback((r) => r.observe(this.deliveries));
+    m.createObservableCounter('lineage_events_published', { description: 'Events published, by family' }).addCallback((r) => {
+      for (const [family, n] of Object.entries(this.published)) r.observe(n, this.a('family', family));
+    });
     this.fanout = m.createHistogram('lineage_fanout_latency_seconds', {
       description: 'Time from event creation in the simulation worker to hand-off to all subscribers',
       advice: { explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
@@ -50,7 +53,6 @@ export class ServerMetrics implements HubMetrics {
     // Every known label value starts at 0, so rate() and alerts see a series before the first occurrence.
     this.slow.add(0);
     this.replayed.add(0);
-    this.broadcast.add(0);
     for (const by of CLOSED_BY) this.connectionsClosed.add(0, this.a('by', by));
     for (const reason of FRAME_REASONS) this.frames.add(0, this.a('reason', reason));
     for (const reason of UPGRADE_REASONS) this.upgrades.add(0, this.a('reason', reason));
@@ -74,8 +76,8 @@ export class ServerMetrics implements HubMetrics {
     this.connectionsClosed.add(1, this.a('by', by));
   }
   eventPublished(family: string, deliveries: number, fanoutMs: number): void {
-    this.events.add(1, this.a('family', family));
-    if (deliveries > 0) this.broadcast.add(deliveries);
+    this.published[family] = (this.published[family] ?? 0) + 1;
+    this.deliveries += deliveries;
     this.fanout.record(Math.max(0, fanoutMs) / 1000);
   }
   slowConsumerClosed(): void {
