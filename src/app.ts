@@ -104,6 +104,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   log(`📡 WebSocket server listening on ${url}`);
   log('   (broadcast market ticks and agent updates to connected clients)');
   log(`📊 Prometheus metrics on ${metricsUrl}/metrics (health: ${metricsUrl}/health)`);
+  log(`🖥️  Dashboard on ${url.replace('ws://', 'http://')}/`);
   log(upstream.describe);
 
   let stopping: Promise<void> | null = null;
