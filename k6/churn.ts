@@ -1,13 +1,13 @@
 // k6 (c) churn: steady readers (checked for holes) while other VUs connect/disconnect in a loop and others toggle
 // subscriptions (acknowledgement time in `subscribe_ack`).
 //   k6 run -e WS_URL=ws://127.0.0.1:9001 -e STEADY_VUS=500 -e CONNECT_VUS=100 -e SUB_VUS=100 -e DURATION=60s k6/churn.ts
-import { check } from 'k6';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
 import { CONTIGUOUS, SYMBOLS, TOPICS, commonThresholds, durationMs, env, envInt, streamUrl } from './lib/config.ts';
 import { subscribeAck, wsErrors } from './lib/metrics.ts';
+import { holdStream } from './lib/held-stream.ts';
 import { StreamTracker, type Frame } from './lib/stream-tracker.ts';
 
 const DURATION = env('DURATION', '60s');
@@ -31,41 +31,14 @@ function endAt(): number {
 /** Hold TOPICS for the whole run: nothing may be missing or repeated while others churn. */
 export function steady(): void {
   if (Date.now() >= endAt()) return;
-  const tracker = new StreamTracker(CONTIGUOUS);
-  const ws = new WebSocket(streamUrl(TOPICS));
-  let closing = false;
-  ws.onmessage = (e) => void tracker.onText(e?.data);
-  ws.onerror = () => wsErrors.add(1, { reason: 'socket' });
-  ws.onopen = () => {
-    setTimeout(() => {
-      closing = true;
-      check(tracker, { 'steady reader received events': (t) => t.received > 0 });
-      ws.close();
-    }, endAt() - Date.now());
-  };
-  ws.onclose = () => {
-    if (!closing) wsErrors.add(1, { reason: 'closed_by_server' });
-  };
+  holdStream(TOPICS, CONTIGUOUS, () => endAt() - Date.now(), 'steady reader received events');
 }
 
 /** Connect, read for a random while, leave; the next iteration connects again (each connection checked on its own). */
 export function connectChurn(): void {
   if (Date.now() >= endAt()) return;
-  const tracker = new StreamTracker(CONTIGUOUS);
-  const ws = new WebSocket(streamUrl(TOPICS));
-  let closing = false;
-  ws.onmessage = (e) => void tracker.onText(e?.data);
-  ws.onerror = () => wsErrors.add(1, { reason: 'socket' });
-  ws.onopen = () => {
-    const hold = HOLD_MIN_MS + Math.random() * Math.max(0, HOLD_MAX_MS - HOLD_MIN_MS);
-    setTimeout(() => {
-      closing = true;
-      ws.close();
-    }, Math.min(hold, Math.max(0, endAt() - Date.now())));
-  };
-  ws.onclose = () => {
-    if (!closing) wsErrors.add(1, { reason: 'closed_by_server' });
-  };
+  const hold = HOLD_MIN_MS + Math.random() * Math.max(0, HOLD_MAX_MS - HOLD_MIN_MS);
+  holdStream(TOPICS, CONTIGUOUS, () => Math.min(hold, endAt() - Date.now()), null);
 }
 
 /** Hold `arena`; subscribe and unsubscribe one symbol topic after another, timing every acknowledgement. */

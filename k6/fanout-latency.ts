@@ -1,14 +1,10 @@
 // k6 (b) fan-out latency: VUS connections held for DURATION at the server's steady event rate; `event_age` is the
 // arrival time minus each event's timestamp (run k6 on the server's machine, or with synchronized clocks).
 //   k6 run -e WS_URL=ws://127.0.0.1:9001 -e VUS=1000 -e DURATION=60s -e AGE_P99_MS=50 k6/fanout-latency.ts
-import { check } from 'k6';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { setTimeout } from 'k6/timers';
-import { WebSocket } from 'k6/websockets';
-import { CONTIGUOUS, TOPICS, commonThresholds, durationMs, env, envInt, streamUrl } from './lib/config.ts';
-import { wsErrors } from './lib/metrics.ts';
-import { StreamTracker } from './lib/stream-tracker.ts';
+import { CONTIGUOUS, TOPICS, commonThresholds, durationMs, env, envInt } from './lib/config.ts';
+import { holdStream } from './lib/held-stream.ts';
 
 const VUS = envInt('VUS', 1000);
 const DURATION = env('DURATION', '60s');
@@ -27,19 +23,5 @@ export const options: Options = {
 export default function (): void {
   const endAt = exec.scenario.startTime + durationMs(DURATION) - 500;
   if (Date.now() >= endAt) return;
-  const tracker = new StreamTracker(CONTIGUOUS);
-  const ws = new WebSocket(streamUrl(TOPICS));
-  let closing = false;
-  ws.onmessage = (e) => void tracker.onText(e?.data);
-  ws.onerror = () => wsErrors.add(1, { reason: 'socket' });
-  ws.onopen = () => {
-    setTimeout(() => {
-      closing = true;
-      check(tracker, { 'received events': (t) => t.received > 0 });
-      ws.close();
-    }, endAt - Date.now());
-  };
-  ws.onclose = () => {
-    if (!closing) wsErrors.add(1, { reason: 'closed_by_server' });
-  };
+  holdStream(TOPICS, CONTIGUOUS, () => endAt - Date.now(), 'received events');
 }

@@ -1,5 +1,5 @@
 // The hub's and process's instruments (OpenTelemetry), behind the HubMetrics domain interface.
-import type { Attributes, Histogram, Counter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import type { ClosedBy, HubMetrics, RejectedFrameReason, RejectedUpgradeReason, ResumeOutcome } from './hub-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
 

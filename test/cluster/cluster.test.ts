@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestClient, waitUntil, type Frame } from '../helpers/clients.ts';
+import { TestClient, type Frame } from '../helpers/clients.ts';
 import { startPrometheus } from '../helpers/prometheus.ts';
 import { startRedis, type RedisProcess } from '../helpers/redis.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
