@@ -100,16 +100,20 @@ function loop(): void {
 function step(r: Running): void {
   const now = Date.now();
   if (now - r.sim.nextDueAt() > MAX_LAG_MS) r.sim.rebase(now);
-  const t0 = performance.now();
-  const events = r.sim.advanceTo(now);
-  stepMs.push(performance.now() - t0);
-  // Market ticks go out first: agent reports, round ends and checkpoints (milliseconds at scale) must not delay them.
-  let split = events.findIndex((e) => e.kind !== 'market');
-  if (split === -1) split = events.length;
-  const createdAt = preciseNow();
-  if (split > 0) flush(r, events.slice(0, split), createdAt, false, now);
-  const due = now - r.lastCheckpoint >= r.options.checkpointMs || events.some((e) => e.kind === 'arena');
-  if (split < events.length || due) flush(r, events.slice(split), createdAt, due, now);
+  // One model step at a time, each journaled and posted as soon as it has run: a step's market ticks never wait for
+  // agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
+  const events: SimEvent[] = [];
+  let checkpointed = false;
+  for (;;) {
+    const t0 = performance.now();
+    if (!r.sim.stepOnce(now, events)) break;
+    stepMs.push(performance.now() - t0);
+    const round = events.some((e) => e.kind === 'arena');
+    flush(r, events, preciseNow(), round, now);
+    checkpointed ||= round;
+    events.length = 0;
+  }
+  if (!checkpointed && now - r.lastCheckpoint >= r.options.checkpointMs) flush(r, events, preciseNow(), true, now);
 }
 
 /** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */

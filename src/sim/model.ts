@@ -148,23 +148,31 @@ export class Simulation {
    */
   advanceTo(now: number): SimEvent[] {
     const events: SimEvent[] = [];
-    for (;;) {
-      const t = this.nextDueAt();
-      if (!(t <= now)) break;
-      if (this.nextMarketAt === t) {
-        this.marketStep(t, events);
-        this.nextMarketAt = t + this.opts.marketIntervalMs;
-      }
-      if (this.nextAgentAt === t) {
-        for (const a of this.population) events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
-        this.nextAgentAt = t + this.opts.agentIntervalMs;
-      }
-      if (this.nextArenaAt === t) {
-        this.arenaStep(t, events);
-        this.nextArenaAt = t + this.opts.arenaRoundMs;
-      }
+    while (this.stepOnce(now, events)) {
+      // each call runs one step, oldest first
     }
     return events;
+  }
+
+  /**
+   * Run only the next step due at or before `now` (on equal due times: market, then agent reports, then the round's
+   * end) and append its events; false when nothing is due. Lets a caller ship a step's market ticks before the model
+   * spends time on reports and rounds; any slicing gives the same events as `advanceTo`.
+   */
+  stepOnce(now: number, events: SimEvent[]): boolean {
+    const t = this.nextDueAt();
+    if (!(t <= now)) return false;
+    if (this.nextMarketAt === t) {
+      this.marketStep(t, events);
+      this.nextMarketAt = t + this.opts.marketIntervalMs;
+    } else if (this.nextAgentAt === t) {
+      for (const a of this.population) events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
+      this.nextAgentAt = t + this.opts.agentIntervalMs;
+    } else {
+      this.arenaStep(t, events);
+      this.nextArenaAt = t + this.opts.arenaRoundMs;
+    }
+    return true;
   }
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
