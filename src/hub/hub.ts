@@ -10,7 +10,9 @@ import type { ClosedBy, HubMetrics, ResumeOutcome } from '../metrics/hub-metrics
 import type { CatchUp, ConnectionData } from './connection.ts';
 import { EventHistory } from './history.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { checkTopic, eventTopics, nativeDiff, nativeTopics, wants } from './subscriptions.ts';
+import { NativeSubscriptions } from './native-subscriptions.ts';
+import { replay } from './replay.ts';
+import { checkTopic, eventTopics, wants } from './subscriptions.ts';
 
 export type Socket = ServerWebSocket<ConnectionData>;
 
@@ -44,7 +46,7 @@ export class Hub {
   epoch = '';
   private server: Server<ConnectionData> | null = null;
   private readonly sockets = new Set<Socket>();
-  private readonly subscribers = new Map<string, number>();
+  private readonly native = new NativeSubscriptions();
   private readonly symbols: Set<string>;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
@@ -84,17 +86,12 @@ export class Hub {
   }
 
   subscriberCount(topic: string): number {
-    return this.subscribers.get(topic) ?? 0;
+    return this.native.count(topic);
   }
 
   /** Subscribers per family (connections holding the family or any of its narrow topics natively). */
   subscribersByFamily(): Record<string, number> {
-    const out: Record<string, number> = { market: 0, agent: 0, arena: 0 };
-    for (const [topic, n] of this.subscribers) {
-      const family = topic.split('.', 1)[0] as string;
-      out[family] = (out[family] ?? 0) + n;
-    }
-    return out;
+    return this.native.byFamily();
   }
 
   /** Per-connection state for a new upgrade. */
@@ -129,8 +126,8 @@ export class Hub {
     let pressure = 0;
     if (server !== null) {
       for (const topic of eventTopics(event.family, event.key)) {
-        const n = this.subscribers.get(topic);
-        if (n === undefined || n === 0) continue;
+        const n = this.native.count(topic);
+        if (n === 0) continue;
         const status = server.publish(topic, event.json, false);
         deliveries += n;
         if (status === 0) pressure = 2;
@@ -267,8 +264,7 @@ export class Hub {
     // Bun closes over-size frames itself (the client sees 1009).
     if (!data.closing && (code === CloseCode.MessageTooBig || /too big/i.test(reason))) this.options.metrics.frameRejected('too_big');
     const wasKnown = this.sockets.delete(ws);
-    for (const topic of data.live.keys()) this.decrement(topic);
-    data.live.clear();
+    this.native.drop(ws, false);
     data.catchUp = null;
     if (wasKnown) this.options.metrics.connectionClosed(data.closing ? (data.closedBy ?? 'client') : 'client');
     data.closing = true;
@@ -317,7 +313,7 @@ export class Hub {
     }
     const coveredBefore = new Set(accepted.filter((t) => wants(data.held, t.split('.', 1)[0] as string, t.includes('.') ? t.slice(t.indexOf('.') + 1) : null)));
     for (const t of accepted) data.held.add(t);
-    if (data.catchUp === null) this.applyNative(ws);
+    if (data.catchUp === null) this.goLive(ws);
     this.send(ws, { event_type: 'subscribed', topics: accepted, subscriptions: [...data.held] });
     if (data.catchUp === null) this.sendSnapshot(ws, accepted.filter((t) => !coveredBefore.has(t)));
   }
@@ -332,46 +328,13 @@ export class Hub {
       }
       if (data.held.delete(topic)) removed.push(topic);
     }
-    if (data.catchUp === null) this.applyNative(ws);
+    if (data.catchUp === null) this.goLive(ws);
     this.send(ws, { event_type: 'unsubscribed', topics: removed, subscriptions: [...data.held] });
   }
 
-  /** Make the native subscriptions match the held topics (overlaps removed). */
-  private applyNative(ws: Socket): void {
-    const data = ws.data;
-    const want = nativeTopics(data.held);
-    const diff = nativeDiff(new Set(data.live.keys()), want);
-    const head = this.history.sequence;
-    for (const t of diff.unsubscribe) {
-      ws.unsubscribe(t);
-      data.live.delete(t);
-      this.decrement(t);
-    }
-    for (const t of diff.subscribe) {
-      if (ws.subscribe(t)) {
-        data.live.set(t, head);
-        this.subscribers.set(t, (this.subscribers.get(t) ?? 0) + 1);
-      }
-    }
-  }
-
+  /** Deliver live from now on: native subscriptions for the held topics. */
   private goLive(ws: Socket): void {
-    this.applyNative(ws);
-  }
-
-  private dropNative(ws: Socket): void {
-    const data = ws.data;
-    for (const t of data.live.keys()) {
-      ws.unsubscribe(t);
-      this.decrement(t);
-    }
-    data.live.clear();
-  }
-
-  private decrement(topic: string): void {
-    const n = (this.subscribers.get(topic) ?? 1) - 1;
-    if (n <= 0) this.subscribers.delete(topic);
-    else this.subscribers.set(topic, n);
+    this.native.apply(ws, this.history.sequence);
   }
 
   /** The latest event of each symbol/agent under `topics`, marked `"snapshot": true`. */
@@ -400,7 +363,7 @@ export class Hub {
     if (failure !== null) return this.failResume(ws, since, failure);
     const catchUp: CatchUp = { since, cursor: since, until: head, liveSince: new Map(data.live), replayed: 0 };
     // Stop live delivery while replaying so every frame arrives in sequence order.
-    this.dropNative(ws);
+    this.native.drop(ws);
     data.catchUp = catchUp;
     this.pump(ws);
   }
@@ -419,22 +382,15 @@ export class Hub {
     const data = ws.data;
     const c = data.catchUp;
     if (c === null) return;
-    if (!this.history.covers(c.cursor)) return this.failResume(ws, c.since, 'fell_behind');
-    const history = this.history;
-    for (let i = history.indexAfter(c.cursor); i < history.length; i++) {
-      const e = history.at(i) as PublishedEvent;
-      c.cursor = e.sequence;
-      if (!wants(data.held, e.family, e.key)) continue;
-      if (e.sequence <= c.until && deliveredLive(c.liveSince, e)) continue;
-      const status = ws.send(e.json);
-      c.replayed++;
-      if (status === 0) return this.closeSlow(ws);
-      if (status === -1 || ws.getBufferedAmount() > this.options.sendBufferBytes / 2) return;
-    }
+    const half = this.options.sendBufferBytes / 2;
+    const status = replay(this.history, c, data.held, (json) => ws.send(json), () => ws.getBufferedAmount() > half);
+    if (status === 'paused') return;
+    if (status === 'fell_behind') return this.failResume(ws, c.since, 'fell_behind');
+    if (status === 'dropped') return this.closeSlow(ws);
     data.catchUp = null;
     this.goLive(ws);
     this.options.metrics.resumeRequested('resumed', c.replayed);
-    this.send(ws, { event_type: 'resumed', since: c.since, sequence: history.sequence, replayed: c.replayed });
+    this.send(ws, { event_type: 'resumed', since: c.since, sequence: this.history.sequence, replayed: c.replayed });
   }
 
   // ---- slow consumers ----
@@ -488,13 +444,4 @@ export class Hub {
   private computeOfferedTopics(): string[] {
     return [...TOPIC_FAMILIES, ...[...this.symbols].map((s) => `market.${s}`)];
   }
-}
-
-/** Was this event already delivered live under the native topics held when the resume began? */
-function deliveredLive(liveSince: ReadonlyMap<string, number>, e: PublishedEvent): boolean {
-  for (const topic of eventTopics(e.family, e.key)) {
-    const since = liveSince.get(topic);
-    if (since !== undefined && e.sequence > since) return true;
-  }
-  return false;
 }
