@@ -31,14 +31,15 @@ export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, l
     return {
       describe: `publishing to ${redactUrl(config.redisUrl as string)} (${config.redisPrefix})`,
       published: () => publisher?.kick(),
-      health: () => (publisher?.healthy ? { ok: true } : { ok: false, reason: `redis: ${link.lastError || link.state}` }),
+      health: () =>
+        publisher?.healthy ? { ok: true } : { ok: false, reason: publisher?.blocked ? `redis: ${publisher.blocked}` : `redis: ${link.lastError || link.state}` },
       async stop() {
         const deadline = Date.now() + 1000;
         while (publisher && publisher.pending > 0 && publisher.healthy && Date.now() < deadline) {
           publisher.kick();
           await Bun.sleep(10);
         }
-        publisher?.close();
+        await publisher?.close();
         link.close();
       },
     };

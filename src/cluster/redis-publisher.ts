@@ -7,6 +7,12 @@ import type { RedisLink } from './redis-link.ts';
 import { encodeFields, sequenceOf, streamId, type ClusterKeys } from './stream-codec.ts';
 
 const BATCH = 500;
+/** The writer lease: one sim node per prefix. Renewed well before it expires. */
+const LEASE_MS = 15_000;
+const RENEW_MS = 5_000;
+/** Extend the lease only if we still hold it. */
+const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class RedisPublisher {
   /** The newest sequence known to be in the stream. */
@@ -14,6 +20,11 @@ export class RedisPublisher {
   private synced = false;
   private running = false;
   private closed = false;
+  /** Why this node is not publishing (another writer holds the lease), for /health. */
+  blocked: string | null = null;
+  private readonly nodeId = crypto.randomUUID();
+  private leaseRenewedAt = 0;
+  private readonly renewTimer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly link: RedisLink,
@@ -22,7 +33,11 @@ export class RedisPublisher {
     private readonly meta: { epoch: string; symbols: readonly string[] },
     private readonly metrics: ClusterMetrics,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    // Keep the lease alive even when no events flow (a long market interval).
+    this.renewTimer = setInterval(() => this.kick(), RENEW_MS);
+    this.renewTimer.unref();
+  }
 
   /** Events were appended to the hub's history: push them out (single flight, in order). */
   kick(): void {
@@ -35,7 +50,7 @@ export class RedisPublisher {
   }
 
   get healthy(): boolean {
-    return this.link.state === 'up' && this.synced;
+    return this.link.state === 'up' && this.synced && this.blocked === null;
   }
 
   /** The link went down: re-check the stream before the next append. */
@@ -43,8 +58,11 @@ export class RedisPublisher {
     this.synced = false;
   }
 
-  close(): void {
+  /** Stop publishing and hand the lease back so another sim node can take over at once. */
+  async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.renewTimer);
+    if (this.link.state === 'up') await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.nodeId]).catch(() => undefined);
   }
 
   private async pump(): Promise<void> {
@@ -52,6 +70,9 @@ export class RedisPublisher {
     try {
       while (!this.closed && this.link.state === 'up') {
         if (!this.synced) await this.sync();
+        if (!this.synced) break;
+        if (Date.now() - this.leaseRenewedAt > RENEW_MS) await this.renewLease();
+        if (!this.synced) break;
         const batch = this.nextBatch();
         if (batch.length === 0) break;
         await this.append(batch);
@@ -66,6 +87,7 @@ export class RedisPublisher {
 
   /** Find where the stream ends (it may have been restarted empty, or belong to another epoch) and refresh the snapshot. */
   private async sync(): Promise<void> {
+    if (!(await this.acquireLease())) return;
     const epoch = (await this.link.send('HGET', [this.keys.meta, 'epoch'])) as string | null;
     if (epoch !== null && epoch !== this.meta.epoch) {
       // Another sequence space (a new database): start the stream over; gateways see the epoch change.
@@ -86,6 +108,33 @@ export class RedisPublisher {
     if (latest.length > 0) writes.push(this.link.send('HSET', [this.keys.latest, ...latest.flatMap((e) => [`${e.family}.${e.key}`, e.json])]));
     await Promise.all(writes);
     this.synced = true;
+  }
+
+  /** Take the writer lease for this prefix, or report who holds it. */
+  private async acquireLease(): Promise<boolean> {
+    const got = await this.link.send('SET', [this.keys.writer, this.nodeId, 'NX', 'PX', String(LEASE_MS)]);
+    const owner = got === null ? ((await this.link.send('GET', [this.keys.writer])) as string | null) : this.nodeId;
+    if (owner !== this.nodeId && owner !== null) {
+      const reason = `another sim node (${owner.slice(0, 8)}) publishes to prefix ${this.keys.events.split(':')[0]}`;
+      if (this.blocked !== reason) this.log(`lineage: not publishing: ${reason}; retrying while it holds the lease`);
+      this.blocked = reason;
+      return false;
+    }
+    if (owner === null) return false;
+    if (this.blocked !== null) this.log('lineage: took over publishing to Redis');
+    this.blocked = null;
+    this.leaseRenewedAt = Date.now();
+    return true;
+  }
+
+  private async renewLease(): Promise<void> {
+    const renewed = await this.link.send('EVAL', [RENEW_SCRIPT, '1', this.keys.writer, this.nodeId, String(LEASE_MS)]);
+    if (renewed === 1) {
+      this.leaseRenewedAt = Date.now();
+      return;
+    }
+    // Our lease expired (a long outage) and may be someone else's now: start over from the lease.
+    this.synced = false;
   }
 
   private nextBatch(): PublishedEvent[] {

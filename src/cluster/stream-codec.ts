@@ -8,10 +8,12 @@ export interface ClusterKeys {
   latest: string;
   /** Hash: epoch, symbols (JSON), updated_at. */
   meta: string;
+  /** The writer lease: the id of the one sim node allowed to append. */
+  writer: string;
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
-  return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta` };
+  return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta`, writer: `${prefix}:writer` };
 }
 
 /** The stream id of a sequence: explicit ids make a re-append of the same event fail instead of duplicating it. */

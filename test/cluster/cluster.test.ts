@@ -134,6 +134,31 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     expectContiguous(stream(late), 'late gateway after the restart');
   }, 90_000);
 
+  test('a second sim node on the same prefix does not publish while the first holds the writer lease', async () => {
+    const c = await connect(`${g2.url}${ALL}`);
+    const w = await c.nextOf('welcome');
+    const other = await startServer(['--role', 'sim', '--redis-url', redis.url, '--db', join(dir, 'other.db'), ...FAST]);
+    try {
+      const deadline = Date.now() + 10_000;
+      let health: any = {};
+      while (Date.now() < deadline) {
+        health = await (await fetch(`${other.http}/health`)).json();
+        if (String(health.reason ?? '').includes('another sim node')) break;
+        await Bun.sleep(100);
+      }
+      expect(health.status).toBe('degraded');
+      expect(health.reason).toContain('another sim node');
+      expect((await fetch(`${sim.http}/health`)).status).toBe(200);
+      const at = last(c) ?? 0;
+      await c.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > at + 30, 1, 10_000);
+      expect(c.closeInfo).toBeNull();
+      expect((await (await fetch(`${g2.http}/health`)).json() as any).epoch).toBe(w.epoch);
+      expectContiguous(stream(c), 'with a second sim node present');
+    } finally {
+      await other.stop('SIGKILL');
+    }
+  }, 60_000);
+
   test('the sim node restarts: the sequence continues from its database, clients see no gap', async () => {
     const c = await connect(`${g2.url}${ALL}`);
     await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 10, 10_000);
