@@ -1,6 +1,15 @@
-// Test preload: make sure the real Prometheus, Chromium and Redis the suite drives are installed (apt-get when missing).
-const missing = ['prometheus', 'promtool', 'chromium', 'redis-server'].filter((c) => Bun.which(c) === null);
-if (missing.length > 0) {
-  const r = Bun.spawnSync(['bash', `${import.meta.dir}/../scripts/ensure-system-deps.sh`], { stdout: 'inherit', stderr: 'inherit' });
-  if (r.exitCode !== 0) console.error(`lineage tests: could not install ${missing.join(', ')}; the tests that need them will fail`);
+// Test preload (and a CI step): the real Prometheus, Chromium and Redis the suite drives, installed from Debian when missing.
+import { ensureCommand } from './helpers/system-deps.ts';
+
+for (const [command, aptPackage] of [
+  ['prometheus', 'prometheus'],
+  ['promtool', 'prometheus'],
+  ['chromium', 'chromium'],
+  ['redis-server', 'redis-server'],
+] as const) {
+  try {
+    ensureCommand(command, aptPackage);
+  } catch (error) {
+    console.error(`lineage tests: ${error instanceof Error ? error.message : String(error)} (the tests that need it will fail)`);
+  }
 }
