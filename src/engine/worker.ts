@@ -118,6 +118,7 @@ function step(r: Running): void {
 
 /** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */
 function flush(r: Running, events: readonly SimEvent[], createdAt: number, checkpoint: boolean, now: number): void {
+  if (events.length === 0 && !checkpoint) return;
   const published: PublishedEvent[] = [];
   const rounds: RoundWrite[] = [];
   for (const e of events) {

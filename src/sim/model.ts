@@ -60,6 +60,8 @@ export class Simulation {
   private trades: number;
   private skips: number;
   private births: number;
+  /** A market step whose agent decisions have not run yet (they run as the very next step). */
+  private pendingDecisions: number | null = null;
 
   /** Fresh simulation. The second argument is internal; use Simulation.restore instead. */
   constructor(options: SimulationOptions, from?: SimulationSnapshot) {
@@ -119,6 +121,7 @@ export class Simulation {
   }
 
   snapshot(): SimulationSnapshot {
+    this.settle();
     return {
       version: SNAPSHOT_VERSION,
       seed: this.opts.seed,
@@ -138,7 +141,13 @@ export class Simulation {
   }
 
   nextDueAt(): number {
+    if (this.pendingDecisions !== null) return this.pendingDecisions;
     return Math.min(this.nextMarketAt, this.nextAgentAt, this.nextArenaAt);
+  }
+
+  /** Run decisions still pending from the last market step (before a snapshot or a report of the population). */
+  private settle(): void {
+    if (this.pendingDecisions !== null) this.decideStep(this.pendingDecisions);
   }
 
   /**
@@ -160,6 +169,11 @@ export class Simulation {
    * spends time on reports and rounds; any slicing gives the same events as `advanceTo`.
    */
   stepOnce(now: number, events: SimEvent[]): boolean {
+    if (this.pendingDecisions !== null) {
+      // The market step's ticks have been handed out; now its agents decide (no events of their own).
+      this.decideStep(this.pendingDecisions);
+      return true;
+    }
     const t = this.nextDueAt();
     if (!(t <= now)) return false;
     if (this.nextMarketAt === t) {
@@ -177,6 +191,7 @@ export class Simulation {
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
   rebase(now: number): void {
+    this.settle();
     const shift = now - this.nextDueAt();
     if (!(shift > 0)) return;
     this.nextMarketAt += shift;
@@ -189,6 +204,12 @@ export class Simulation {
     this.feed.pushTick(this.market.symbolCount);
     this.marketSteps++;
     for (const tick of this.market.ticks()) events.push({ kind: 'market', at: t, data: tick });
+    this.pendingDecisions = t;
+  }
+
+  /** Every live agent decides on the prices of the market step at `t`. */
+  private decideStep(t: number): void {
+    this.pendingDecisions = null;
     const ctx = this.ctx;
     ctx.step = this.marketSteps;
     ctx.at = t;
