@@ -75,7 +75,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   let edge: Server<ConnectionData>;
   let metricsServer: Server<undefined>;
   try {
-    edge = startEdge(hub, addWebRoutes(apiRoutes(hub, health, upstream.ask)), {
+    edge = startEdge(hub, addWebRoutes(apiRoutes(hub, health, upstream.ask, upstream.rounds)), {
       host: config.host,
       port: config.port,
       maxConnections: config.maxConnections,

@@ -7,7 +7,7 @@ import type { MetricsRegistry } from '../metrics/registry.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
 import { RedisFeed } from './redis-feed.ts';
 import { RedisLink } from './redis-link.ts';
-import { RedisPublisher } from './redis-publisher.ts';
+import { ROUNDS_KEPT, RedisPublisher } from './redis-publisher.ts';
 import { clusterKeys } from './stream-codec.ts';
 
 /** For `--role sim`: after each batch, append to the stream. */
@@ -57,7 +57,8 @@ export function startGatewayUpstream(config: Config, hub: Hub, registry: Metrics
     pending: () => 0,
     lagSeconds: () => feed?.lastLagSeconds ?? null,
   });
-  feed = new RedisFeed(commands, reader, clusterKeys(config.redisPrefix), hub, metrics, log);
+  const keys = clusterKeys(config.redisPrefix);
+  feed = new RedisFeed(commands, reader, keys, hub, metrics, log);
   const f = feed;
   void f.start().then(() => log(`🔗 gateway synced with ${redactUrl(config.redisUrl as string)} · epoch ${f.epoch} · sequence ${f.lastSeq}`));
   return {
@@ -65,6 +66,11 @@ export function startGatewayUpstream(config: Config, hub: Hub, registry: Metrics
       return f.epoch;
     },
     describe: `🔗 gateway reading ${redactUrl(config.redisUrl as string)} (${config.redisPrefix})`,
+    rounds: async (limit, before) => {
+      const raw = (await commands.send('LRANGE', [keys.rounds, '0', String(ROUNDS_KEPT - 1)])) as string[] | null;
+      const all = (raw ?? []).map((r) => JSON.parse(r) as { round: number });
+      return all.filter((r) => before === undefined || r.round < before).slice(0, limit);
+    },
     health: () => (f.healthy ? { ok: true } : { ok: false, reason: f.synced ? 'redis: reconnecting' : `redis: ${reader.lastError || commands.lastError || 'waiting for the stream'}` }),
     failed: new Promise<string>(() => {}),
     stop: () => f.stop(),

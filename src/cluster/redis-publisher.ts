@@ -7,6 +7,8 @@ import type { RedisLink } from './redis-link.ts';
 import { encodeFields, sequenceOf, streamId, type ClusterKeys } from './stream-codec.ts';
 
 const BATCH = 500;
+/** Arena rounds kept in Redis for the gateways (the REST API's maximum page). */
+export const ROUNDS_KEPT = 500;
 /** The writer lease: one sim node per prefix. Renewed well before it expires. */
 const LEASE_MS = 15_000;
 const RENEW_MS = 5_000;
@@ -92,13 +94,13 @@ export class RedisPublisher {
     if (epoch !== null && epoch !== this.meta.epoch) {
       // Another sequence space (a new database): start the stream over; gateways see the epoch change.
       this.log(`lineage: redis stream belongs to epoch ${epoch}; replacing it with epoch ${this.meta.epoch}`);
-      await this.link.send('DEL', [this.keys.events, this.keys.latest]);
+      await this.link.send('DEL', [this.keys.events, this.keys.latest, this.keys.rounds]);
     }
     const last = (await this.link.send('XREVRANGE', [this.keys.events, '+', '-', 'COUNT', '1'])) as [string, string[]][] | null;
     let top = last && last.length > 0 ? sequenceOf((last[0] as [string, string[]])[0]) : 0;
     if (top > this.history.sequence) {
       this.log(`lineage: redis stream is ahead of this node (${top} > ${this.history.sequence}); replacing it`);
-      await this.link.send('DEL', [this.keys.events, this.keys.latest]);
+      await this.link.send('DEL', [this.keys.events, this.keys.latest, this.keys.rounds]);
       top = 0;
     }
     // Anything older than our history is gone for good; gateways detect the gap and tell their clients.
@@ -158,6 +160,10 @@ export class RedisPublisher {
     const writes: Promise<unknown>[] = [];
     if (snapshot.length > 0) writes.push(this.link.send('HSET', [this.keys.latest, ...snapshot]));
     if (retired.length > 0) writes.push(this.link.send('HDEL', [this.keys.latest, ...retired]));
+    // Arena rounds for the gateways' REST API, newest first; only rounds appended now (a re-append is not repeated).
+    const rounds = batch.filter((e, i) => e.family === 'arena' && results[i]?.status === 'fulfilled').map(roundRecord);
+    for (const r of rounds) writes.push(this.link.send('LPUSH', [this.keys.rounds, JSON.stringify(r)]));
+    if (rounds.length > 0) writes.push(this.link.send('LTRIM', [this.keys.rounds, '0', String(ROUNDS_KEPT - 1)]));
     await Promise.all(writes);
     let done = this.appended;
     for (let i = 0; i < results.length; i++) {
@@ -169,4 +175,12 @@ export class RedisPublisher {
     this.metrics.appended(done - this.appended);
     this.appended = done;
   }
+}
+
+/** An arena event as the sim node's `/api/arena/rounds` shows a round. */
+function roundRecord(e: PublishedEvent): unknown {
+  const { arena } = JSON.parse(e.json) as { arena: { round: number; winner: string; timestamp: string } & Record<string, unknown> };
+  const { timestamp, ...rest } = arena;
+  const endedAt = Date.parse(timestamp);
+  return { round: arena.round, ended_at: endedAt, winner: arena.winner, sequence: e.sequence, result: { ...rest, ended_at: endedAt } };
 }

@@ -10,10 +10,12 @@ export interface ClusterKeys {
   meta: string;
   /** The writer lease: the id of the one sim node allowed to append. */
   writer: string;
+  /** Recent arena rounds, newest first (for the gateways' REST API). */
+  rounds: string;
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
-  return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta`, writer: `${prefix}:writer` };
+  return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta`, writer: `${prefix}:writer`, rounds: `${prefix}:rounds` };
 }
 
 /** The stream id of a sequence: explicit ids make a re-append of the same event fail instead of duplicating it. */

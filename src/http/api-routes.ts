@@ -50,9 +50,12 @@ export function snapshotOf(hub: Hub): unknown {
 /** Asks the simulation (absent in tests that run the hub alone). */
 export type Ask = (query: WorkerQuery) => Promise<unknown>;
 
+/** A gateway's arena rounds (from Redis), newest first. */
+export type RoundsSource = (limit: number, before: number | undefined) => Promise<unknown[]>;
+
 const MAX_ROUNDS = 500;
 
-export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask): Router {
+export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask, gatewayRounds?: RoundsSource): Router {
   const router = new Router()
     .get('/health', () => {
       const h = health();
@@ -64,7 +67,12 @@ export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask): Router
     return router
       .get('/api/agents', () => json({ agents: hub.history.latestFor('agent', null).map((e) => (JSON.parse(e.json) as { agent: unknown }).agent) }))
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
-      .get('/api/arena/rounds', () => httpError(503, 'not_on_gateway', 'arena records are served by the sim node'));
+      .get('/api/arena/rounds', async (_req, _params, url) => {
+        if (gatewayRounds === undefined) return httpError(503, 'not_on_gateway', 'arena records are served by the sim node');
+        const page = roundsPage(url);
+        if (typeof page === 'string') return httpError(400, 'bad_request', page);
+        return json({ rounds: await gatewayRounds(page.limit, page.before) });
+      });
   }
   return router
     .get('/api/agents', async () => json({ agents: await ask({ kind: 'agents' }) }))
@@ -85,13 +93,20 @@ export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask): Router
       });
     })
     .get('/api/arena/rounds', async (_req, _params, url) => {
-      const limit = intParam(url, 'limit', 20, 1, MAX_ROUNDS);
-      if (typeof limit === 'string') return httpError(400, 'bad_request', limit);
-      const before = intParam(url, 'before', undefined, 1, Number.MAX_SAFE_INTEGER);
-      if (typeof before === 'string') return httpError(400, 'bad_request', before);
-      const rounds = await ask({ kind: 'rounds', limit, ...(before !== undefined ? { before } : {}) });
+      const page = roundsPage(url);
+      if (typeof page === 'string') return httpError(400, 'bad_request', page);
+      const rounds = await ask({ kind: 'rounds', limit: page.limit, ...(page.before !== undefined ? { before: page.before } : {}) });
       return json({ rounds });
     });
+}
+
+/** `?limit=` (1–500, default 20) and `?before=` of a rounds page; a string is the one-line error. */
+function roundsPage(url: URL): { limit: number; before: number | undefined } | string {
+  const limit = intParam(url, 'limit', 20, 1, MAX_ROUNDS);
+  if (typeof limit === 'string') return limit;
+  const before = intParam(url, 'before', undefined, 1, Number.MAX_SAFE_INTEGER);
+  if (typeof before === 'string') return before;
+  return { limit, before };
 }
 
 function intParam<D extends number | undefined>(url: URL, name: string, fallback: D, min: number, max: number): number | D | string {

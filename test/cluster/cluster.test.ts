@@ -83,10 +83,19 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     expect(agents.agents.length).toBeGreaterThanOrEqual(4);
     expect(agents.agents.length).toBeLessThanOrEqual(5);
     for (const a of agents.agents) expect(typeof a.agent_id).toBe('string');
-    const rounds = await fetch(`${g2.http}/api/arena/rounds`);
-    expect(rounds.status).toBe(503);
-    expect(((await rounds.json()) as any).error.code).toBe('not_on_gateway');
-    expect((await fetch(`${sim.http}/api/arena/rounds`)).status).toBe(200);
+    // Arena rounds come from Redis on a gateway, the same rounds as the sim node's records.
+    await a.waitFor((f) => f.event_type === 'arena', 1, 10_000);
+    const fromSim = ((await (await fetch(`${sim.http}/api/arena/rounds?limit=5`)).json()) as any).rounds as any[];
+    const fromGateway = ((await (await fetch(`${g2.http}/api/arena/rounds?limit=5`)).json()) as any).rounds as any[];
+    const brief = (r: any) => ({ round: r.round, winner: r.winner, sequence: r.sequence, ended_at: r.ended_at, ranked: r.result.ranking.map((x: any) => x.agent_id) });
+    // (A round may end between the two requests: compare the rounds both lists hold.)
+    const common = fromGateway.filter((g) => fromSim.some((r) => r.round === g.round));
+    expect(common.length).toBeGreaterThanOrEqual(1);
+    for (const g of common) expect(brief(g)).toEqual(brief(fromSim.find((r) => r.round === g.round)));
+    expect((await fetch(`${g2.http}/api/arena/rounds?limit=0`)).status).toBe(400);
+    const record = await fetch(`${g2.http}/api/agents/Balanced`);
+    expect(record.status).toBe(503);
+    expect(((await record.json()) as any).error.code).toBe('not_on_gateway');
   }, 60_000);
 
   test('a gateway is killed; its client resumes on the other one with no gap and no duplicate', async () => {
