@@ -147,11 +147,3 @@ export function usage(): string {
   lines.push('', '  --help, --version');
   return lines.join('\n');
 }
-
-/** The table of options for docs and tests. */
-export const CONFIG_OPTIONS: ReadonlyArray<{ key: string; flag: string; env: string; help: string }> = Object.entries(OPTIONS).map(([key, o]) => ({
-  key,
-  flag: o.flag,
-  env: o.env,
-  help: o.help,
-}));

@@ -34,16 +34,20 @@ export function healthOf(hub: Hub, version: string, startedAt: number, role: str
   };
 }
 
+/** The payloads (`market`, `agent`, `arena`) of stored frames. */
+function payloads(events: readonly { json: string }[], field: 'market' | 'agent' | 'arena'): unknown[] {
+  return events.map((e) => (JSON.parse(e.json) as Record<string, unknown>)[field]);
+}
+
 /** The latest market and agent events as plain JSON (what a new dashboard needs first). */
 export function snapshotOf(hub: Hub): unknown {
-  const parse = (s: string) => JSON.parse(s) as Record<string, unknown>;
   const arena = hub.history.latestArena();
   return {
     epoch: hub.epoch,
     sequence: hub.history.sequence,
-    market: hub.history.latestFor('market', null).map((e) => parse(e.json).market),
-    agents: hub.history.latestFor('agent', null).map((e) => parse(e.json).agent),
-    arena: arena ? parse(arena.json).arena : null,
+    market: payloads(hub.history.latestFor('market', null), 'market'),
+    agents: payloads(hub.history.latestFor('agent', null), 'agent'),
+    arena: arena ? payloads([arena], 'arena')[0] : null,
   };
 }
 
@@ -65,7 +69,7 @@ export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask, gateway
   if (ask === undefined) {
     // A gateway has no simulation of its own: the live population comes from the stream's snapshot.
     return router
-      .get('/api/agents', () => json({ agents: hub.history.latestFor('agent', null).map((e) => (JSON.parse(e.json) as { agent: unknown }).agent) }))
+      .get('/api/agents', () => json({ agents: payloads(hub.history.latestFor('agent', null), 'agent') }))
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
       .get('/api/arena/rounds', async (_req, _params, url) => {
         if (gatewayRounds === undefined) return httpError(503, 'not_on_gateway', 'arena records are served by the sim node');

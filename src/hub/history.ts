@@ -115,11 +115,6 @@ export class EventHistory {
     return [...this.latest[family].values()].sort((a, b) => a.sequence - b.sequence);
   }
 
-  /** Known keys (symbols or live agents) of a family. */
-  keys(family: 'market' | 'agent'): string[] {
-    return [...this.latest[family].keys()];
-  }
-
   /** Latest arena event, if any (kept in the ring only). */
   latestArena(): PublishedEvent | undefined {
     for (let i = this.size - 1; i >= 0; i--) {

@@ -4,7 +4,7 @@ import { CloseCode, CloseReason, type ErrorCode } from '../protocol/codes.ts';
 import { parseClientFrame, type ClientMessage } from '../protocol/client-messages.ts';
 import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
 import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
-import { DEFAULT_TOPICS, TOPIC_FAMILIES, parseTopic } from '../protocol/topics.ts';
+import { DEFAULT_TOPICS, TOPIC_FAMILIES, parseTopic, splitTopicList } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClosedBy, HubMetrics, ResumeOutcome } from '../metrics/hub-metrics.ts';
 import type { CatchUp, ConnectionData } from './connection.ts';
@@ -85,10 +85,6 @@ export class Hub {
     return this.sockets.size;
   }
 
-  subscriberCount(topic: string): number {
-    return this.native.count(topic);
-  }
-
   /** Subscribers per family (connections holding the family or any of its narrow topics natively). */
   subscribersByFamily(): Record<string, number> {
     return this.native.byFamily();
@@ -107,7 +103,7 @@ export class Hub {
       closing: false,
       messages: new TokenBucket(this.options.maxMessageRate * 2, this.options.maxMessageRate, now),
       badFrames: new TokenBucket(this.options.maxBadFrames, this.options.maxBadFrames / 10, now),
-      initialTopics: topics === null ? null : topics.split(',').map((t) => t.trim()).filter((t) => t.length > 0),
+      initialTopics: topics === null ? null : splitTopicList(topics),
       initialSince: params.get('since'),
       initialEpoch: params.get('epoch'),
     };
@@ -150,28 +146,21 @@ export class Hub {
     for (const ws of this.sockets) this.close(ws, code, reason, 'shutdown');
   }
 
-  readonly websocket: WebSocketHandler<ConnectionData> = {
-    maxPayloadLength: 0,
-    backpressureLimit: 0,
-    closeOnBackpressureLimit: false,
-    idleTimeout: 0,
-    sendPings: true,
-    publishToSelf: false,
-    perMessageDeflate: false,
-    open: (ws) => this.guard(ws, () => this.onOpen(ws)),
-    message: (ws, message) => this.guard(ws, () => this.onMessage(ws, message)),
-    drain: (ws) => this.guard(ws, () => this.onDrain(ws)),
-    close: (ws, code, reason) => this.guard(ws, () => this.onClose(ws, code, reason)),
-  };
-
-  /** Bun's per-server websocket options, from the hub's limits. */
+  /** Bun's websocket handler: the hub's limits and its callbacks, each guarded. */
   websocketHandler(): WebSocketHandler<ConnectionData> {
     return {
-      ...this.websocket,
       maxPayloadLength: this.options.maxPayloadBytes,
       // Bun drops frames past this; our own bound (sendBufferBytes) closes the client first, with 1013.
       backpressureLimit: this.options.sendBufferBytes * 2 + 4 * 1024 * 1024,
+      closeOnBackpressureLimit: false,
       idleTimeout: this.options.idleTimeoutS,
+      sendPings: true,
+      publishToSelf: false,
+      perMessageDeflate: false,
+      open: (ws) => this.guard(ws, () => this.onOpen(ws)),
+      message: (ws, message) => this.guard(ws, () => this.onMessage(ws, message)),
+      drain: (ws) => this.guard(ws, () => this.onDrain(ws)),
+      close: (ws, code, reason) => this.guard(ws, () => this.onClose(ws, code, reason)),
     };
   }
 

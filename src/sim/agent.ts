@@ -65,16 +65,8 @@ export interface DecisionContext {
   floor: number;
 }
 
-export interface NewAgent {
-  id: string;
-  strategy: StrategyName;
-  params: Params;
-  symbol: string;
-  symbolIndex: number;
-  generation: number;
-  parent: string | null;
-  history?: PriceRing;
-}
+/** What a new agent is given; the rest of its state starts fresh. */
+export type NewAgent = Pick<AgentState, 'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'> & { history?: PriceRing };
 
 export function createAgent(a: NewAgent): AgentState {
   return {

@@ -55,7 +55,8 @@ describe('EventHistory', () => {
     h.append(ev(3, 'agent', 'A'));
     expect(h.latestFor('agent', null).map((e) => e.sequence)).toEqual([2, 3]);
     h.append({ ...ev(4, 'arena'), retired: ['A'] });
-    expect(h.keys('agent')).toEqual(['B']);
+    expect(h.latestFor('agent', null).map((e) => e.key)).toEqual(['B']);
+    expect([h.has('agent', 'A'), h.has('agent', 'B')]).toEqual([false, true]);
     expect(h.latestArena()?.sequence).toBe(4);
   });
 });
