@@ -9,6 +9,7 @@ import { apiRoutes, healthOf } from './http/api-routes.ts';
 import { addWebRoutes } from './http/web-routes.ts';
 import { Hub } from './hub/hub.ts';
 import { startEdge } from './hub/server.ts';
+import { connectionBound, readFdLimit } from './hub/connection-limit.ts';
 import type { ConnectionData } from './hub/connection.ts';
 import { CloseCode, CloseReason } from './protocol/codes.ts';
 import { AgentBook } from './metrics/agent-book.ts';
@@ -72,13 +73,14 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   isReady = true;
 
   const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));
+  const bound = connectionBound(config.maxConnections, readFdLimit());
   let edge: Server<ConnectionData>;
   let metricsServer: Server<undefined>;
   try {
     edge = startEdge(hub, addWebRoutes(apiRoutes(hub, health, upstream.ask, upstream.rounds)), {
       host: config.host,
       port: config.port,
-      maxConnections: config.maxConnections,
+      maxConnections: bound.max,
       authToken: config.authToken,
       origins: config.origins,
       metrics,
@@ -106,6 +108,9 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   log(`📊 Prometheus metrics on ${metricsUrl}/metrics (health: ${metricsUrl}/health)`);
   log(`🖥️  Dashboard on ${url.replace('ws://', 'http://')}/`);
   log(upstream.describe);
+  if (bound.lowered) {
+    log(`🔌 up to ${bound.max} connections: the fd limit is ${bound.fdLimit} (${bound.headroom} kept for files, Redis and HTTP), below --max-connections ${config.maxConnections}`);
+  }
 
   let stopping: Promise<void> | null = null;
   const shutdown = () => {

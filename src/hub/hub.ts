@@ -12,7 +12,7 @@ import { EventHistory } from './history.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
 import { replay } from './replay.ts';
-import { checkTopic, eventTopics, wants } from './subscriptions.ts';
+import { checkTopic, collapseTopicErrors, eventTopics, wants } from './subscriptions.ts';
 
 export type Socket = ServerWebSocket<ConnectionData>;
 
@@ -36,6 +36,7 @@ interface TopicError {
   code: ErrorCode;
   message: string;
   topic: string;
+  topics?: string[];
 }
 
 /** How long a backpressure signal may wait before the slow-consumer sweep runs. */
@@ -261,20 +262,28 @@ export class Hub {
 
   // ---- subscriptions ----
 
-  /** Validate requested topics against what exists now; returns the new topics to hold and the errors to send. */
+  /**
+   * Validate requested topics against what exists now; returns the new topics to hold and the errors to send: at most
+   * one `unknown_topic` frame (naming every bad topic, bounded) and one `too_many_topics`, however long the request.
+   */
   private acceptTopics(ws: Socket, requested: readonly string[]): { accepted: string[]; errors: TopicError[] } {
     const data = ws.data;
     const accepted: string[] = [];
     const errors: TopicError[] = [];
+    const bad: { topic: string; message: string }[] = [];
     const known = this.known;
     for (const topic of requested) {
       const check = checkTopic(topic, known);
       if (!check.ok) {
-        errors.push({ code: 'unknown_topic', message: check.message, topic: String(topic).slice(0, 80) });
-        this.options.metrics.frameRejected('unknown_topic');
+        bad.push({ topic, message: check.message });
         continue;
       }
       if (!data.held.has(topic) && !accepted.includes(topic)) accepted.push(topic);
+    }
+    const unknown = collapseTopicErrors(bad);
+    if (unknown !== null) {
+      errors.push(unknown);
+      this.options.metrics.frameRejected('unknown_topic');
     }
     if (data.held.size + accepted.length > this.options.maxTopics) {
       errors.push({
@@ -288,8 +297,11 @@ export class Hub {
     return { accepted, errors };
   }
 
+  /** Send a request's topic errors; a request with errors counts as one bad frame against the connection's budget. */
   private sendErrors(ws: Socket, errors: readonly TopicError[]): void {
-    for (const e of errors) this.send(ws, { event_type: 'error', code: e.code, message: e.message, topic: e.topic });
+    if (errors.length === 0) return;
+    for (const e of errors) this.send(ws, { event_type: 'error', ...e });
+    if (!ws.data.badFrames.take(this.now())) this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
   }
 
   private subscribe(ws: Socket, topics: readonly string[]): void {
@@ -310,12 +322,15 @@ export class Hub {
   private unsubscribe(ws: Socket, topics: readonly string[]): void {
     const data = ws.data;
     const removed: string[] = [];
+    const bad: { topic: string; message: string }[] = [];
     for (const topic of topics) {
-      if (parseTopic(topic) === null) {
-        this.error(ws, 'unknown_topic', `unknown topic "${String(topic).slice(0, 80)}"`, topic);
-        continue;
-      }
-      if (data.held.delete(topic)) removed.push(topic);
+      if (parseTopic(topic) === null) bad.push({ topic, message: `unknown topic "${String(topic).slice(0, 80)}"` });
+      else if (data.held.delete(topic)) removed.push(topic);
+    }
+    const unknown = collapseTopicErrors(bad);
+    if (unknown !== null) {
+      this.options.metrics.frameRejected('unknown_topic');
+      this.sendErrors(ws, [unknown]);
     }
     if (data.catchUp === null) this.goLive(ws);
     this.send(ws, { event_type: 'unsubscribed', topics: removed, subscriptions: [...data.held] });

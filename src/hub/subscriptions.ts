@@ -52,3 +52,27 @@ export function checkTopic(topic: string, known: { symbol(key: string): boolean;
   }
   return { ok: true, topic: parsed };
 }
+
+/** Topics named in one collapsed error frame (each at most 80 characters): the frame stays small however many were bad. */
+export const MAX_TOPICS_NAMED = 16;
+/** Messages quoted in full in a collapsed error. */
+const MESSAGES_QUOTED = 3;
+
+/**
+ * One `unknown_topic` error for every bad topic of one request (`?topics=` or one op), so a request with thousands of
+ * bad topics gets one bounded frame back, not one frame per topic.
+ */
+export function collapseTopicErrors(bad: readonly { topic: string; message: string }[]): { code: 'unknown_topic'; message: string; topic: string; topics?: string[] } | null {
+  const first = bad[0];
+  if (first === undefined) return null;
+  const topic = String(first.topic).slice(0, 80);
+  if (bad.length === 1) return { code: 'unknown_topic', message: first.message, topic };
+  const quoted = bad.slice(0, MESSAGES_QUOTED).map((b) => b.message);
+  const more = bad.length > MESSAGES_QUOTED ? `; and ${bad.length - MESSAGES_QUOTED} more` : '';
+  return {
+    code: 'unknown_topic',
+    message: `${bad.length} unknown topics: ${quoted.join('; ')}${more}`,
+    topic,
+    topics: bad.slice(0, MAX_TOPICS_NAMED).map((b) => String(b.topic).slice(0, 80)),
+  };
+}

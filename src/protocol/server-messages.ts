@@ -88,6 +88,8 @@ export const ErrorMessage = z.object({
   code: z.enum(Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typeof ErrorCodes)[]]),
   message: z.string(),
   topic: z.string().optional(),
+  /** Every bad topic of the request (up to 16) when one error stands for several. */
+  topics: z.array(z.string()).optional(),
 });
 export const PongMessage = z.object({
   event_type: z.literal('pong'),

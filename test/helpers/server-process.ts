@@ -27,11 +27,15 @@ export interface StartOptions {
   /** Start through `bun run server` exactly as a user would (default: `bun src/main.ts`, so the pid is the server's). */
   viaBunRun?: boolean;
   timeoutMs?: number;
+  /** Run under `ulimit -n <fdLimit>` (a lowered file-descriptor limit, as on a small host). */
+  fdLimit?: number;
 }
 
 export async function startServer(args: string[] = [], env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
-  const command = opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'];
+  const bun = opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'];
+  // `exec` keeps the pid the server's own.
+  const command = opts.fdLimit === undefined ? bun : ['sh', '-c', `ulimit -n ${opts.fdLimit} && exec "$@"`, 'sh', ...bun];
   const proc = Bun.spawn([...command, '--port', '0', '--metrics-port', '0', '--db', ':memory:', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -88,12 +88,15 @@ for (const kind of ['bun', 'ws'] as const) {
       const c = await connect(h.url, kind);
       await c.nextOf('welcome');
       c.send({ op: 'subscribe', topics: ['nope', 'market.NOPE-USD', 'arena'] });
-      const e1 = await c.nextOf('error');
-      const e2 = await c.nextOf('error');
-      expect([e1.code, e2.code]).toEqual(['unknown_topic', 'unknown_topic']);
-      expect(e2.message).toContain('NOPE-USD');
+      // One error names every bad topic of the request (#11.10: never one frame per bad topic).
+      const e = await c.nextOf('error');
+      expect(e.code).toBe('unknown_topic');
+      expect(e.topic).toBe('nope');
+      expect(e.topics).toEqual(['nope', 'market.NOPE-USD']);
+      expect(e.message).toContain('NOPE-USD');
       const s = await c.nextOf('subscribed');
       expect(s.topics).toEqual(['arena']);
+      expect(c.frames.filter((f) => f.event_type === 'error')).toHaveLength(1);
       h.arena(2, 'Momentum');
       expect((await c.nextOf('arena')).arena.winner).toBe('Momentum');
     });
@@ -279,6 +282,28 @@ describe('hub limits and resume', () => {
     expect([...got, ...replayed]).toEqual(Array.from({ length: head - startSeq }, (_, i) => startSeq + 1 + i));
     // The fast client got everything.
     await fast.waitFor(isLive, head - startSeq, 10000);
+  });
+
+  test('regression #11.10: hundreds of bad topics in a 13 KB ?topics= get one bounded error frame, counted as one bad frame', async () => {
+    const metrics = counterMetrics();
+    h = startHarness({ metrics, maxBadFrames: 3 });
+    const bad = Array.from({ length: 800 }, (_, i) => `market.NOPE${i}`);
+    const c = await connect(`${h.url}?topics=${bad.join(',')},arena`);
+    const welcome = await c.nextOf('welcome');
+    expect(welcome.subscriptions).toEqual(['arena']);
+    const e = await c.nextOf('error');
+    expect(e.code).toBe('unknown_topic');
+    expect(e.message).toStartWith("800 unknown topics: ");
+    expect(e.message).toContain('and 797 more');
+    expect(e.topics).toHaveLength(16);
+    expect(JSON.stringify(e).length).toBeLessThan(2048);
+    await Bun.sleep(50);
+    expect(c.frames.filter((f) => f.event_type === 'error')).toHaveLength(1);
+    expect(metrics.counts.frame_unknown_topic).toBe(1);
+    // Each request with bad topics spends one bad-frame token: a client that keeps asking is closed like any other.
+    for (let i = 0; i < 3; i++) c.send({ op: 'subscribe', topics: bad.slice(0, 100) });
+    expect((await c.closed).code).toBe(1008);
+    expect(c.frames.filter((f) => f.event_type === 'error')).toHaveLength(4);
   });
 
   test('retired agents leave the snapshot and cannot be subscribed', async () => {

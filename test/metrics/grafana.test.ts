@@ -83,6 +83,15 @@ describe('grafana dashboard', () => {
     for (const s of ['./provisioning:/etc/grafana/provisioning', './dashboards:/var/lib/grafana/dashboards', './alerts.yml:/etc/prometheus/alerts.yml', './prometheus.docker.yml:/etc/prometheus/prometheus.yml']) {
       expect(compose).toContain(s);
     }
+    // Regression #11.14: every published port is bound to loopback, and Grafana's password comes from the environment.
+    const parsed = Bun.YAML.parse(compose) as { services: Record<string, { ports?: string[]; environment?: string[] }> };
+    const ports = Object.values(parsed.services).flatMap((s) => s.ports ?? []);
+    expect(ports.length).toBe(3);
+    for (const p of ports) expect(p).toStartWith('127.0.0.1:');
+    const grafanaEnv = parsed.services.grafana?.environment ?? [];
+    expect(grafanaEnv).toContain('GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD to the Grafana admin password}');
+    expect(compose).not.toMatch(/PASSWORD=admin\b/);
+    expect(parsed.services.lineage?.environment).toContain('LINEAGE_AUTH_TOKEN=${LINEAGE_AUTH_TOKEN:-}');
     const provider = await Bun.file(`${G}/provisioning/dashboards/lineage.yml`).text();
     expect(provider).toContain('path: /var/lib/grafana/dashboards');
   });
