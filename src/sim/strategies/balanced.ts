@@ -1,7 +1,7 @@
 // Balanced: moving-average crossover, long or short, acting only on the step the averages cross.
 
 import { mean } from './indicators.ts';
-import { param, type Params, type Strategy, type Target } from './types.ts';
+import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { fast: 5, slow: 15, band: 0.0005, stopLoss: 0.03, takeProfit: 0.06, risk: 0.02, maxExposure: 0.8 };
 
@@ -13,10 +13,7 @@ export const balanced: Strategy = {
     fast: { min: 2, max: 30, integer: true },
     slow: { min: 5, max: 100, integer: true },
     band: { min: 0, max: 0.01, integer: false },
-    stopLoss: { min: 0.005, max: 0.15, integer: false },
-    takeProfit: { min: 0.01, max: 0.3, integer: false },
-    risk: { min: 0.002, max: 0.05, integer: false },
-    maxExposure: { min: 0.1, max: 1, integer: false },
+    ...RISK_BOUNDS,
   },
   signal(h, p): Target {
     const fastN = param(p, 'fast', DEFAULTS.fast);

@@ -1,7 +1,7 @@
 // Breakout: Donchian channel entries on new highs/lows, exits on a shorter opposite channel.
 
 import { windowMax, windowMin } from './indicators.ts';
-import { param, type Params, type Strategy, type Target } from './types.ts';
+import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { entry: 15, exit: 7, stopLoss: 0.035, takeProfit: 0.09, risk: 0.02, maxExposure: 0.8 };
 
@@ -12,10 +12,7 @@ export const breakout: Strategy = {
   bounds: {
     entry: { min: 5, max: 100, integer: true },
     exit: { min: 3, max: 50, integer: true },
-    stopLoss: { min: 0.005, max: 0.15, integer: false },
-    takeProfit: { min: 0.01, max: 0.3, integer: false },
-    risk: { min: 0.002, max: 0.05, integer: false },
-    maxExposure: { min: 0.1, max: 1, integer: false },
+    ...RISK_BOUNDS,
   },
   signal(h, p, side): Target {
     const entryN = param(p, 'entry', DEFAULTS.entry);

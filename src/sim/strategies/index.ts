@@ -21,8 +21,4 @@ export function getStrategy(name: StrategyName): Strategy {
   return REGISTRY[name];
 }
 
-export function isStrategyName(name: string): name is StrategyName {
-  return Object.hasOwn(REGISTRY, name);
-}
-
 export { balanced, breakout, conservative, meanReversion, momentum };

@@ -1,7 +1,7 @@
 // MeanReversion: fade z-score extremes of the price against its recent mean, exit near the mean.
 
 import { mean, stdDev } from './indicators.ts';
-import { param, type Params, type Strategy, type Target } from './types.ts';
+import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { lookback: 15, entryZ: 2, exitZ: 0.5, stopLoss: 0.04, takeProfit: 0.05, risk: 0.015, maxExposure: 0.7 };
 
@@ -13,10 +13,7 @@ export const meanReversion: Strategy = {
     lookback: { min: 5, max: 100, integer: true },
     entryZ: { min: 1, max: 4, integer: false },
     exitZ: { min: 0, max: 1.5, integer: false },
-    stopLoss: { min: 0.005, max: 0.15, integer: false },
-    takeProfit: { min: 0.01, max: 0.3, integer: false },
-    risk: { min: 0.002, max: 0.05, integer: false },
-    maxExposure: { min: 0.1, max: 1, integer: false },
+    ...RISK_BOUNDS,
   },
   signal(h, p, side): Target {
     const n = param(p, 'lookback', DEFAULTS.lookback);

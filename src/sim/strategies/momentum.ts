@@ -1,6 +1,6 @@
 // Momentum: follow the sign of the return over a lookback once it exceeds a threshold.
 
-import { param, type Params, type Strategy, type Target } from './types.ts';
+import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { lookback: 8, threshold: 0.01, stopLoss: 0.04, takeProfit: 0.08, risk: 0.025, maxExposure: 0.9 };
 
@@ -11,10 +11,7 @@ export const momentum: Strategy = {
   bounds: {
     lookback: { min: 3, max: 60, integer: true },
     threshold: { min: 0.001, max: 0.1, integer: false },
-    stopLoss: { min: 0.005, max: 0.15, integer: false },
-    takeProfit: { min: 0.01, max: 0.3, integer: false },
-    risk: { min: 0.002, max: 0.05, integer: false },
-    maxExposure: { min: 0.1, max: 1, integer: false },
+    ...RISK_BOUNDS,
   },
   signal(h, p, side): Target {
     const lookback = param(p, 'lookback', DEFAULTS.lookback);

@@ -18,11 +18,16 @@ export interface ParamSpec {
 }
 
 /**
- * Every strategy carries these risk parameters in addition to its own:
- * stopLoss / takeProfit (fractions of entry price), risk (fraction of capital risked per trade,
- * the initial risk budget) and maxExposure (cap on position notional as a fraction of capital).
+ * The risk parameters every strategy carries besides its own, with the bounds four of the five share (Conservative
+ * tightens them): stopLoss / takeProfit (fractions of entry price), risk (fraction of capital risked per trade, the
+ * initial risk budget) and maxExposure (cap on position notional as a fraction of capital).
  */
-export const COMMON_PARAM_KEYS = ['stopLoss', 'takeProfit', 'risk', 'maxExposure'] as const;
+export const RISK_BOUNDS: Readonly<Record<'stopLoss' | 'takeProfit' | 'risk' | 'maxExposure', ParamSpec>> = {
+  stopLoss: { min: 0.005, max: 0.15, integer: false },
+  takeProfit: { min: 0.01, max: 0.3, integer: false },
+  risk: { min: 0.002, max: 0.05, integer: false },
+  maxExposure: { min: 0.1, max: 1, integer: false },
+};
 
 export interface Strategy {
   readonly name: StrategyName;
@@ -35,8 +40,6 @@ export interface Strategy {
   normalize(params: Params): void;
 }
 
-/** Longest lookback any strategy may use; price histories hold at least this many values plus one. */
-export const MAX_LOOKBACK = 100;
 export const HISTORY_CAPACITY = 128;
 
 /** Read a parameter with a fallback; params are plain records so lineage can mutate them generically. */
