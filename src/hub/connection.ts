@@ -1,4 +1,5 @@
 // Per-connection state, set at upgrade and carried in `ws.data`.
+import type { ClosedBy } from '../metrics/hub-metrics.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
 /** A resume in progress: replaying history to one socket, paced by its drain events. */
@@ -23,7 +24,7 @@ export interface ConnectionData {
   live: Map<string, number>;
   catchUp: CatchUp | null;
   closing: boolean;
-  closedBy?: "client" | "slow_consumer" | "policy" | "shutdown" | "error";
+  closedBy?: ClosedBy;
   messages: TokenBucket;
   badFrames: TokenBucket;
   /** Requested at connect: `?topics=` (null = default topics) and `?since=`/`?epoch=`. */

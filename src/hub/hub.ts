@@ -6,7 +6,7 @@ import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
 import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import { DEFAULT_TOPICS, TOPIC_FAMILIES, parseTopic, splitTopicList } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import type { ClosedBy, HubMetrics, ResumeOutcome } from '../metrics/hub-metrics.ts';
+import { frameReasonOf, type ClosedBy, type HubMetrics, type ResumeOutcome } from '../metrics/hub-metrics.ts';
 import type { CatchUp, ConnectionData } from './connection.ts';
 import { EventHistory } from './history.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -423,8 +423,8 @@ export class Hub {
 
   // ---- helpers ----
 
-  private reject(ws: Socket, code: ErrorCode, message: string): void {
-    this.options.metrics.frameRejected(code === 'binary_not_supported' ? 'binary' : (code as never));
+  private reject(ws: Socket, code: Exclude<ErrorCode, 'internal_error'>, message: string): void {
+    this.options.metrics.frameRejected(frameReasonOf(code));
     this.error(ws, code, message);
     if (!ws.data.badFrames.take(this.now())) this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
   }

@@ -1,9 +1,21 @@
 // The domain-verb interface the WebSocket hub reports through; the OpenTelemetry recorder implements it.
 
-export type RejectedUpgradeReason = 'max_connections' | 'unauthorized' | 'forbidden_origin' | 'shutting_down' | 'not_ready';
-export type RejectedFrameReason = 'invalid_json' | 'invalid_message' | 'unknown_op' | 'binary' | 'unknown_topic' | 'too_many_topics' | 'invalid_since' | 'rate_limited' | 'too_big';
-export type ResumeOutcome = 'resumed' | 'too_old' | 'ahead' | 'epoch_mismatch' | 'fell_behind';
-export type ClosedBy = 'client' | 'slow_consumer' | 'policy' | 'shutdown' | 'error';
+import type { ErrorCode } from '../protocol/codes.ts';
+
+/** Label values, each set defined once; the types derive from them and the recorder pre-creates every series. */
+export const REJECTED_UPGRADE_REASONS = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down', 'not_ready'] as const;
+export type RejectedUpgradeReason = (typeof REJECTED_UPGRADE_REASONS)[number];
+export const REJECTED_FRAME_REASONS = ['invalid_json', 'invalid_message', 'unknown_op', 'binary', 'unknown_topic', 'too_many_topics', 'invalid_since', 'rate_limited', 'too_big'] as const;
+export type RejectedFrameReason = (typeof REJECTED_FRAME_REASONS)[number];
+export const RESUME_OUTCOMES = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'] as const;
+export type ResumeOutcome = (typeof RESUME_OUTCOMES)[number];
+export const CLOSED_BY = ['client', 'slow_consumer', 'policy', 'shutdown', 'error'] as const;
+export type ClosedBy = (typeof CLOSED_BY)[number];
+
+/** The metric label of a frame answered with `code` (binary frames are labelled `binary`). */
+export function frameReasonOf(code: Exclude<ErrorCode, 'internal_error'>): RejectedFrameReason {
+  return code === 'binary_not_supported' ? 'binary' : code;
+}
 
 export interface HubMetrics {
   connectionOpened(): void;

@@ -1,12 +1,17 @@
 // The hub's and process's instruments (OpenTelemetry), behind the HubMetrics domain interface.
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import type { ClosedBy, HubMetrics, RejectedFrameReason, RejectedUpgradeReason, ResumeOutcome } from './hub-metrics.ts';
+import {
+  CLOSED_BY,
+  REJECTED_FRAME_REASONS as FRAME_REASONS,
+  REJECTED_UPGRADE_REASONS as UPGRADE_REASONS,
+  RESUME_OUTCOMES,
+  type ClosedBy,
+  type HubMetrics,
+  type RejectedFrameReason,
+  type RejectedUpgradeReason,
+  type ResumeOutcome,
+} from './hub-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
-
-const CLOSED_BY: readonly ClosedBy[] = ['client', 'slow_consumer', 'policy', 'shutdown', 'error'];
-const FRAME_REASONS: readonly RejectedFrameReason[] = ['invalid_json', 'invalid_message', 'unknown_op', 'binary', 'unknown_topic', 'too_many_topics', 'invalid_since', 'rate_limited', 'too_big'];
-const UPGRADE_REASONS: readonly RejectedUpgradeReason[] = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down', 'not_ready'];
-const RESUME_OUTCOMES: readonly ResumeOutcome[] = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'];
 
 export interface ServerGauges {
   connections(): number;

@@ -16,7 +16,9 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 const OPS = new Set(['subscribe', 'unsubscribe', 'resume', 'ping']);
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: ErrorCode; message: string };
+/** Why a frame was refused: the `error` code it is answered with. */
+export type FrameErrorCode = Extract<ErrorCode, 'invalid_json' | 'invalid_message' | 'unknown_op' | 'invalid_since'>;
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: FrameErrorCode; message: string };
 
 /** Validate one text frame. Never throws. */
 export function parseClientFrame(text: string): ParseResult {
