@@ -1,5 +1,5 @@
 // A runtime-neutral Lineage client (global WebSocket only): topics, reconnect with backoff, exact resume with `since`.
-import { CloseCode, DEFAULT_TOPICS, ServerMessage } from '../protocol/index.ts';
+import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
 import type { ErrorMessage, ResumeFailedMessage, StreamEvent, WelcomeMessage } from '../protocol/index.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
@@ -79,8 +79,6 @@ export interface ClientStats {
 }
 
 const OPEN = 1;
-/** Application close code (4000–4999 is ours) for a connection that stopped answering pings. */
-const KEEPALIVE_CLOSE = 4000;
 
 export class ReconnectingClient {
   private readonly listeners = new Set<Listener>();
@@ -307,8 +305,10 @@ export class ReconnectingClient {
       this.setState('closed');
       return;
     }
-    // A slow consumer is told to come back at once and resume; anything else waits, growing with each failure.
-    const delay = code === CloseCode.TryAgainLater && wasOpen ? 0 : backoffDelay(this.attempt, this.backoff, this.random);
+    // A slow consumer is told to come back at once and resume (the codes table's rule); anything else waits, growing
+    // with each failure.
+    const now = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
+    const delay = now ? 0 : backoffDelay(this.attempt, this.backoff, this.random);
     this.attempt++;
     this.emit({ type: 'disconnected', code, reason, error: this.lastError, wasOpen, retryInMs: delay, attempt: this.attempt });
     // A listener may have called close() while handling the event.
@@ -327,11 +327,11 @@ export class ReconnectingClient {
         this.socket = null;
         detach(socket);
         try {
-          socket.close(KEEPALIVE_CLOSE, 'keepalive timeout');
+          socket.close(CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
         } catch {
           // Closing a dead socket may fail; it is abandoned either way.
         }
-        this.afterClose(KEEPALIVE_CLOSE, 'keepalive timeout');
+        this.afterClose(CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
         return;
       }
       this.ping();

@@ -14,6 +14,8 @@ export const CloseCode = {
   InternalError: 1011,
   /** Slow consumer: this client fell behind; reconnect and `resume` with `since`. */
   TryAgainLater: 1013,
+  /** Sent by the client, never the server: the server stopped answering pings, so the client gives up and reconnects. */
+  KeepaliveTimeout: 4000,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -24,7 +26,19 @@ export const CloseReason = {
   rateLimited: 'rate limit exceeded',
   tooManyBadFrames: 'too many invalid frames',
   internal: 'internal error',
+  keepaliveTimeout: 'keepalive timeout',
 } as const;
+
+/** What a client should do after each close code (the reconnecting client follows this table). */
+export const ReconnectRule: Readonly<Record<CloseCode, 'reconnect_now' | 'reconnect_with_backoff' | 'fix_the_client'>> = {
+  [CloseCode.Normal]: 'reconnect_with_backoff',
+  [CloseCode.GoingAway]: 'reconnect_with_backoff',
+  [CloseCode.PolicyViolation]: 'fix_the_client',
+  [CloseCode.MessageTooBig]: 'fix_the_client',
+  [CloseCode.InternalError]: 'reconnect_with_backoff',
+  [CloseCode.TryAgainLater]: 'reconnect_now',
+  [CloseCode.KeepaliveTimeout]: 'reconnect_with_backoff',
+};
 
 /** Stable `code` values of `error` events, each with what it means. */
 export const ErrorCodes = {
