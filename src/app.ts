@@ -16,9 +16,9 @@ import { AgentBook } from './metrics/agent-book.ts';
 import { LineageMetricsCollector } from './metrics/instrument.ts';
 import { ProcessMetrics } from './metrics/process-metrics.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
-import { ServerMetrics } from './metrics/server-metrics.ts';
+import { OtelHubMetrics } from './metrics/otel-hub-metrics.ts';
 import { SimMetrics } from './metrics/sim-metrics.ts';
-import { startMetricsServer } from './metrics/server.ts';
+import { startMetricsListener } from './metrics/metrics-listener.ts';
 import { VERSION } from './version.ts';
 
 export interface App {
@@ -47,7 +47,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const processMetrics = new ProcessMetrics(registry);
   let hubRef: Hub | null = null;
   let isReady = false;
-  const metrics = new ServerMetrics(registry, {
+  const metrics = new OtelHubMetrics(registry, {
     startedAt,
     connections: () => hubRef?.connections ?? 0,
     subscribersByFamily: () => hubRef?.subscribersByFamily() ?? {},
@@ -91,7 +91,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${describe(error)}`);
   }
   try {
-    metricsServer = startMetricsServer(registry, () => {
+    metricsServer = startMetricsListener(registry, () => {
       const h = health();
       return { status: h.status === 'ok' ? 200 : 503, body: h };
     }, config.metricsHost, config.metricsPort);

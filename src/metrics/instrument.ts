@@ -3,7 +3,7 @@ import type { Counter } from '@opentelemetry/api';
 import type { Server } from 'bun';
 import { AgentBook } from './agent-book.ts';
 import { MetricsRegistry } from './registry.ts';
-import { startMetricsServer } from './server.ts';
+import { startMetricsListener } from './metrics-listener.ts';
 
 export interface AgentStats {
   capital: number;
@@ -73,7 +73,7 @@ export function serveLineageMetrics(options: { host?: string; port?: number } = 
   const book = new AgentBook();
   const registry = new MetricsRegistry([book]);
   const collector = new LineageMetricsCollector(registry, book);
-  const server = startMetricsServer(registry, () => ({ status: 200, body: { status: 'ok' } }), options.host ?? '127.0.0.1', options.port ?? 0);
+  const server = startMetricsListener(registry, () => ({ status: 200, body: { status: 'ok' } }), options.host ?? '127.0.0.1', options.port ?? 0);
   return Object.assign(collector, {
     server,
     async stop() {

@@ -13,13 +13,13 @@ import {
 } from './hub-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
 
-export interface ServerGauges {
+export interface HubGauges {
   connections(): number;
   subscribersByFamily(): Record<string, number>;
   startedAt: number;
 }
 
-export class ServerMetrics implements HubMetrics {
+export class OtelHubMetrics implements HubMetrics {
   private readonly connectionsOpened: Counter;
   private readonly connectionsClosed: Counter;
   /** Per-event counts are plain numbers read at scrape time: OpenTelemetry's per-call attribute hashing is not free. */
@@ -33,7 +33,7 @@ export class ServerMetrics implements HubMetrics {
   private readonly replayed: Counter;
   private readonly attrs = new Map<string, Attributes>();
 
-  constructor(registry: MetricsRegistry, gauges: ServerGauges) {
+  constructor(registry: MetricsRegistry, gauges: HubGauges) {
     const m = registry.meter;
     m.createObservableGauge('lineage_active_connections', { description: 'Current WebSocket connections' }).addCallback((r) => r.observe(gauges.connections()));
     m.createObservableGauge('lineage_uptime_seconds', { description: 'Seconds since the server started' }).addCallback((r) => r.observe((Date.now() - gauges.startedAt) / 1000));
