@@ -255,8 +255,7 @@ export class ReconnectingClient {
       case 'market':
       case 'agent':
       case 'arena': {
-        // The arena schema has no snapshot flag, so read it from the raw frame for every family.
-        const snapshot = (value as { snapshot?: unknown }).snapshot === true;
+        const snapshot = message.snapshot === true;
         const verdict = this.tracker.accept(message.sequence, snapshot);
         if (verdict === 'duplicate') {
           this.stats.duplicates++;

@@ -57,7 +57,7 @@ const snapshotFlag = { snapshot: z.literal(true).optional() };
 
 export const MarketEvent = z.object({ event_type: z.literal('market'), market: MarketData, sequence: Sequence, ...snapshotFlag });
 export const AgentEvent = z.object({ event_type: z.literal('agent'), agent: AgentData, sequence: Sequence, ...snapshotFlag });
-export const ArenaEvent = z.object({ event_type: z.literal('arena'), arena: ArenaData, sequence: Sequence });
+export const ArenaEvent = z.object({ event_type: z.literal('arena'), arena: ArenaData, sequence: Sequence, ...snapshotFlag });
 export type MarketEvent = z.infer<typeof MarketEvent>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type ArenaEvent = z.infer<typeof ArenaEvent>;
