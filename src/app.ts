@@ -8,9 +8,9 @@ import type { Upstream } from './engine/upstream.ts';
 import { apiRoutes, healthOf } from './http/api-routes.ts';
 import { addWebRoutes } from './http/web-routes.ts';
 import { Hub } from './hub/hub.ts';
-import { startEdge } from './hub/server.ts';
-import { connectionBound, readFdLimit } from './hub/connection-limit.ts';
-import type { ConnectionData } from './hub/connection.ts';
+import { startEdge } from './edge/edge.ts';
+import { connectionBound, readFdLimit } from './edge/connection-limit.ts';
+import type { Session } from './hub/session.ts';
 import { CloseCode, CloseReason } from './protocol/codes.ts';
 import { AgentBook } from './metrics/agent-book.ts';
 import { LineageMetricsCollector } from './metrics/instrument.ts';
@@ -28,7 +28,7 @@ export interface App {
   /** `ws://host:port` actually bound. */
   url: string;
   metricsUrl: string;
-  edge: Server<ConnectionData>;
+  edge: Server<Session>;
   /** Stops everything in order; safe to call twice. */
   shutdown(): Promise<void>;
   /** Resolves if the simulation worker dies (the node cannot go on without its single writer). */
@@ -52,18 +52,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     connections: () => hubRef?.connections ?? 0,
     subscribersByFamily: () => hubRef?.subscribersByFamily() ?? {},
   });
-  const hub = new Hub({
-    version: VERSION,
-    history: config.history,
-    symbols: config.symbols,
-    maxTopics: config.maxTopics,
-    maxMessageRate: config.maxMessageRate,
-    maxBadFrames: config.maxBadFrames,
-    maxPayloadBytes: config.maxPayloadBytes,
-    sendBufferBytes: config.sendBufferBytes,
-    idleTimeoutS: config.idleTimeoutS,
-    metrics,
-  });
+  const hub = new Hub({ ...config, version: VERSION, metrics });
   hubRef = hub;
 
   const upstream: Upstream =
@@ -74,15 +63,12 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
 
   const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));
   const bound = connectionBound(config.maxConnections, readFdLimit());
-  let edge: Server<ConnectionData>;
+  let edge: Server<Session>;
   let metricsServer: Server<undefined>;
   try {
     edge = startEdge(hub, addWebRoutes(apiRoutes(hub, health, upstream.ask, upstream.rounds)), {
-      host: config.host,
-      port: config.port,
+      ...config,
       maxConnections: bound.max,
-      authToken: config.authToken,
-      origins: config.origins,
       metrics,
       accepting: () => upstream.epoch !== '',
     });

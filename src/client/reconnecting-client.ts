@@ -1,82 +1,12 @@
 // A runtime-neutral Lineage client (global WebSocket only): topics, reconnect with backoff, exact resume with `since`.
 import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
-import type { ErrorMessage, ResumeFailedMessage, StreamEvent, WelcomeMessage } from '../protocol/index.ts';
+import type { ClientMessage } from '../protocol/index.ts';
+import type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { streamUrl } from './stream-url.ts';
 
-export type ConnectionState = 'idle' | 'connecting' | 'resuming' | 'live' | 'reconnecting' | 'closed';
-
-type Resumed = Extract<ServerMessage, { event_type: 'resumed' }>;
-type Control = Extract<ServerMessage, { event_type: 'subscribed' | 'unsubscribed' | 'pong' }>;
-
-export type ClientEvent =
-  | { type: 'state'; state: ConnectionState }
-  /** `reconnect` is false only for the first connection. */
-  | { type: 'welcome'; message: WelcomeMessage; reconnect: boolean }
-  /** A stream event, validated; `raw` is the exact text received. Snapshots are the latest state, not stream. */
-  | { type: 'event'; event: StreamEvent; raw: string; snapshot: boolean }
-  | { type: 'resumed'; message: Resumed }
-  /** Events between `since` and the server's head may be missing; a snapshot follows. */
-  | { type: 'resume_failed'; message: ResumeFailedMessage }
-  | { type: 'error'; message: ErrorMessage }
-  | { type: 'control'; message: Control }
-  /** A frame that is not JSON or does not match the protocol (ignored). */
-  | { type: 'invalid'; raw: string; reason: string }
-  | {
-      type: 'disconnected';
-      code: number;
-      reason: string;
-      /** What the runtime said about a failed connection, when it says anything. */
-      error: string | null;
-      /** Whether this connection had been welcomed. */
-      wasOpen: boolean;
-      /** Milliseconds until the next attempt; `null` when the client gives up. */
-      retryInMs: number | null;
-      attempt: number;
-    };
-
-export type Listener = (event: ClientEvent) => void;
-
-/** The slice of the WebSocket API this client uses, so tests and runtimes can supply their own. */
-export interface SocketLike {
-  readonly readyState: number;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export interface ReconnectingClientOptions {
-  url: string;
-  /** Topics to hold; `null`/absent keeps the server's default (`market`, `agent`). */
-  topics?: readonly string[] | null;
-  /** Start by resuming after this sequence (of `epoch`, when given). */
-  since?: number | null;
-  epoch?: string | null;
-  backoff?: Partial<BackoffOptions>;
-  /** Send `{"op":"ping"}` this often and reconnect after two silent intervals; 0 turns it off. */
-  pingIntervalMs?: number;
-  /** Keep retrying when the very first connection fails (a dashboard does; a command-line tool reports and exits). */
-  retryFirstConnect?: boolean;
-  createSocket?: (url: string) => SocketLike;
-  random?: () => number;
-}
-
-export interface ClientStats {
-  /** Connections that reached `welcome`. */
-  connects: number;
-  /** Stream events dropped because their sequence was not after the last one seen. */
-  duplicates: number;
-  /** Events the server replayed on resumes. */
-  replayed: number;
-  /** Resumes the server refused (a gap was announced). */
-  resumeFailures: number;
-  /** Frames ignored as invalid. */
-  invalid: number;
-}
+export type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
 
 const OPEN = 1;
 
@@ -179,7 +109,7 @@ export class ReconnectingClient {
     this.send(id === undefined ? { op: 'ping' } : { op: 'ping', id });
   }
 
-  private send(message: object): boolean {
+  private send(message: ClientMessage): boolean {
     const socket = this.socket;
     if (socket === null || socket.readyState !== OPEN || !this.welcomed) return false;
     socket.send(JSON.stringify(message));

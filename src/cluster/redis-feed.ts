@@ -72,22 +72,17 @@ export class RedisFeed {
     const meta = (await this.commands.send('HGETALL', [this.keys.meta])) as Record<string, string> | null;
     const epoch = meta?.epoch;
     if (epoch === undefined) throw new Error('no simulation has published to this Redis prefix yet');
-    if (this.epoch !== '' && epoch !== this.epoch) {
-      // A new sequence space upstream: nothing we hold can be resumed against it.
-      this.log(`lineage: upstream epoch changed ${this.epoch} → ${epoch}; clients must resync`);
-      this.lastSeq = 0;
-      this.hub.history.reset(0);
-      this.hub.closeAllForResync(CloseCode.TryAgainLater, 'upstream restarted: reconnect');
-    }
     if (epoch !== this.epoch) {
+      // A new sequence space upstream: nothing we hold can be resumed against it; the hub makes clients resync.
+      if (this.epoch !== '') this.log(`lineage: upstream epoch changed ${this.epoch} → ${epoch}; clients must resync`);
       this.epoch = epoch;
-      this.hub.epoch = epoch;
+      this.lastSeq = 0;
       try {
         this.symbols = JSON.parse(meta?.symbols ?? '[]') as string[];
       } catch {
         this.symbols = [];
       }
-      if (this.symbols.length > 0) this.hub.setSymbols(this.symbols);
+      this.hub.adopt({ epoch, head: 0, symbols: this.symbols });
     }
     if (this.lastSeq === 0) await this.loadRecent();
     this.synced = true;

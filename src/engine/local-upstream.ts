@@ -49,9 +49,7 @@ export async function startLocalUpstream(
       fatal: (message) => resolveFailed(message),
     },
   );
-  hub.epoch = ready.epoch;
-  hub.history.resetHead(ready.sequence);
-  hub.setSymbols(ready.symbols);
+  hub.adopt({ epoch: ready.epoch, head: ready.sequence, symbols: ready.symbols });
   out = sink?.({ epoch: ready.epoch, symbols: ready.symbols }) ?? null;
   out?.published();
   const origin = ready.restored ? `restored from ${config.db} at sequence ${ready.sequence}` : config.db === ':memory:' ? 'in memory (nothing persisted)' : `new database ${config.db}`;

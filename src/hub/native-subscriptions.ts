@@ -1,9 +1,9 @@
 // Bun's native topic subscriptions of every socket, kept in step with what each holds, with subscriber counts per topic.
 import type { ServerWebSocket } from 'bun';
-import type { ConnectionData } from './connection.ts';
+import type { Session } from './session.ts';
 import { nativeDiff, nativeTopics } from './subscriptions.ts';
 
-type Socket = ServerWebSocket<ConnectionData>;
+type Socket = ServerWebSocket<Session>;
 
 export class NativeSubscriptions {
   /** Subscribers per native topic: deliveries per event without asking Bun, and the per-family gauge. */

@@ -1,6 +1,6 @@
 // Replaying history to a resuming socket: which events it still needs, in order, paced by its send buffer. Pure.
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import type { CatchUp } from './connection.ts';
+import type { CatchUp } from './session.ts';
 import type { EventHistory } from './history.ts';
 import { eventTopics, wants } from './subscriptions.ts';
 

@@ -1,7 +1,7 @@
 // The reconnecting client: close-code policy, duplicates, snapshots, keepalive (fake sockets), and exact resume against a real hub.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { ReconnectingClient, type ClientEvent, type SocketLike } from '../../src/client/reconnecting-client.ts';
-import { startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { SYMBOLS, startHarness, type Harness } from '../helpers/hub-harness.ts';
 import { waitUntil } from '../helpers/clients.ts';
 
 /** A scripted socket: the test plays the server. */
@@ -286,7 +286,9 @@ describe('ReconnectingClient (real hub)', () => {
     client.on((e) => events.push(e));
     client.start();
     await waitUntil(() => client?.state === 'live', 3000, 'live');
-    harness.hub.epoch = 'restarted';
+    // The server now serves another sequence space (as after a restart on a new database), with its own state.
+    harness.hub.adopt({ epoch: 'restarted', head: harness.seq, symbols: SYMBOLS });
+    for (const symbol of SYMBOLS) harness.market(symbol);
     closeAllServerSide(harness, 1001, 'server shutting down');
     await waitUntil(() => events.some((e) => e.type === 'resume_failed'), 3000, 'resume_failed');
     const failed = events.find((e) => e.type === 'resume_failed');

@@ -1,7 +1,7 @@
 // Regression (#11.9): with fewer file descriptors than --max-connections, the server used to spin a core while new
 // connections hung and /health timed out. The bound now follows the fd limit and the excess gets 503 at once.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { connectionBound, fdHeadroom, parseFdLimit } from '../../src/hub/connection-limit.ts';
+import { connectionBound, fdHeadroom, parseFdLimit } from '../../src/edge/connection-limit.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units

@@ -2,8 +2,8 @@
 import type { Server } from 'bun';
 import { apiRoutes, healthOf } from '../../src/http/api-routes.ts';
 import { Hub, type HubOptions } from '../../src/hub/hub.ts';
-import { startEdge, type EdgeOptions } from '../../src/hub/server.ts';
-import type { ConnectionData } from '../../src/hub/connection.ts';
+import { startEdge, type EdgeOptions } from '../../src/edge/edge.ts';
+import type { Session } from '../../src/hub/session.ts';
 import { noopHubMetrics, type HubMetrics } from '../../src/metrics/hub-metrics.ts';
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../../src/protocol/encode.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
@@ -13,7 +13,7 @@ export const AGENTS = ['Balanced', 'Momentum', 'Conservative'];
 
 export interface Harness {
   hub: Hub;
-  server: Server<ConnectionData>;
+  server: Server<Session>;
   url: string;
   http: string;
   seq: number;
@@ -54,7 +54,7 @@ export function startHarness(options: Partial<HubOptions> = {}, edge: Partial<Ed
     ...options,
     metrics,
   });
-  hub.epoch = 'test-epoch';
+  hub.adopt({ epoch: 'test-epoch', head: 0, symbols: SYMBOLS });
   const startedAt = Date.now();
   const server = startEdge(hub, apiRoutes(hub, () => healthOf(hub, 'test', startedAt, 'all', () => ({ ok: true }))), {
     host: '127.0.0.1',

@@ -1,6 +1,6 @@
 // The replay planner on its own: order, topics, what was already delivered live, pacing, and falling behind.
 import { describe, expect, test } from 'bun:test';
-import type { CatchUp } from '../../src/hub/connection.ts';
+import type { CatchUp } from '../../src/hub/session.ts';
 import { EventHistory } from '../../src/hub/history.ts';
 import { replay } from '../../src/hub/replay.ts';
 

@@ -1,0 +1,276 @@
+// One connection's session: the state it carries in `ws.data`, and the one place that state changes.
+//   admitted ──open──▶ catching_up (replaying `since`) ──caught up──▶ live ──close──▶ closing
+//                 └────────────── no `since` ──────────────────────────┘
+// A live session may go back to catching_up (`resume` op); any state may go to closing. Decisions are pure functions
+// (resumeVerdict, admitTopics, snapshotEvents, replay); this module applies them and writes the frames.
+import type { ServerWebSocket } from 'bun';
+import type { Config } from '../config.ts';
+import { frameReasonOf, type ClosedBy, type HubMetrics } from '../metrics/hub-metrics.ts';
+import { parseClientFrame, type ClientMessage, type FrameErrorCode } from '../protocol/client-messages.ts';
+import { CloseCode, CloseReason } from '../protocol/codes.ts';
+import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
+import { WELCOME_MESSAGE, type ServerMessage } from '../protocol/server-messages.ts';
+import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
+import type { EventHistory } from './history.ts';
+import type { NativeSubscriptions } from './native-subscriptions.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { replay } from './replay.ts';
+import { parseSince, resumeVerdict, type ResumeRefusal } from './resume-verdict.ts';
+import { snapshotEvents, uncoveredTopics } from './snapshot.ts';
+import { admitTopics, releaseTopics, type KnownKeys, type TopicError } from './topic-admission.ts';
+
+export type SessionState = 'admitted' | 'catching_up' | 'live' | 'closing';
+
+/** A resume in progress: replaying history to one socket, paced by its drain events. */
+export interface CatchUp {
+  /** The client's `since`. */
+  since: number;
+  /** The last sequence examined. */
+  cursor: number;
+  /** Head sequence when the resume started; later events were not delivered live. */
+  until: number;
+  /** Native topics that were live (and since when) when the resume started. */
+  liveSince: Map<string, number>;
+  replayed: number;
+}
+
+/** Per-connection state, set at upgrade and carried in `ws.data`. */
+export interface Session {
+  id: number;
+  remote: string;
+  state: SessionState;
+  /** Topics the client holds (`market`, `market.BTC-USD`, ...). */
+  held: Set<string>;
+  /** Native Bun topics currently subscribed, each with the head sequence at subscription. */
+  live: Map<string, number>;
+  catchUp: CatchUp | null;
+  closedBy?: ClosedBy;
+  messages: TokenBucket;
+  badFrames: TokenBucket;
+  /** Asked for at connect: `?topics=` (null = the default topics), `?since=` and `?epoch=`. */
+  request: { topics: string[] | null; since: string | null; epoch: string | null };
+}
+
+export type Socket = ServerWebSocket<Session>;
+
+export type SessionLimits = Pick<Config, 'maxTopics' | 'maxMessageRate' | 'maxBadFrames' | 'sendBufferBytes'>;
+
+/** What sessions need from their hub: the stream's position and history, native topics, metrics. */
+export interface SessionContext {
+  readonly version: string;
+  readonly limits: SessionLimits;
+  readonly history: EventHistory;
+  readonly native: NativeSubscriptions;
+  readonly metrics: HubMetrics;
+  readonly known: KnownKeys;
+  epoch(): string;
+  offeredTopics(): string[];
+  now(): number;
+  /** The socket joined (open) or left (close) the hub's registry. */
+  joined(ws: Socket): void;
+  left(ws: Socket): boolean;
+}
+
+export class Sessions {
+  private nextId = 1;
+
+  constructor(private readonly ctx: SessionContext) {}
+
+  /** The state of a connection whose upgrade was just accepted. */
+  admit(remote: string, params: URLSearchParams): Session {
+    const now = this.ctx.now();
+    const { maxMessageRate, maxBadFrames } = this.ctx.limits;
+    const topics = params.get('topics');
+    return {
+      id: this.nextId++,
+      remote,
+      state: 'admitted',
+      held: new Set(),
+      live: new Map(),
+      catchUp: null,
+      messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
+      badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
+      request: { topics: topics === null ? null : splitTopicList(topics), since: params.get('since'), epoch: params.get('epoch') },
+    };
+  }
+
+  /** admitted → welcome → catching_up (with `since`) or live (with a snapshot). */
+  open(ws: Socket): void {
+    const s = ws.data;
+    this.ctx.joined(ws);
+    this.ctx.metrics.connectionOpened();
+    const { accepted, errors } = admitTopics(s.held, s.request.topics ?? DEFAULT_TOPICS, this.ctx.known, this.ctx.limits.maxTopics);
+    for (const t of accepted) s.held.add(t);
+    const h = this.ctx.history;
+    this.send(ws, {
+      event_type: 'welcome',
+      message: WELCOME_MESSAGE,
+      version: this.ctx.version,
+      epoch: this.ctx.epoch(),
+      sequence: h.sequence,
+      oldest_sequence: h.oldest,
+      topics: this.ctx.offeredTopics(),
+      subscriptions: [...s.held],
+    });
+    this.topicErrors(ws, errors);
+    const raw = s.request.since;
+    if (raw !== null) {
+      const since = parseSince(raw);
+      if (since !== null) return this.resume(ws, since, s.request.epoch);
+      this.send(ws, { event_type: 'error', code: 'invalid_since', message: `since: must be a non-negative integer sequence number, got "${raw.slice(0, 32)}"` });
+    }
+    this.goLive(ws, s.held);
+  }
+
+  /** A client frame: rate-limited, parsed against the schemas, then handled. */
+  frame(ws: Socket, message: string | Buffer): void {
+    const s = ws.data;
+    if (s.state === 'closing') return;
+    if (!s.messages.take(this.ctx.now())) {
+      this.ctx.metrics.frameRejected('rate_limited');
+      return this.close(ws, CloseCode.PolicyViolation, CloseReason.rateLimited, 'policy');
+    }
+    if (typeof message !== 'string') return this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
+    const parsed = parseClientFrame(message);
+    if (!parsed.ok) return this.reject(ws, parsed.code, parsed.message);
+    this.handle(ws, parsed.message);
+  }
+
+  /** The socket's buffer drained: continue a replay. */
+  drain(ws: Socket): void {
+    if (ws.data.state === 'catching_up') this.pump(ws);
+  }
+
+  /** The socket is gone (closed by either side). */
+  closed(ws: Socket, code: number, reason: string): void {
+    const s = ws.data;
+    // Bun closes over-size frames itself (the client sees 1009).
+    if (s.state !== 'closing' && (code === CloseCode.MessageTooBig || /too big/i.test(reason))) this.ctx.metrics.frameRejected('too_big');
+    const wasKnown = this.ctx.left(ws);
+    this.ctx.native.drop(ws, false);
+    s.catchUp = null;
+    if (wasKnown) this.ctx.metrics.connectionClosed(s.state === 'closing' ? (s.closedBy ?? 'client') : 'client');
+    s.state = 'closing';
+  }
+
+  /** Any state → closing, once. */
+  close(ws: Socket, code: number, reason: string, by: ClosedBy): void {
+    const s = ws.data;
+    if (s.state === 'closing') return;
+    s.state = 'closing';
+    s.closedBy = by;
+    s.catchUp = null;
+    ws.close(code, reason);
+  }
+
+  private handle(ws: Socket, message: ClientMessage): void {
+    switch (message.op) {
+      case 'subscribe':
+        return this.subscribe(ws, message.topics);
+      case 'unsubscribe':
+        return this.unsubscribe(ws, message.topics);
+      case 'resume':
+        return this.resume(ws, message.since, message.epoch ?? null);
+      case 'ping':
+        return this.send(ws, { event_type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}), sequence: this.ctx.history.sequence, timestamp: isoTimestamp(Date.now()) });
+    }
+  }
+
+  private subscribe(ws: Socket, topics: readonly string[]): void {
+    const s = ws.data;
+    const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
+    this.topicErrors(ws, errors);
+    if (accepted.length === 0) {
+      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', topics: [], subscriptions: [...s.held] });
+      return;
+    }
+    const needSnapshot = uncoveredTopics(s.held, accepted);
+    for (const t of accepted) s.held.add(t);
+    this.send(ws, { event_type: 'subscribed', topics: accepted, subscriptions: [...s.held] });
+    // While catching up, the replay delivers the new topics' events in order; the snapshot would repeat them.
+    if (s.state === 'live') this.goLive(ws, needSnapshot);
+  }
+
+  private unsubscribe(ws: Socket, topics: readonly string[]): void {
+    const s = ws.data;
+    const { valid, error } = releaseTopics(topics);
+    if (error !== null) this.topicErrors(ws, [error]);
+    const removed = valid.filter((t) => s.held.delete(t));
+    if (s.state === 'live') this.ctx.native.apply(ws, this.ctx.history.sequence);
+    this.send(ws, { event_type: 'unsubscribed', topics: removed, subscriptions: [...s.held] });
+  }
+
+  /** → live: native subscriptions for the held topics from the current head, then the snapshot of `snapshotTopics`. */
+  private goLive(ws: Socket, snapshotTopics: Iterable<string>): void {
+    const s = ws.data;
+    s.state = 'live';
+    s.catchUp = null;
+    this.ctx.native.apply(ws, this.ctx.history.sequence);
+    for (const e of snapshotEvents(this.ctx.history, snapshotTopics)) ws.send(markSnapshot(e.json));
+  }
+
+  /** → catching_up when `since` can be honoured; otherwise resume_failed, then live with a snapshot of what is held. */
+  private resume(ws: Socket, since: number, epoch: string | null): void {
+    const s = ws.data;
+    const h = this.ctx.history;
+    const refusal = resumeVerdict({ epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest }, since, epoch);
+    if (refusal !== null) return this.refuseResume(ws, since, refusal);
+    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0 };
+    s.state = 'catching_up';
+    // No live delivery while replaying, so every frame arrives in sequence order.
+    this.ctx.native.drop(ws);
+    this.pump(ws);
+  }
+
+  private refuseResume(ws: Socket, since: number, reason: ResumeRefusal | 'fell_behind'): void {
+    const h = this.ctx.history;
+    this.ctx.metrics.resumeRequested(reason, 0);
+    this.send(ws, { event_type: 'resume_failed', since, reason, oldest_sequence: h.oldest, sequence: h.sequence });
+    this.goLive(ws, ws.data.held);
+  }
+
+  /** Replay until caught up (→ live) or the buffer is half full (wait for drain). */
+  private pump(ws: Socket): void {
+    const s = ws.data;
+    const c = s.catchUp;
+    if (c === null) return;
+    const half = this.ctx.limits.sendBufferBytes / 2;
+    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json), () => ws.getBufferedAmount() > half);
+    if (status === 'paused') return;
+    if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind');
+    if (status === 'dropped') {
+      this.ctx.metrics.slowConsumerClosed();
+      return this.close(ws, CloseCode.TryAgainLater, CloseReason.slowConsumer, 'slow_consumer');
+    }
+    s.state = 'live';
+    s.catchUp = null;
+    this.ctx.native.apply(ws, this.ctx.history.sequence);
+    this.ctx.metrics.resumeRequested('resumed', c.replayed);
+    this.send(ws, { event_type: 'resumed', since: c.since, sequence: this.ctx.history.sequence, replayed: c.replayed });
+  }
+
+  /** A request's topic errors; a request with errors counts as one bad frame against the connection's budget. */
+  private topicErrors(ws: Socket, errors: readonly TopicError[]): void {
+    if (errors.length === 0) return;
+    for (const e of errors) {
+      this.ctx.metrics.frameRejected(e.code);
+      this.send(ws, { event_type: 'error', ...e });
+    }
+    this.spendBadFrame(ws);
+  }
+
+  private reject(ws: Socket, code: FrameErrorCode | 'binary_not_supported', message: string): void {
+    this.ctx.metrics.frameRejected(frameReasonOf(code));
+    this.send(ws, { event_type: 'error', code, message });
+    this.spendBadFrame(ws);
+  }
+
+  private spendBadFrame(ws: Socket): void {
+    if (!ws.data.badFrames.take(this.ctx.now())) this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
+  }
+
+  /** Every control frame goes through here, typed by the protocol's schemas. */
+  private send(ws: Socket, message: ServerMessage): void {
+    if (ws.data.state !== 'closing') ws.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,36 @@
+// What a client is sent as the snapshot of the topics it just took: the latest state, not the resume ring. Pure.
+import { parseTopic } from '../protocol/topics.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { wants } from './subscriptions.ts';
+
+/** The latest event per symbol and agent, and the latest arena round. */
+export interface LatestState {
+  latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[];
+  latestArena(): PublishedEvent | undefined;
+}
+
+/** The latest event of each symbol/agent (and the latest round) under `topics`, each once, oldest first. */
+export function snapshotEvents(latest: LatestState, topics: Iterable<string>): PublishedEvent[] {
+  const seen = new Set<number>();
+  const events: PublishedEvent[] = [];
+  for (const topic of topics) {
+    const parsed = parseTopic(topic);
+    if (parsed === null) continue;
+    const round = parsed.family === 'arena' ? latest.latestArena() : undefined;
+    const found = parsed.family === 'arena' ? (round === undefined ? [] : [round]) : latest.latestFor(parsed.family, parsed.key);
+    for (const e of found) {
+      if (seen.has(e.sequence)) continue;
+      seen.add(e.sequence);
+      events.push(e);
+    }
+  }
+  return events.sort((a, b) => a.sequence - b.sequence);
+}
+
+/** Of topics just added, those a family already held did not cover: only they need a snapshot. */
+export function uncoveredTopics(heldBefore: ReadonlySet<string>, added: readonly string[]): string[] {
+  return added.filter((t) => {
+    const parsed = parseTopic(t);
+    return parsed !== null && !wants(heldBefore, parsed.family, parsed.key);
+  });
+}
