@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, usage } from './config.ts';
 import { startApp } from './app.ts';
 import { VERSION } from './version.ts';
+import { describeError } from './lib/describe-error.ts';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -45,6 +46,6 @@ try {
     process.exit(1);
   });
 } catch (error) {
-  console.error(`lineage: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`lineage: ${describeError(error)}`);
   process.exit(1);
 }

@@ -1,5 +1,6 @@
 // Test preload (and a CI step): the real Prometheus, Chromium and Redis the suite drives, installed from Debian when missing.
 import { ensureCommand } from './helpers/system-deps.ts';
+import { describeError } from '../src/lib/describe-error.ts';
 
 for (const [command, aptPackage] of [
   ['prometheus', 'prometheus'],
@@ -10,6 +11,6 @@ for (const [command, aptPackage] of [
   try {
     ensureCommand(command, aptPackage);
   } catch (error) {
-    console.error(`lineage tests: ${error instanceof Error ? error.message : String(error)} (the tests that need it will fail)`);
+    console.error(`lineage tests: ${describeError(error)} (the tests that need it will fail)`);
   }
 }

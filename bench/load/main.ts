@@ -1,6 +1,7 @@
 // A load process (`bun bench/load/main.ts <init JSON>`): connects to the server under test and obeys the harness over IPC.
 import type { Command, LoadInit, LoadMessage } from './commands.ts';
 import { Fleet } from './fleet.ts';
+import { describeError } from '../../src/lib/describe-error.ts';
 
 const init = JSON.parse(process.argv[2] ?? '{}') as LoadInit;
 const send = (message: LoadMessage) => process.send?.(message);
@@ -14,7 +15,7 @@ process.on('message', (message: unknown) => {
   const command = message as Command;
   fleet.handle(command).then(
     (result) => send({ type: 'reply', reply: { id: command.id, ok: true, result: (result ?? null) as never } }),
-    (error: unknown) => send({ type: 'reply', reply: { id: command.id, ok: false, error: error instanceof Error ? error.message : String(error) } }),
+    (error: unknown) => send({ type: 'reply', reply: { id: command.id, ok: false, error: describeError(error) } }),
   );
 });
 
@@ -22,6 +23,6 @@ try {
   await fleet.reference.connect(init.connectTimeoutMs);
   send({ type: 'ready' });
 } catch (error) {
-  send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  send({ type: 'fatal', message: describeError(error) });
   setTimeout(() => process.exit(1), 100);
 }

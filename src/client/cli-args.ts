@@ -1,6 +1,7 @@
 // Command-line parsing for `bun run client` (pure): flags, URL, topics and whether to colour the output.
 import { parseTopic, splitTopicList } from '../protocol/index.ts';
 import { normalizeServerUrl } from './stream-url.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:9001';
 /** The terminal client also shows arena rounds (the server's own default is `market` and `agent`). */
@@ -100,7 +101,7 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   try {
     normalized = normalizeServerUrl(url ?? DEFAULT_URL);
   } catch (error) {
-    return { kind: 'error', message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+    return { kind: 'error', message: describeError(error), exitCode: 1 };
   }
   return { kind: 'run', options: { url: normalized, topics, json, noColor, since, token } };
 }

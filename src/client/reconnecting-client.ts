@@ -5,6 +5,7 @@ import type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingC
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { streamUrl } from './stream-url.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 export type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
 
@@ -138,7 +139,7 @@ export class ReconnectingClient {
     try {
       socket = this.createSocket(url);
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      this.lastError = describeError(error);
       this.afterClose(1006, '');
       return;
     }

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { httpError } from './responses.ts';
 import type { Router } from './router.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 interface Asset {
   body: Uint8Array<ArrayBuffer>;
@@ -91,7 +92,7 @@ async function serveIndex(req: Request): Promise<Response> {
     const bundle = await dashboardBundle();
     return respond(req, bundle.index, { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' });
   } catch (error) {
-    console.error(`lineage: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`lineage: ${describeError(error)}`);
     return new Response('the dashboard could not be built; see the server log', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
 }
