@@ -11,7 +11,6 @@ import { Hub } from './hub/hub.ts';
 import { startEdge } from './edge/edge.ts';
 import { connectionBound, readFdLimit } from './edge/connection-limit.ts';
 import type { Session } from './hub/session.ts';
-import { CloseCode, CloseReason } from './protocol/codes.ts';
 import { AgentBook } from './metrics/agent-book.ts';
 import { LineageMetricsCollector } from './metrics/instrument.ts';
 import { ProcessMetrics } from './metrics/process-metrics.ts';
@@ -102,7 +101,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const shutdown = () => {
     stopping ??= (async () => {
       // Refuse new upgrades, tell every client to come back later, then stop the writer and flush.
-      hub.closeAll(CloseCode.GoingAway, CloseReason.shutdown);
+      hub.closeAll(config.shutdownRetryAfterMs);
       const deadline = Date.now() + Math.min(1000, config.shutdownTimeoutMs / 2);
       while (hub.connections > 0 && Date.now() < deadline) await Bun.sleep(10);
       edge.stop(true);

@@ -73,6 +73,12 @@ const OPTIONS = {
     schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'may only contain letters, digits, ":", "_" and "-"').default('lineage'),
     help: 'key prefix of the cluster in Redis (one cluster per prefix)',
   },
+  shutdownRetryAfterMs: {
+    flag: 'shutdown-retry-after-ms',
+    env: 'LINEAGE_SHUTDOWN_RETRY_AFTER_MS',
+    schema: int(0, 600_000).default(2000),
+    help: 'told to clients in the shutdown notice: wait this long (plus jitter) before reconnecting',
+  },
   shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'LINEAGE_SHUTDOWN_TIMEOUT_MS', schema: int(100, 60_000).default(4000), help: 'grace period on SIGINT/SIGTERM' },
 } satisfies Record<string, { flag: string; env: string; schema: z.ZodType; help: string }>;
 

@@ -25,3 +25,13 @@ export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_
   const r = Math.min(1, Math.max(0, random()));
   return Math.round(ceiling * (1 - jitter + jitter * r));
 }
+
+/**
+ * The delay after a `shutdown` notice: the server's `retry_after_ms`, plus up to half of it (at least 250 ms) of
+ * jitter, so the clients of a restarting node do not all come back in the same millisecond.
+ */
+export function shutdownDelay(retryAfterMs: number, random: () => number = Math.random): number {
+  const base = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+  const r = Math.min(1, Math.max(0, random()));
+  return Math.round(base + Math.max(250, base) * 0.5 * r);
+}

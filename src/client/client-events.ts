@@ -5,7 +5,7 @@ import type { BackoffOptions } from './backoff.ts';
 export type ConnectionState = 'idle' | 'connecting' | 'resuming' | 'live' | 'reconnecting' | 'closed';
 
 export type Resumed = Extract<ServerMessage, { event_type: 'resumed' }>;
-export type Control = Extract<ServerMessage, { event_type: 'subscribed' | 'unsubscribed' | 'pong' }>;
+export type Control = Extract<ServerMessage, { event_type: 'subscribed' | 'unsubscribed' | 'subscriptions' | 'pong' | 'shutdown' }>;
 
 export type ClientEvent =
   | { type: 'state'; state: ConnectionState }

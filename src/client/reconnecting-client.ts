@@ -2,7 +2,7 @@
 import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
 import type { ClientMessage } from '../protocol/index.ts';
 import type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff.ts';
+import { DEFAULT_BACKOFF, backoffDelay, shutdownDelay, type BackoffOptions } from './backoff.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { streamUrl } from './stream-url.ts';
 import { describeError } from '../lib/describe-error.ts';
@@ -22,6 +22,8 @@ export class ReconnectingClient {
   private desiredTopics: string[] | null;
   private socket: SocketLike | null = null;
   private sentSince = false;
+  /** From the server's `shutdown` notice, for the next reconnect only. */
+  private retryAfterMs: number | null = null;
   private welcomed = false;
   private lastError: string | null = null;
   private attempt = 0;
@@ -220,6 +222,11 @@ export class ReconnectingClient {
       case 'error':
         this.emit({ type: 'error', message });
         return;
+      case 'shutdown':
+        // The server is stopping and says when to come back: the next reconnect waits that long (plus jitter).
+        this.retryAfterMs = message.retry_after_ms;
+        this.emit({ type: 'control', message });
+        return;
       default:
         this.emit({ type: 'control', message });
     }
@@ -238,7 +245,9 @@ export class ReconnectingClient {
     // A slow consumer is told to come back at once and resume (the codes table's rule); anything else waits, growing
     // with each failure.
     const now = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
-    const delay = now ? 0 : backoffDelay(this.attempt, this.backoff, this.random);
+    const notice = this.retryAfterMs;
+    this.retryAfterMs = null;
+    const delay = notice !== null ? shutdownDelay(notice, this.random) : now ? 0 : backoffDelay(this.attempt, this.backoff, this.random);
     this.attempt++;
     this.emit({ type: 'disconnected', code, reason, error: this.lastError, wasOpen, retryInMs: delay, attempt: this.attempt });
     // A listener may have called close() while handling the event.

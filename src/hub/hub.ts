@@ -139,10 +139,13 @@ export class Hub {
     for (const ws of this.sockets) this.sessions.close(ws, code, reason, 'error');
   }
 
-  /** Shutdown: refuse new upgrades and close every socket with `code`. */
-  closeAll(code: number, reason: string): void {
+  /**
+   * Shutdown: refuse new upgrades, tell every client when to come back (`shutdown` with `retry_after_ms`), then close
+   * it with 1001.
+   */
+  closeAll(retryAfterMs: number): void {
     this.closing = true;
-    for (const ws of this.sockets) this.sessions.close(ws, code, reason, 'shutdown');
+    for (const ws of this.sockets) this.sessions.shutdown(ws, retryAfterMs);
   }
 
   /** Bun's websocket handler: the hub's limits and the session transitions, each guarded. */

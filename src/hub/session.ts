@@ -6,7 +6,7 @@
 import type { ServerWebSocket } from 'bun';
 import type { Config } from '../config.ts';
 import { frameReasonOf, type ClosedBy, type HubMetrics } from '../metrics/hub-metrics.ts';
-import { parseClientFrame, type ClientMessage, type FrameErrorCode } from '../protocol/client-messages.ts';
+import { parseClientFrame, type ClientMessage, type FrameErrorCode, type RequestId } from '../protocol/client-messages.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
 import { WELCOME_MESSAGE, type ServerMessage } from '../protocol/server-messages.ts';
@@ -32,6 +32,8 @@ export interface CatchUp {
   /** Native topics that were live (and since when) when the resume started. */
   liveSince: Map<string, number>;
   replayed: number;
+  /** The resume op's request id, echoed by `resumed`. */
+  id?: RequestId;
 }
 
 /** Per-connection state, set at upgrade and carried in `ws.data`. */
@@ -116,7 +118,7 @@ export class Sessions {
     const raw = s.request.since;
     if (raw !== null) {
       const since = parseSince(raw);
-      if (since !== null) return this.resume(ws, since, s.request.epoch);
+      if (since !== null) return this.resume(ws, since, s.request.epoch, undefined);
       this.send(ws, { event_type: 'error', code: 'invalid_since', message: `since: must be a non-negative integer sequence number, got "${raw.slice(0, 32)}"` });
     }
     this.goLive(ws, s.held);
@@ -132,7 +134,7 @@ export class Sessions {
     }
     if (typeof message !== 'string') return this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
     const parsed = parseClientFrame(message);
-    if (!parsed.ok) return this.reject(ws, parsed.code, parsed.message);
+    if (!parsed.ok) return this.reject(ws, parsed.code, parsed.message, parsed.id);
     this.handle(ws, parsed.message);
   }
 
@@ -163,41 +165,50 @@ export class Sessions {
     ws.close(code, reason);
   }
 
+  /** The server is stopping: the notice first, then 1001. */
+  shutdown(ws: Socket, retryAfterMs: number): void {
+    this.send(ws, { event_type: 'shutdown', retry_after_ms: retryAfterMs });
+    this.close(ws, CloseCode.GoingAway, CloseReason.shutdown, 'shutdown');
+  }
+
   private handle(ws: Socket, message: ClientMessage): void {
+    const id = message.id;
     switch (message.op) {
       case 'subscribe':
-        return this.subscribe(ws, message.topics);
+        return this.subscribe(ws, message.topics, id);
       case 'unsubscribe':
-        return this.unsubscribe(ws, message.topics);
+        return this.unsubscribe(ws, message.topics, id);
       case 'resume':
-        return this.resume(ws, message.since, message.epoch ?? null);
+        return this.resume(ws, message.since, message.epoch ?? null, id);
       case 'ping':
-        return this.send(ws, { event_type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}), sequence: this.ctx.history.sequence, timestamp: isoTimestamp(Date.now()) });
+        return this.send(ws, { event_type: 'pong', ...echo(id), sequence: this.ctx.history.sequence, timestamp: isoTimestamp(Date.now()) });
+      case 'list_subscriptions':
+        return this.send(ws, { event_type: 'subscriptions', ...echo(id), subscriptions: [...ws.data.held] });
     }
   }
 
-  private subscribe(ws: Socket, topics: readonly string[]): void {
+  private subscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined): void {
     const s = ws.data;
     const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
-    this.topicErrors(ws, errors);
+    this.topicErrors(ws, errors, id);
     if (accepted.length === 0) {
-      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', topics: [], subscriptions: [...s.held] });
+      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', ...echo(id), topics: [], subscriptions: [...s.held] });
       return;
     }
     const needSnapshot = uncoveredTopics(s.held, accepted);
     for (const t of accepted) s.held.add(t);
-    this.send(ws, { event_type: 'subscribed', topics: accepted, subscriptions: [...s.held] });
+    this.send(ws, { event_type: 'subscribed', ...echo(id), topics: accepted, subscriptions: [...s.held] });
     // While catching up, the replay delivers the new topics' events in order; the snapshot would repeat them.
     if (s.state === 'live') this.goLive(ws, needSnapshot);
   }
 
-  private unsubscribe(ws: Socket, topics: readonly string[]): void {
+  private unsubscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined): void {
     const s = ws.data;
     const { valid, error } = releaseTopics(topics);
-    if (error !== null) this.topicErrors(ws, [error]);
+    if (error !== null) this.topicErrors(ws, [error], id);
     const removed = valid.filter((t) => s.held.delete(t));
     if (s.state === 'live') this.ctx.native.apply(ws, this.ctx.history.sequence);
-    this.send(ws, { event_type: 'unsubscribed', topics: removed, subscriptions: [...s.held] });
+    this.send(ws, { event_type: 'unsubscribed', ...echo(id), topics: removed, subscriptions: [...s.held] });
   }
 
   /** → live: native subscriptions for the held topics from the current head, then the snapshot of `snapshotTopics`. */
@@ -210,22 +221,22 @@ export class Sessions {
   }
 
   /** → catching_up when `since` can be honoured; otherwise resume_failed, then live with a snapshot of what is held. */
-  private resume(ws: Socket, since: number, epoch: string | null): void {
+  private resume(ws: Socket, since: number, epoch: string | null, id: RequestId | undefined): void {
     const s = ws.data;
     const h = this.ctx.history;
     const refusal = resumeVerdict({ epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest }, since, epoch);
-    if (refusal !== null) return this.refuseResume(ws, since, refusal);
-    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0 };
+    if (refusal !== null) return this.refuseResume(ws, since, refusal, id);
+    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0, ...echo(id) };
     s.state = 'catching_up';
     // No live delivery while replaying, so every frame arrives in sequence order.
     this.ctx.native.drop(ws);
     this.pump(ws);
   }
 
-  private refuseResume(ws: Socket, since: number, reason: ResumeRefusal | 'fell_behind'): void {
+  private refuseResume(ws: Socket, since: number, reason: ResumeRefusal | 'fell_behind', id: RequestId | undefined): void {
     const h = this.ctx.history;
     this.ctx.metrics.resumeRequested(reason, 0);
-    this.send(ws, { event_type: 'resume_failed', since, reason, oldest_sequence: h.oldest, sequence: h.sequence });
+    this.send(ws, { event_type: 'resume_failed', ...echo(id), since, reason, oldest_sequence: h.oldest, sequence: h.sequence });
     this.goLive(ws, ws.data.held);
   }
 
@@ -237,7 +248,7 @@ export class Sessions {
     const half = this.ctx.limits.sendBufferBytes / 2;
     const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json), () => ws.getBufferedAmount() > half);
     if (status === 'paused') return;
-    if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind');
+    if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind', c.id);
     if (status === 'dropped') {
       this.ctx.metrics.slowConsumerClosed();
       return this.close(ws, CloseCode.TryAgainLater, CloseReason.slowConsumer, 'slow_consumer');
@@ -246,22 +257,22 @@ export class Sessions {
     s.catchUp = null;
     this.ctx.native.apply(ws, this.ctx.history.sequence);
     this.ctx.metrics.resumeRequested('resumed', c.replayed);
-    this.send(ws, { event_type: 'resumed', since: c.since, sequence: this.ctx.history.sequence, replayed: c.replayed });
+    this.send(ws, { event_type: 'resumed', ...echo(c.id), since: c.since, sequence: this.ctx.history.sequence, replayed: c.replayed });
   }
 
   /** A request's topic errors; a request with errors counts as one bad frame against the connection's budget. */
-  private topicErrors(ws: Socket, errors: readonly TopicError[]): void {
+  private topicErrors(ws: Socket, errors: readonly TopicError[], id?: RequestId): void {
     if (errors.length === 0) return;
     for (const e of errors) {
       this.ctx.metrics.frameRejected(e.code);
-      this.send(ws, { event_type: 'error', ...e });
+      this.send(ws, { event_type: 'error', ...echo(id), ...e });
     }
     this.spendBadFrame(ws);
   }
 
-  private reject(ws: Socket, code: FrameErrorCode | 'binary_not_supported', message: string): void {
+  private reject(ws: Socket, code: FrameErrorCode | 'binary_not_supported', message: string, id?: RequestId): void {
     this.ctx.metrics.frameRejected(frameReasonOf(code));
-    this.send(ws, { event_type: 'error', code, message });
+    this.send(ws, { event_type: 'error', ...echo(id), code, message });
     this.spendBadFrame(ws);
   }
 
@@ -273,4 +284,9 @@ export class Sessions {
   private send(ws: Socket, message: ServerMessage): void {
     if (ws.data.state !== 'closing') ws.send(JSON.stringify(message));
   }
+}
+
+/** `{ id }` for a reply to a request that carried one; nothing otherwise. */
+function echo(id: RequestId | undefined): { id?: RequestId } {
+  return id === undefined ? {} : { id };
 }

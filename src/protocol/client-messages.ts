@@ -4,21 +4,29 @@ import type { ErrorCode } from './codes.ts';
 
 const TopicList = z.array(z.string().max(80)).min(1).max(256);
 
-export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList }).strict();
-export const UnsubscribeOp = z.object({ op: z.literal('unsubscribe'), topics: TopicList }).strict();
-export const ResumeOp = z
-  .object({ op: z.literal('resume'), since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), epoch: z.string().max(64).optional() })
-  .strict();
-export const PingOp = z.object({ op: z.literal('ping'), id: z.union([z.string().max(64), z.number()]).optional() }).strict();
+/** A client's id for one request (a string of at most 64 characters, or an integer); every reply to it echoes it. */
+export const RequestId = z.union([z.string().max(64), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)]);
+export type RequestId = z.infer<typeof RequestId>;
+const id = { id: RequestId.optional() };
 
-export const ClientMessage = z.discriminatedUnion('op', [SubscribeOp, UnsubscribeOp, ResumeOp, PingOp]);
+export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList, ...id }).strict();
+export const UnsubscribeOp = z.object({ op: z.literal('unsubscribe'), topics: TopicList, ...id }).strict();
+export const ResumeOp = z
+  .object({ op: z.literal('resume'), since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), epoch: z.string().max(64).optional(), ...id })
+  .strict();
+export const PingOp = z.object({ op: z.literal('ping'), ...id }).strict();
+export const ListSubscriptionsOp = z.object({ op: z.literal('list_subscriptions'), ...id }).strict();
+
+export const ClientMessage = z.discriminatedUnion('op', [SubscribeOp, UnsubscribeOp, ResumeOp, PingOp, ListSubscriptionsOp]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-const OPS = new Set(['subscribe', 'unsubscribe', 'resume', 'ping']);
+export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'resume', 'ping', 'list_subscriptions'] as const;
+const OPS: ReadonlySet<string> = new Set(CLIENT_OPS);
 
 /** Why a frame was refused: the `error` code it is answered with. */
 export type FrameErrorCode = Extract<ErrorCode, 'invalid_json' | 'invalid_message' | 'unknown_op' | 'invalid_since'>;
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: FrameErrorCode; message: string };
+/** A refused frame keeps the request id it carried (when it had a valid one), so the error can echo it. */
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: FrameErrorCode; message: string; id?: RequestId };
 
 /** Validate one text frame. Never throws. */
 export function parseClientFrame(text: string): ParseResult {
@@ -31,17 +39,20 @@ export function parseClientFrame(text: string): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, code: 'invalid_message', message: 'expected a JSON object with an "op" field' };
   }
-  const op = (value as { op?: unknown }).op;
+  const raw = value as { op?: unknown; id?: unknown };
+  const echo = RequestId.safeParse(raw.id);
+  const withId = echo.success ? { id: echo.data } : {};
+  const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) {
     const shown = typeof op === 'string' ? `"${op.slice(0, 32)}"` : op === undefined ? 'missing' : typeof op;
-    return { ok: false, code: 'unknown_op', message: `op ${shown} is not one of subscribe, unsubscribe, resume, ping` };
+    return { ok: false, code: 'unknown_op', message: `op ${shown} is not one of ${CLIENT_OPS.join(', ')}`, ...withId };
   }
   const parsed = ClientMessage.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : op;
   if (op === 'resume' && issue?.path[0] === 'since') {
-    return { ok: false, code: 'invalid_since', message: `since: must be a non-negative integer sequence number` };
+    return { ok: false, code: 'invalid_since', message: `since: must be a non-negative integer sequence number`, ...withId };
   }
-  return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}` };
+  return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}`, ...withId };
 }

@@ -44,7 +44,7 @@ export const ReconnectRule: Readonly<Record<CloseCode, 'reconnect_now' | 'reconn
 export const ErrorCodes = {
   invalid_json: 'the frame is not valid JSON',
   invalid_message: 'the message does not match the schema of its op',
-  unknown_op: 'the op is not one of subscribe, unsubscribe, resume, ping',
+  unknown_op: 'the op is not one of subscribe, unsubscribe, resume, ping, list_subscriptions',
   binary_not_supported: 'binary frames are not accepted; send JSON text frames',
   unknown_topic: 'the topic does not exist',
   too_many_topics: 'the connection would hold more topics than allowed',

@@ -1,5 +1,6 @@
 // Every frame the server sends to clients, defined once as zod schemas; types are inferred from them.
 import { z } from 'zod';
+import { RequestId } from './client-messages.ts';
 import { ErrorCodes } from './codes.ts';
 
 /** ISO-8601 UTC with milliseconds, e.g. `2026-02-03T14:30:45.123Z`. */
@@ -81,8 +82,13 @@ export const WelcomeMessage = z.object({
   topics: z.array(z.string()),
   subscriptions: z.array(z.string()),
 });
-export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()) });
-export const UnsubscribedMessage = z.object({ event_type: z.literal('unsubscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()) });
+/** Replies to an op echo its `id`. */
+const echoed = { id: RequestId.optional() };
+
+export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...echoed });
+export const UnsubscribedMessage = z.object({ event_type: z.literal('unsubscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...echoed });
+/** The answer to `list_subscriptions`. */
+export const SubscriptionsMessage = z.object({ event_type: z.literal('subscriptions'), subscriptions: z.array(z.string()), ...echoed });
 export const ErrorMessage = z.object({
   event_type: z.literal('error'),
   code: z.enum(Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typeof ErrorCodes)[]]),
@@ -90,21 +96,26 @@ export const ErrorMessage = z.object({
   topic: z.string().optional(),
   /** Every bad topic of the request (up to 16) when one error stands for several. */
   topics: z.array(z.string()).optional(),
+  ...echoed,
 });
 export const PongMessage = z.object({
   event_type: z.literal('pong'),
-  id: z.union([z.string(), z.number()]).optional(),
+  ...echoed,
   sequence: Sequence,
   timestamp: Timestamp,
 });
-export const ResumedMessage = z.object({ event_type: z.literal('resumed'), since: Sequence, sequence: Sequence, replayed: z.number().int().nonnegative() });
+export const ResumedMessage = z.object({ event_type: z.literal('resumed'), since: Sequence, sequence: Sequence, replayed: z.number().int().nonnegative(), ...echoed });
 export const ResumeFailedMessage = z.object({
   event_type: z.literal('resume_failed'),
   since: Sequence,
   reason: z.enum(['too_old', 'ahead', 'epoch_mismatch', 'fell_behind']),
   oldest_sequence: Sequence,
   sequence: Sequence,
+  ...echoed,
 });
+
+/** Sent to every client right before the server closes it with 1001 on shutdown. */
+export const ShutdownMessage = z.object({ event_type: z.literal('shutdown'), retry_after_ms: z.number().int().nonnegative() });
 
 /** Every frame a client can receive. */
 export const ServerMessage = z.discriminatedUnion('event_type', [
@@ -114,10 +125,12 @@ export const ServerMessage = z.discriminatedUnion('event_type', [
   WelcomeMessage,
   SubscribedMessage,
   UnsubscribedMessage,
+  SubscriptionsMessage,
   ErrorMessage,
   PongMessage,
   ResumedMessage,
   ResumeFailedMessage,
+  ShutdownMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;

@@ -1,6 +1,6 @@
 // Reconnect delays: exponential growth, the cap, and jitter bounds.
 import { describe, expect, test } from 'bun:test';
-import { DEFAULT_BACKOFF, backoffDelay } from '../../src/client/backoff.ts';
+import { DEFAULT_BACKOFF, backoffDelay, shutdownDelay } from '../../src/client/backoff.ts';
 
 const opts = { initialMs: 100, maxMs: 5000, factor: 2, jitter: 0.5 };
 
@@ -39,5 +39,15 @@ describe('backoffDelay', () => {
   test('out-of-range random() values are clamped', () => {
     expect(backoffDelay(0, opts, () => 7)).toBe(100);
     expect(backoffDelay(0, opts, () => -3)).toBe(50);
+  });
+});
+
+describe('shutdownDelay', () => {
+  test('retry_after_ms plus up to half of it (at least 250 ms) of jitter', () => {
+    expect(shutdownDelay(2000, () => 0)).toBe(2000);
+    expect(shutdownDelay(2000, () => 1)).toBe(3000);
+    expect(shutdownDelay(0, () => 1)).toBe(125);
+    expect(shutdownDelay(-5, () => 0)).toBe(0);
+    expect(shutdownDelay(Number.NaN, () => 2)).toBe(125);
   });
 });

@@ -105,6 +105,27 @@ describe('ReconnectingClient (scripted server)', () => {
     client.close();
   });
 
+  test('a shutdown notice sets the next delay to retry_after_ms plus jitter, once', async () => {
+    const { client, events, latest } = fakeClient({ random: () => 0.5 });
+    client.start();
+    latest().open();
+    latest().frame(welcome(10));
+    latest().frame({ event_type: 'shutdown', retry_after_ms: 800 });
+    latest().serverClose(1001, 'server shutting down');
+    // 800 plus half of the 50% jitter share of 800.
+    expect(events.filter((e) => e.type === 'disconnected')[0]).toMatchObject({ code: 1001, retryInMs: 1000 });
+    await waitUntil(() => client.state === 'reconnecting');
+    client.close();
+    // The notice applies to that reconnect only: without one, 1001 backs off as usual.
+    const second = fakeClient({ random: () => 0.5 });
+    second.client.start();
+    second.latest().open();
+    second.latest().frame(welcome(1));
+    second.latest().serverClose(1001, 'server shutting down');
+    expect(second.events.find((e) => e.type === 'disconnected')).toMatchObject({ retryInMs: 4 });
+    second.client.close();
+  });
+
   test('failed attempts back off further each time, and a welcome resets the count', async () => {
     const { client, sockets, events, latest } = fakeClient();
     client.start();

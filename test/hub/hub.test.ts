@@ -101,6 +101,39 @@ for (const kind of ['bun', 'ws'] as const) {
       expect((await c.nextOf('arena')).arena.winner).toBe('Momentum');
     });
 
+    test('request ids: every reply to an op echoes its id (strings up to 64 characters or integers)', async () => {
+      h = startHarness({ history: 20 });
+      const c = await connect(`${h.url}?topics=arena`, kind);
+      await c.nextOf('welcome');
+      c.send({ op: 'subscribe', topics: ['market.BTC-USD'], id: 'sub-1' });
+      expect(await c.nextOf('subscribed')).toMatchObject({ id: 'sub-1', topics: ['market.BTC-USD'] });
+      c.send({ op: 'unsubscribe', topics: ['market.BTC-USD'], id: 7 });
+      expect(await c.nextOf('unsubscribed')).toMatchObject({ id: 7, topics: ['market.BTC-USD'] });
+      c.send({ op: 'list_subscriptions', id: 'ls' });
+      expect(await c.nextOf('subscriptions')).toEqual({ event_type: 'subscriptions', id: 'ls', subscriptions: ['arena'] });
+      c.send({ op: 'ping', id: -3 });
+      expect((await c.nextOf('pong')).id).toBe(-3);
+      c.send({ op: 'resume', since: h.seq, id: 'r-ok' });
+      expect(await c.nextOf('resumed')).toMatchObject({ id: 'r-ok', replayed: 0 });
+      for (let i = 0; i < 30; i++) h.market('ETH-USD');
+      c.send({ op: 'resume', since: 1, id: 'r-old' });
+      expect(await c.nextOf('resume_failed')).toMatchObject({ id: 'r-old', reason: 'too_old' });
+      c.send({ op: 'subscribe', topics: ['market.NOPE-USD'], id: 'bad-topic' });
+      expect(await c.nextOf('error')).toMatchObject({ id: 'bad-topic', code: 'unknown_topic' });
+      c.send({ op: 'subscribe', topics: 'arena', id: 'bad-shape' });
+      expect(await c.nextOf('error')).toMatchObject({ id: 'bad-shape', code: 'invalid_message' });
+      c.send({ op: 'dance', id: 12 });
+      expect(await c.nextOf('error')).toMatchObject({ id: 12, code: 'unknown_op' });
+      // An id that is not a valid id is itself the error (and is not echoed).
+      c.send({ op: 'ping', id: 'x'.repeat(65) });
+      const long = await c.nextOf('error');
+      expect(long.code).toBe('invalid_message');
+      expect(long.id).toBeUndefined();
+      c.send({ op: 'ping', id: 1.5 });
+      expect((await c.nextOf('error')).code).toBe('invalid_message');
+      for (const f of c.frames) expect(ServerMessage.safeParse(f).success).toBe(true);
+    });
+
     test('subscribe sends a snapshot of the new topics', async () => {
       h = startHarness();
       const c = await connect(`${h.url}?topics=arena`, kind);
@@ -318,13 +351,15 @@ describe('hub limits and resume', () => {
     expect((await c.nextOf('error')).code).toBe('unknown_topic');
   });
 
-  test('shutdown closes every socket with 1001 and refuses new upgrades', async () => {
+  test('shutdown sends the shutdown notice, then closes every socket with 1001, and refuses new upgrades', async () => {
     h = startHarness();
     const a = await connect(h.url);
     const b = await connect(h.url, 'ws');
-    h.hub.closeAll(1001, 'server shutting down');
+    h.hub.closeAll(1500);
     expect(await a.closed).toEqual({ code: 1001, reason: 'server shutting down' });
     expect((await b.closed).code).toBe(1001);
+    // The notice is the last frame before the close, on both client kinds.
+    for (const c of [a, b]) expect(c.frames.at(-1)).toEqual({ event_type: 'shutdown', retry_after_ms: 1500 });
     await expect(TestClient.open(h.url, 'ws')).rejects.toThrow('503');
     await waitUntil(() => h.hub.connections === 0);
   });
