@@ -12,7 +12,7 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** Unexpected server-side failure while handling this connection. */
   InternalError: 1011,
-  /** Slow consumer: this client fell behind; reconnect and `resume` with `since`. */
+  /** Slow consumer, or (in a cluster) the history changed upstream: reconnect and `resume` with `since`. */
   TryAgainLater: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -24,6 +24,8 @@ export const CloseReason = {
   rateLimited: 'rate limit exceeded',
   tooManyBadFrames: 'too many invalid frames',
   internal: 'internal error',
+  historyChanged: 'history changed upstream: reconnect and resume',
+  streamGap: 'stream gap upstream: reconnect and resume',
 } as const;
 
 /** Stable `code` values of `error` events, each with what it means. */
