@@ -52,8 +52,9 @@ export class RedisPublisher {
     private readonly log: (line: string) => void,
   ) {
     this.epoch = meta.epoch;
-    // Keep the lease alive even when no events flow (a long market interval); a blocked node retries as often.
-    this.renewTimer = setInterval(() => this.kick(), RENEW_MS);
+    // Keep the lease alive even when no events flow (a long market interval): checked twice per renewal period, so a
+    // renewal is never more than 1.5 periods (half a lease) apart. A blocked node retries as often.
+    this.renewTimer = setInterval(() => this.kick(), RENEW_MS / 2);
     this.renewTimer.unref();
   }
 

@@ -81,8 +81,9 @@ describe('cluster: a hung Redis', () => {
   test('SIGSTOP longer than the writer lease: the standby takes over with its own epoch, clients resync, the first sim never appends again', async () => {
     redis = await startRedis();
     dir = mkdtempSync(join(tmpdir(), 'lineage-hang-'));
-    // A 4 s lease (test-only override) keeps this bounded; the freeze lasts 7 s.
-    const env = { LINEAGE_TEST_LEASE_MS: '4000' };
+    // A 6 s lease (test-only override) keeps this bounded; the freeze lasts 8 s. The first sim stands back 6 s after
+    // Redis answers again, the standby reconnects within ~4 s (backoff) and takes the stream.
+    const env = { LINEAGE_TEST_LEASE_MS: '6000' };
     const first = await sim(redis.url, join(dir, 'first.db'), ['--seed', '3'], env);
     nodes.push(first);
     await until(async () => (await health(first)).code === 200, 10_000, 'the first sim publishing');
@@ -96,12 +97,14 @@ describe('cluster: a hung Redis', () => {
     await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 20, 10_000);
 
     redis.signal('SIGSTOP');
-    await Bun.sleep(7000);
+    await Bun.sleep(8000);
     const appendedByFirst = await metric(first, 'lineage_broker_events_appended_total');
     redis.signal('SIGCONT');
+    const resumedAt = Date.now();
 
     const closed = await Promise.race([c.closed, Bun.sleep(20_000).then(() => null)]);
     expect(closed?.code).toBe(1013);
+    console.log(`standby took over; gateway clients closed 1013 ${Date.now() - resumedAt} ms after SIGCONT`);
     const epoch2 = (await health(standby)).body.epoch as string;
     expect(epoch2).not.toBe(epoch1);
     await until(async () => (await health(g)).body.epoch === epoch2 && (await health(g)).code === 200, 10_000, 'the gateway on the standby epoch');

@@ -37,8 +37,10 @@ async function connect(url: string): Promise<TestClient> {
 
 /** The client was closed with 1013; reconnecting with since+epoch gets resume_failed (epoch_mismatch) and a snapshot. */
 async function expectResync(c: TestClient, g: ServerProcess, oldEpoch: string): Promise<string> {
+  const t0 = Date.now();
   const closed = await Promise.race([c.closed, Bun.sleep(20_000).then(() => null)]);
   expect(closed?.code).toBe(1013);
+  console.log(`gateway client closed 1013 (${closed?.reason}) ${Date.now() - t0} ms after the new sim started`);
   const again = await connect(`${g.url}${ALL}&since=${lastSeq(c)}&epoch=${oldEpoch}`);
   const welcome = await again.nextOf('welcome');
   expect(welcome.epoch).not.toBe(oldEpoch);
@@ -129,6 +131,44 @@ describe('cluster: history changes reach gateway clients as a resync, never a sp
     const seen = sequences(c);
     expectContiguous(seen, 'under the old epoch');
     expect(new Set(seen).size).toBe(seen.length);
+    expect(lastSeq(c)).toBe(before);
+  }, 60_000);
+
+  test('Redis loses its data while the sim comes back from an older copy: the gateway holds, tells the sim, and clients resync under its new epoch', async () => {
+    redis = await startRedis();
+    const dir = tmp();
+    const db = join(dir, 'sim.db');
+    const env = { LINEAGE_TEST_LEASE_MS: '1500' };
+    let s = await sim(redis.url, db, ['--seed', '3'], env);
+    nodes.push(s);
+    const g = await gateway(redis.url);
+    nodes.push(g);
+    const c = await connect(`${g.url}${ALL}`);
+    const epoch = (await c.nextOf('welcome')).epoch as string;
+    await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 20, 10_000);
+    await s.stop('SIGTERM');
+    copyFileSync(db, join(dir, 'copy.db'));
+    const copyHead = journalHead(join(dir, 'copy.db'));
+    s = await sim(redis.url, db, ['--seed', '3'], env);
+    nodes.push(s);
+    await c.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > copyHead + 300, 1, 20_000);
+
+    // Nothing in Redis can show the copy is older now: only the gateway knows how far it delivered.
+    await s.stop('SIGKILL');
+    await redis.stop('SIGKILL');
+    await Bun.sleep(300);
+    const before = lastSeq(c);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    copyFileSync(join(dir, 'copy.db'), db);
+    await redis.start();
+    s = await sim(redis.url, db, ['--seed', '3'], env);
+    nodes.push(s);
+    const next = await expectResync(c, g, epoch);
+    expect((await health(s)).body.epoch).toBe(next);
+    expect(g.output()).toContain('history moved backwards');
+    expect(s.output()).toContain('older copy');
+    const seen = sequences(c);
+    expectContiguous(seen, 'under the old epoch');
     expect(lastSeq(c)).toBe(before);
   }, 60_000);
 });
