@@ -25,7 +25,13 @@ export interface SinkMeta {
   fork(): Promise<string>;
 }
 
-export async function startLocalUpstream(config: Config, seed: number, hub: Hub, simMetrics: SimMetrics, sink?: (meta: SinkMeta) => BatchSink): Promise<Upstream> {
+export async function startLocalUpstream(
+  config: Config,
+  seed: number,
+  hub: Hub,
+  simMetrics: SimMetrics,
+  sink?: (meta: SinkMeta) => BatchSink,
+): Promise<Upstream> {
   let resolveFailed: (message: string) => void = () => {};
   const failed = new Promise<string>((r) => (resolveFailed = r));
   let out: BatchSink | null = null;
