@@ -4,15 +4,17 @@ import type { BatchSink } from '../engine/local-upstream.ts';
 import type { Upstream } from '../engine/upstream.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
+import { MAX_ROUNDS_PAGE } from '../protocol/round-summary.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
+import { redactUrl } from './redact-url.ts';
 import { RedisFeed } from './redis-feed.ts';
 import { RedisLink } from './redis-link.ts';
-import { ROUNDS_KEPT, RedisPublisher } from './redis-publisher.ts';
+import { RedisPublisher, type PublisherMeta } from './redis-publisher.ts';
 import { clusterKeys } from './stream-codec.ts';
 
 /** For `--role sim`: after each batch, append to the stream. */
 export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, log: (line: string) => void) {
-  return (meta: { epoch: string; symbols: string[] }): BatchSink => {
+  return (meta: PublisherMeta): BatchSink => {
     let publisher: RedisPublisher | null = null;
     const link = new RedisLink(config.redisUrl as string, {
       up: () => publisher?.kick(),
@@ -32,7 +34,9 @@ export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, l
       describe: `publishing to ${redactUrl(config.redisUrl as string)} (${config.redisPrefix})`,
       published: () => publisher?.kick(),
       health: () =>
-        publisher?.healthy ? { ok: true } : { ok: false, reason: publisher?.blocked ? `redis: ${publisher.blocked}` : `redis: ${link.lastError || link.state}` },
+        publisher?.healthy
+          ? { ok: true }
+          : { ok: false, reason: `redis: ${publisher?.blocked ?? (link.lastError || (link.state === 'up' ? 'taking the stream over' : link.state))}` },
       async stop() {
         const deadline = Date.now() + 1000;
         while (publisher && publisher.pending > 0 && publisher.healthy && Date.now() < deadline) {
@@ -66,18 +70,25 @@ export function startGatewayUpstream(config: Config, hub: Hub, registry: Metrics
       return f.epoch;
     },
     describe: `🔗 gateway reading ${redactUrl(config.redisUrl as string)} (${config.redisPrefix})`,
+    // One page straight from the sorted set (summarised rounds, scored by round number): only what is answered is read.
     rounds: async (limit, before) => {
-      const raw = (await commands.send('LRANGE', [keys.rounds, '0', String(ROUNDS_KEPT - 1)])) as string[] | null;
-      const all = (raw ?? []).map((r) => JSON.parse(r) as { round: number });
-      return all.filter((r) => before === undefined || r.round < before).slice(0, limit);
+      const max = before === undefined ? '+inf' : `(${before}`;
+      const raw = await commands.send('ZREVRANGEBYSCORE', [keys.rounds, max, '-inf', 'LIMIT', '0', String(Math.min(limit, MAX_ROUNDS_PAGE))]);
+      return (Array.isArray(raw) ? raw : []).flatMap((r) => {
+        try {
+          return [JSON.parse(String(r)) as unknown];
+        } catch {
+          return [];
+        }
+      });
     },
-    health: () => (f.healthy ? { ok: true } : { ok: false, reason: f.synced ? 'redis: reconnecting' : `redis: ${reader.lastError || commands.lastError || 'waiting for the stream'}` }),
+    health: () => {
+      if (f.healthy) return { ok: true };
+      if (f.held !== null) return { ok: false, reason: `redis: ${f.held}` };
+      const down = reader.lastError || commands.lastError;
+      return { ok: false, reason: f.synced || down ? `redis: ${down || 'reconnecting'}` : 'redis: waiting for the stream' };
+    },
     failed: new Promise<string>(() => {}),
     stop: () => f.stop(),
   };
-}
-
-/** Never print credentials of a redis URL. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

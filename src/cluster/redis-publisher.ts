@@ -1,43 +1,60 @@
-// Sim node: appends every journaled event to the Redis stream in sequence order, with the latest-state snapshot;
-// after an outage it re-appends from the hub's history, so gateways continue without a gap or a duplicate.
+// Sim node: appends every journaled event to the Redis stream in sequence order, with the latest-state snapshot and the
+// rounds page; after an outage it re-appends from the hub's history, so gateways continue without a gap or a duplicate.
+// Every write is fenced in Redis by the writer lease and the epoch (fenced-scripts.ts).
 import type { EventHistory } from '../hub/history.ts';
+import { summarizeRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
+import { Fence, RELEASE_SCRIPT, RENEW_SCRIPT, appendArgs, claimArgs, fenceReply } from './fenced-scripts.ts';
 import type { RedisLink } from './redis-link.ts';
-import { encodeFields, sequenceOf, streamId, type ClusterKeys } from './stream-codec.ts';
+import type { ClusterKeys, Origin } from './stream-codec.ts';
 
 const BATCH = 500;
-/** Arena rounds kept in Redis for the gateways (the REST API's maximum page). */
+/** Arena rounds kept in Redis for the gateways. */
 export const ROUNDS_KEPT = 500;
-/** The writer lease: one sim node per prefix. Renewed well before it expires. */
-const LEASE_MS = 15_000;
-const RENEW_MS = 5_000;
-/** Extend the lease only if we still hold it. */
-const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+/**
+ * The writer lease: one sim node per prefix, renewed every third of it. `LINEAGE_TEST_LEASE_MS` shortens it — for
+ * tests only, not a supported setting.
+ */
+export const LEASE_MS = leaseMs(process.env.LINEAGE_TEST_LEASE_MS);
+const RENEW_MS = Math.round(LEASE_MS / 3);
+
+export interface PublisherMeta {
+  epoch: string;
+  symbols: readonly string[];
+  /** Start a new epoch (this node's database turned out to be an older copy); resolves with it. */
+  fork(): Promise<string>;
+}
 
 export class RedisPublisher {
   /** The newest sequence known to be in the stream. */
   appended = 0;
+  /** Why this node is not publishing (another writer holds the lease, or it stands back), for /health. */
+  blocked: string | null = null;
+  /** This process's id: the lease's value, and the `w` of every entry it appends. */
+  readonly writer = crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+  private epoch: string;
+  /** The journal head when this node took the stream over (the `h` of its entries). */
+  private head = 0;
   private synced = false;
   private running = false;
   private closed = false;
-  /** Why this node is not publishing (another writer holds the lease), for /health. */
-  blocked: string | null = null;
-  private readonly nodeId = crypto.randomUUID();
   private leaseRenewedAt = 0;
+  private standBackUntil = 0;
   private readonly renewTimer: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly link: RedisLink,
     private readonly keys: ClusterKeys,
     private readonly history: EventHistory,
-    private readonly meta: { epoch: string; symbols: readonly string[] },
+    private readonly meta: PublisherMeta,
     private readonly metrics: ClusterMetrics,
     private readonly log: (line: string) => void,
   ) {
-    // Keep the lease alive even when no events flow (a long market interval).
-    this.renewTimer = setInterval(() => this.kick(), RENEW_MS);
+    this.epoch = meta.epoch;
+    // Keep the lease alive even when no events flow (a long market interval): checked twice per renewal period, so a
+    // renewal is never more than 1.5 periods (half a lease) apart. A blocked node retries as often.
+    this.renewTimer = setInterval(() => this.kick(), RENEW_MS / 2);
     this.renewTimer.unref();
   }
 
@@ -64,7 +81,11 @@ export class RedisPublisher {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.renewTimer);
-    if (this.link.state === 'up') await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.nodeId]).catch(() => undefined);
+    if (this.link.state === 'up') await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.writer]).catch(() => undefined);
+  }
+
+  private get origin(): Origin {
+    return { epoch: this.epoch, writer: this.writer, head: this.head };
   }
 
   private async pump(): Promise<void> {
@@ -87,36 +108,57 @@ export class RedisPublisher {
     }
   }
 
-  /** Find where the stream ends (it may have been restarted empty, or belong to another epoch) and refresh the snapshot. */
+  /** Take the stream over (fenced): replace another epoch's stream, fork if ours is ahead of our journal, refresh the snapshot. */
   private async sync(): Promise<void> {
-    if (!(await this.acquireLease())) return;
-    const epoch = (await this.link.send('HGET', [this.keys.meta, 'epoch'])) as string | null;
-    if (epoch !== null && epoch !== this.meta.epoch) {
-      // Another sequence space (a new database): start the stream over; gateways see the epoch change.
-      this.log(`lineage: redis stream belongs to epoch ${epoch}; replacing it with epoch ${this.meta.epoch}`);
-      await this.link.send('DEL', [this.keys.events, this.keys.latest, this.keys.rounds]);
+    for (let attempt = 0; attempt < 3 && !this.closed; attempt++) {
+      if (!(await this.acquireLease())) return;
+      const head = this.history.sequence;
+      const origin = { epoch: this.epoch, writer: this.writer, head };
+      const [status, top, replaced] = fenceReply(await this.link.send('EVAL', claimArgs(this.keys, origin, this.meta.symbols, this.history.latestAll(), new Date())));
+      if (status === Fence.ok) {
+        if (replaced === 1) this.log(`lineage: the redis stream belonged to another epoch; replaced it with epoch ${this.epoch}`);
+        this.head = head;
+        // Anything older than our history is gone for good; gateways detect the gap and tell their clients.
+        this.appended = Math.max(top, this.history.oldest - 1);
+        this.synced = true;
+        return;
+      }
+      if (status === Fence.fork) {
+        await this.fork(`redis has sequence ${top} of epoch ${this.epoch}, beyond this node's journal (${head}): this database is an older copy`);
+        continue;
+      }
+      if (status === Fence.notHolder) return; // the lease expired between taking it and claiming; the next kick retries
+      throw new Error(`unexpected reply to the claim script: ${status}`);
     }
-    const last = (await this.link.send('XREVRANGE', [this.keys.events, '+', '-', 'COUNT', '1'])) as [string, string[]][] | null;
-    let top = last && last.length > 0 ? sequenceOf((last[0] as [string, string[]])[0]) : 0;
-    if (top > this.history.sequence) {
-      this.log(`lineage: redis stream is ahead of this node (${top} > ${this.history.sequence}); replacing it`);
-      await this.link.send('DEL', [this.keys.events, this.keys.latest, this.keys.rounds]);
-      top = 0;
-    }
-    // Anything older than our history is gone for good; gateways detect the gap and tell their clients.
-    this.appended = Math.max(top, this.history.oldest - 1);
-    const latest = this.history.latestAll();
-    const writes: Promise<unknown>[] = [this.link.send('HSET', [this.keys.meta, 'epoch', this.meta.epoch, 'symbols', JSON.stringify(this.meta.symbols), 'updated_at', new Date().toISOString()])];
-    if (latest.length > 0) writes.push(this.link.send('HSET', [this.keys.latest, ...latest.flatMap((e) => [`${e.family}.${e.key}`, e.json])]));
-    await Promise.all(writes);
-    this.synced = true;
   }
 
-  /** Take the writer lease for this prefix, or report who holds it. */
+  /** Our history diverged from what was published under our epoch: continue under a new one (clients resync). */
+  private async fork(reason: string): Promise<void> {
+    this.synced = false;
+    this.log(`lineage: ${reason}; starting a new epoch`);
+    const epoch = await this.meta.fork();
+    this.log(`lineage: epoch ${this.epoch} → ${epoch}: the redis stream is replaced and clients resync`);
+    this.epoch = epoch;
+  }
+
+  /** Take the writer lease for this prefix, or report who holds it. A node whose lease lapsed stands back first. */
   private async acquireLease(): Promise<boolean> {
-    const got = await this.link.send('SET', [this.keys.writer, this.nodeId, 'NX', 'PX', String(LEASE_MS)]);
-    const owner = got === null ? ((await this.link.send('GET', [this.keys.writer])) as string | null) : this.nodeId;
-    if (owner !== this.nodeId && owner !== null) {
+    const now = Date.now();
+    if (this.leaseRenewedAt > 0 && now - this.leaseRenewedAt > LEASE_MS) {
+      // We could not renew in time (a hung or unreachable Redis): another node may have taken over, or may be about to.
+      // Stand back for one lease so that a standby gets the stream, instead of racing it when Redis answers again.
+      const silentS = Math.round((now - this.leaseRenewedAt) / 1000);
+      this.leaseRenewedAt = 0;
+      this.standBackUntil = now + LEASE_MS;
+      this.blocked = `this node's writer lease lapsed (not renewed for ${silentS} s); standing back ${LEASE_MS / 1000} s so a standby can take over`;
+      await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.writer]).catch(() => undefined);
+      this.log(`lineage: not publishing: ${this.blocked}`);
+      setTimeout(() => this.kick(), LEASE_MS + 10).unref();
+    }
+    if (now < this.standBackUntil) return false;
+    const got = await this.link.send('SET', [this.keys.writer, this.writer, 'NX', 'PX', String(LEASE_MS)]);
+    const owner = got === null ? ((await this.link.send('GET', [this.keys.writer])) as string | null) : this.writer;
+    if (owner !== this.writer && owner !== null) {
       const reason = `another sim node (${owner.slice(0, 8)}) publishes to prefix ${this.keys.events.split(':')[0]}`;
       if (this.blocked !== reason) this.log(`lineage: not publishing: ${reason}; retrying while it holds the lease`);
       this.blocked = reason;
@@ -130,7 +172,7 @@ export class RedisPublisher {
   }
 
   private async renewLease(): Promise<void> {
-    const renewed = await this.link.send('EVAL', [RENEW_SCRIPT, '1', this.keys.writer, this.nodeId, String(LEASE_MS)]);
+    const renewed = await this.link.send('EVAL', [RENEW_SCRIPT, '1', this.keys.writer, this.writer, String(LEASE_MS)]);
     if (renewed === 1) {
       this.leaseRenewedAt = Date.now();
       return;
@@ -145,42 +187,46 @@ export class RedisPublisher {
     return out;
   }
 
-  /** Pipelined XADDs (explicit ids) plus the snapshot hash; a duplicate id means it was already there. */
+  /** One fenced script per batch: the events (ids above the stream's top only), the snapshot hash and the rounds. */
   private async append(batch: readonly PublishedEvent[]): Promise<void> {
-    const cap = String(this.history.capacity);
-    const results = await Promise.allSettled(
-      batch.map((e) => this.link.send('XADD', [this.keys.events, 'MAXLEN', '~', cap, streamId(e.sequence), ...encodeFields(e)])),
-    );
-    const snapshot: string[] = [];
-    const retired: string[] = [];
-    for (const e of batch) {
-      if (e.key !== null && e.family !== 'arena') snapshot.push(`${e.family}.${e.key}`, e.json);
-      for (const id of e.retired ?? []) retired.push(`agent.${id}`);
+    const args = appendArgs(this.keys, this.origin, this.history.capacity, ROUNDS_KEPT, batch, roundMember);
+    const [status, , added] = fenceReply(await this.link.send('EVAL', args));
+    switch (status) {
+      case Fence.ok:
+        this.metrics.appended(added);
+        this.appended = Math.max(this.appended, (batch[batch.length - 1] as PublishedEvent).sequence);
+        return;
+      case Fence.fork:
+        return this.fork(`a gateway delivered events of epoch ${this.epoch} beyond this node's journal (${this.head}): this database is an older copy`);
+      case Fence.notHolder:
+        this.log('lineage: the writer lease is no longer ours; re-checking before appending');
+        this.synced = false;
+        return;
+      case Fence.otherEpoch:
+        this.log(`lineage: the redis stream is no longer under epoch ${this.epoch}; re-checking before appending`);
+        this.synced = false;
+        return;
+      default:
+        throw new Error(`unexpected reply to the append script: ${status}`);
     }
-    const writes: Promise<unknown>[] = [];
-    if (snapshot.length > 0) writes.push(this.link.send('HSET', [this.keys.latest, ...snapshot]));
-    if (retired.length > 0) writes.push(this.link.send('HDEL', [this.keys.latest, ...retired]));
-    // Arena rounds for the gateways' REST API, newest first; only rounds appended now (a re-append is not repeated).
-    const rounds = batch.filter((e, i) => e.family === 'arena' && results[i]?.status === 'fulfilled').map(roundRecord);
-    for (const r of rounds) writes.push(this.link.send('LPUSH', [this.keys.rounds, JSON.stringify(r)]));
-    if (rounds.length > 0) writes.push(this.link.send('LTRIM', [this.keys.rounds, '0', String(ROUNDS_KEPT - 1)]));
-    await Promise.all(writes);
-    let done = this.appended;
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i] as PromiseSettledResult<unknown>;
-      const seq = (batch[i] as PublishedEvent).sequence;
-      if (r.status === 'fulfilled' || /equal or smaller/.test(String((r.reason as Error)?.message ?? r.reason))) done = seq;
-      else throw r.reason;
-    }
-    this.metrics.appended(done - this.appended);
-    this.appended = done;
   }
 }
 
-/** An arena event as the sim node's `/api/arena/rounds` shows a round. */
-function roundRecord(e: PublishedEvent): unknown {
-  const { arena } = JSON.parse(e.json) as { arena: { round: number; winner: string; timestamp: string } & Record<string, unknown> };
-  const { timestamp, ...rest } = arena;
-  const endedAt = Date.parse(timestamp);
-  return { round: arena.round, ended_at: endedAt, winner: arena.winner, sequence: e.sequence, result: { ...rest, ended_at: endedAt } };
+/** An arena event as a rounds page shows it (scored by round number); null when its frame is not a round. */
+export function roundMember(e: PublishedEvent): { score: number; member: string } | null {
+  try {
+    const { arena } = JSON.parse(e.json) as { arena: { round: number; winner: string; timestamp: string } & Record<string, unknown> };
+    if (!Number.isSafeInteger(arena?.round)) return null;
+    const { timestamp, ...rest } = arena;
+    const endedAt = Date.parse(timestamp);
+    const record = { round: arena.round, ended_at: endedAt, winner: arena.winner, sequence: e.sequence, result: summarizeRound({ ...rest, ended_at: endedAt }) };
+    return { score: arena.round, member: JSON.stringify(record) };
+  } catch {
+    return null;
+  }
+}
+
+function leaseMs(raw: string | undefined): number {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n >= 300 && n <= 600_000 ? n : 15_000;
 }

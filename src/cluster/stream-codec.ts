@@ -1,16 +1,17 @@
-// How events are stored in the Redis stream: entry id `<sequence>-1`, so appends are idempotent and ordered. Pure.
+// How events are stored in Redis: stream entry id `<sequence>-1` (appends are idempotent and ordered), and every entry
+// names the history it belongs to (epoch, writer, the writer's starting head) so a gateway can check each one. Pure.
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 
 export interface ClusterKeys {
   /** The event stream (capped at the history size). */
   events: string;
-  /** Latest event per `market.<SYMBOL>` / `agent.<ID>` (the snapshot). */
+  /** Latest event per `market.<SYMBOL>` / `agent.<ID>`, and the latest round under `arena` (the snapshot). */
   latest: string;
-  /** Hash: epoch, symbols (JSON), updated_at. */
+  /** Hash: epoch, writer, head, seen, symbols (JSON), updated_at. */
   meta: string;
   /** The writer lease: the id of the one sim node allowed to append. */
   writer: string;
-  /** Recent arena rounds, newest first (for the gateways' REST API). */
+  /** Sorted set of recent arena rounds (summarised), scored by round number (for the gateways' REST API). */
   rounds: string;
 }
 
@@ -18,32 +19,62 @@ export function clusterKeys(prefix: string): ClusterKeys {
   return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta`, writer: `${prefix}:writer`, rounds: `${prefix}:rounds` };
 }
 
+/**
+ * Which history an entry belongs to. `epoch` is the sequence space (one database); `writer` the sim node process that
+ * appended it; `head` that writer's journal head when it took the stream over. A writer continues a history only if
+ * it started at or after what a reader delivered (events are journaled before they are published).
+ */
+export interface Origin {
+  epoch: string;
+  writer: string;
+  head: number;
+}
+
+export interface StreamEntry extends Origin {
+  event: PublishedEvent;
+}
+
 /** The stream id of a sequence: explicit ids make a re-append of the same event fail instead of duplicating it. */
 export function streamId(sequence: number): string {
   return `${sequence}-1`;
 }
 
+/** The sequence of a stream id (`<sequence>-<n>`); NaN when it is not one. */
 export function sequenceOf(id: string): number {
-  const dash = id.indexOf('-');
-  return Number(dash === -1 ? id : id.slice(0, dash));
+  const m = /^(\d{1,16})(?:-\d+)?$/.exec(id);
+  return m ? Number(m[1]) : NaN;
 }
 
-export function encodeFields(e: PublishedEvent): string[] {
-  const fields = ['f', e.family, 'j', e.json, 'c', String(e.created_at)];
+/** The stream fields of an event appended by `origin`. */
+export function encodeFields(e: PublishedEvent, origin: Origin): string[] {
+  const fields = ['f', e.family, 'j', e.json, 'c', String(e.created_at), 'e', origin.epoch, 'w', origin.writer, 'h', String(origin.head)];
   if (e.key !== null) fields.push('k', e.key);
   if (e.retired && e.retired.length > 0) fields.push('r', JSON.stringify(e.retired));
   return fields;
 }
 
-/** Decode one stream entry; null for an entry that is not ours (never throws). */
-export function decodeEntry(id: string, fields: readonly string[]): PublishedEvent | null {
+/** Decode one stream entry; null for an entry that is not ours or is malformed (never throws). */
+export function decodeEntry(id: unknown, fields: unknown): StreamEntry | null {
+  if (typeof id !== 'string' || !Array.isArray(fields)) return null;
   const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const k = fields[i];
+    const v = fields[i + 1];
+    if (typeof k === 'string' && typeof v === 'string') map.set(k, v);
+  }
   const family = map.get('f');
   const json = map.get('j');
+  const epoch = map.get('e');
+  const writer = map.get('w');
+  const head = Number(map.get('h') ?? NaN);
+  const createdAt = Number(map.get('c') ?? 0);
   const sequence = sequenceOf(id);
-  if ((family !== 'market' && family !== 'agent' && family !== 'arena') || json === undefined || !Number.isSafeInteger(sequence) || sequence <= 0) return null;
-  const event: PublishedEvent = { sequence, family, key: map.get('k') ?? null, json, created_at: Number(map.get('c') ?? 0) };
+  if (family !== 'market' && family !== 'agent' && family !== 'arena') return null;
+  if (json === undefined || !Number.isSafeInteger(sequence) || sequence <= 0) return null;
+  if (!epoch || !writer || !Number.isSafeInteger(head) || head < 0) return null;
+  const key = map.get('k') ?? null;
+  if ((family === 'arena') !== (key === null)) return null;
+  const event: PublishedEvent = { sequence, family, key, json, created_at: Number.isFinite(createdAt) ? createdAt : 0 };
   const retired = map.get('r');
   if (retired !== undefined) {
     try {
@@ -53,16 +84,57 @@ export function decodeEntry(id: string, fields: readonly string[]): PublishedEve
       // A malformed retired list only costs a stale snapshot entry.
     }
   }
-  return event;
+  return { event, epoch, writer, head };
 }
 
-/** Entries of an XREAD/XRANGE reply (`[[id, [field, value, ...]], ...]`). */
-export function decodeEntries(entries: unknown): PublishedEvent[] {
+export interface DecodedBatch {
+  /** Entries in stream order; malformed ones are left out. */
+  entries: StreamEntry[];
+  /** The highest sequence among the reply's ids (0 when none), so a reader can step past malformed entries. */
+  top: number;
+  /** Entries that could not be decoded. */
+  malformed: number;
+}
+
+/** Entries of an XREAD/XRANGE reply (`[[id, [field, value, ...]], ...]`); never throws. */
+export function decodeEntries(reply: unknown): DecodedBatch {
+  const out: DecodedBatch = { entries: [], top: 0, malformed: 0 };
+  if (!Array.isArray(reply)) return out;
+  for (const raw of reply) {
+    const id = Array.isArray(raw) ? raw[0] : undefined;
+    const seq = typeof id === 'string' ? sequenceOf(id) : NaN;
+    if (Number.isSafeInteger(seq) && seq > out.top) out.top = seq;
+    const e = Array.isArray(raw) ? decodeEntry(raw[0], raw[1]) : null;
+    if (e === null) out.malformed++;
+    else out.entries.push(e);
+  }
+  return out;
+}
+
+/** The field of the `latest` hash that holds an event: `market.<SYMBOL>`, `agent.<ID>` or `arena`. */
+export function latestField(e: PublishedEvent): string {
+  return e.family === 'arena' ? 'arena' : `${e.family}.${e.key}`;
+}
+
+/** A `latest` hash entry (`market.BTC-USD` / `agent.X` / `arena` → frame) as an event; null when malformed. */
+export function decodeLatest(field: unknown, json: unknown): PublishedEvent | null {
+  if (typeof field !== 'string' || typeof json !== 'string') return null;
+  const sequence = Number(/"sequence":(\d{1,16})\}$/.exec(json)?.[1] ?? NaN);
+  if (!Number.isSafeInteger(sequence) || sequence <= 0) return null;
+  if (field === 'arena') return { sequence, family: 'arena', key: null, json, created_at: 0 };
+  const dot = field.indexOf('.');
+  const family = field.slice(0, dot);
+  const key = field.slice(dot + 1);
+  if (dot === -1 || (family !== 'market' && family !== 'agent') || key.length === 0) return null;
+  return { sequence, family, key, json, created_at: 0 };
+}
+
+/** Every entry of a `latest` hash reply that decodes. */
+export function decodeLatestHash(reply: unknown): PublishedEvent[] {
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) return [];
   const out: PublishedEvent[] = [];
-  if (!Array.isArray(entries)) return out;
-  for (const entry of entries) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1])) continue;
-    const e = decodeEntry(entry[0], entry[1] as string[]);
+  for (const [field, json] of Object.entries(reply as Record<string, unknown>)) {
+    const e = decodeLatest(field, json);
     if (e !== null) out.push(e);
   }
   return out;

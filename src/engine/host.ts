@@ -39,6 +39,24 @@ export class SimulationHost {
     });
   }
 
+  /** Give the database a fresh epoch (written to its meta table); resolves with it. */
+  newEpoch(timeoutMs = 5000): Promise<string> {
+    const worker = this.worker;
+    if (worker === null || this.stopping !== null) return Promise.reject(new Error('the simulation is not running'));
+    const id = this.nextQuery++;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('the simulation did not answer in time'));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ type: 'new_epoch', id });
+    }).then((epoch) => {
+      if (typeof epoch !== 'string' || epoch === '') throw new Error('the simulation answered new_epoch without an epoch');
+      return epoch;
+    });
+  }
+
   /** Start the worker; resolves when it is ready (its sequence and epoch are known). */
   start(options: WorkerStartOptions, callbacks: HostCallbacks, readyTimeoutMs = 15_000): Promise<Ready> {
     const worker = new Worker(new URL('./worker.ts', import.meta.url).href);
@@ -71,6 +89,14 @@ export class SimulationHost {
             clearTimeout(p.timer);
             if (data.ok) p.resolve(data.result);
             else p.reject(new Error(data.error ?? 'query failed'));
+            return;
+          }
+          case 'new_epoch': {
+            const p = this.pending.get(data.id);
+            if (p === undefined) return;
+            this.pending.delete(data.id);
+            clearTimeout(p.timer);
+            p.resolve(data.epoch);
             return;
           }
           case 'ready': {

@@ -245,5 +245,13 @@ self.onmessage = (event: MessageEvent) => {
     case 'stop':
       stop();
       return;
+    case 'new_epoch':
+      try {
+        if (running === null) throw new Error('not started');
+        post({ type: 'new_epoch', id: message.id, epoch: running.store.newEpoch() });
+      } catch (error) {
+        post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+      return;
   }
 };

@@ -8,6 +8,8 @@ export class EventHistory {
   private size = 0;
   /** Latest event per key, one map per family, so a family's snapshot never walks the other's entries. */
   private readonly latest = { market: new Map<string, PublishedEvent>(), agent: new Map<string, PublishedEvent>() };
+  /** The latest arena round, kept beside the per-key maps so it survives the ring wrapping. */
+  private arena: PublishedEvent | undefined;
   private head = 0;
 
   constructor(readonly capacity: number) {
@@ -26,29 +28,45 @@ export class EventHistory {
       this.ring[this.start] = event;
       this.start = (this.start + 1) % this.capacity;
     }
-    if (event.key !== null && event.family !== 'arena') this.latest[event.family].set(event.key, event);
+    this.setLatest(event);
     if (event.retired) for (const id of event.retired) this.latest.agent.delete(id);
     return true;
   }
 
-  /** Remember an event as the latest of its symbol/agent without adding it to the ring (a snapshot loaded from elsewhere). */
+  /** Remember an event as the latest of its symbol/agent (or as the latest round) without adding it to the ring. */
   setLatest(event: PublishedEvent): void {
-    if (event.key !== null && event.family !== 'arena') this.latest[event.family].set(event.key, event);
+    if (event.family === 'arena') this.arena = event;
+    else if (event.key !== null) this.latest[event.family].set(event.key, event);
   }
 
-  /** Forget everything and continue after `sequence` (an unrecoverable gap or a new epoch upstream). */
+  /** Replace the whole latest state with `events` (an authoritative snapshot loaded from elsewhere, e.g. Redis). */
+  replaceLatest(events: readonly PublishedEvent[]): void {
+    this.latest.market.clear();
+    this.latest.agent.clear();
+    this.arena = undefined;
+    for (const e of events) this.setLatest(e);
+  }
+
+  /** Forget everything, latest state included, and continue after `sequence` (a new epoch upstream). */
   reset(sequence: number): void {
+    this.clearRing(sequence);
+    this.replaceLatest([]);
+  }
+
+  /**
+   * Forget the replayable events but keep the latest state, and continue after `sequence` (an unrecoverable gap in the
+   * same epoch: what can be resumed is gone, what exists now has not changed).
+   */
+  clearRing(sequence: number): void {
     this.ring.fill(undefined);
     this.start = 0;
     this.size = 0;
-    this.latest.market.clear();
-    this.latest.agent.clear();
     this.head = sequence;
   }
 
-  /** The latest event of every symbol/agent (for re-publishing the snapshot). */
+  /** The latest event of every symbol/agent, and the latest round (for re-publishing the snapshot). */
   latestAll(): PublishedEvent[] {
-    return [...this.latest.market.values(), ...this.latest.agent.values()];
+    return [...this.latest.market.values(), ...this.latest.agent.values(), ...(this.arena ? [this.arena] : [])];
   }
 
   /** Set the newest sequence without an event (a restart that continues an earlier sequence). */
@@ -115,12 +133,8 @@ export class EventHistory {
     return [...this.latest[family].values()].sort((a, b) => a.sequence - b.sequence);
   }
 
-  /** Latest arena event, if any (kept in the ring only). */
+  /** Latest arena event, if any (whether or not it is still in the ring). */
   latestArena(): PublishedEvent | undefined {
-    for (let i = this.size - 1; i >= 0; i--) {
-      const event = this.at(i) as PublishedEvent;
-      if (event.family === 'arena') return event;
-    }
-    return undefined;
+    return this.arena;
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import { TOPIC_FAMILIES } from '../protocol/topics.ts';
+import type { StreamOrigin } from '../protocol/stream-origin.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { EventHistory } from './history.ts';
@@ -23,14 +24,7 @@ export type HubOptions = Pick<Config, 'history' | 'symbols' | 'maxTopics' | 'max
   log?: (line: string) => void;
 };
 
-/** Where the upstream's stream stands: the hub adopts it as a whole. */
-export interface StreamOrigin {
-  /** The sequence space. */
-  epoch: string;
-  /** The newest sequence already published upstream (what `sequence` continues from). */
-  head: number;
-  symbols: readonly string[];
-}
+export type { StreamOrigin } from '../protocol/stream-origin.ts';
 
 /** How long a backpressure signal may wait before the slow-consumer sweep runs. */
 const SWEEP_DELAY_MS = 20;
@@ -77,17 +71,28 @@ export class Hub {
   }
 
   /**
-   * The one entry through which an upstream sets where the stream stands. A new epoch is a new sequence space:
-   * nothing held can be resumed against it, so the history is cleared and every client is made to resync.
+   * The one entry through which an upstream says where the stream stands. A new epoch, or a `resync` the upstream
+   * asks for (a gap, a history that changed), means clients cannot continue as they were: the resume ring is cleared
+   * (the latest state stays unless `latest` replaces it) and every client is closed with 1013 to resume.
    */
   adopt(origin: StreamOrigin): void {
-    const changed = this.epochValue !== '' && origin.epoch !== this.epochValue;
+    const newEpoch = this.epochValue !== '' && origin.epoch !== this.epochValue;
+    const resync = origin.resync ?? (newEpoch ? CloseReason.historyChanged : null);
     this.epochValue = origin.epoch;
-    if (changed) {
-      this.history.reset(origin.head);
-      this.closeAllForResync(CloseCode.TryAgainLater, 'upstream restarted: reconnect');
-    } else this.history.resetHead(origin.head);
+    const h = this.history;
+    if (origin.history !== undefined) {
+      h.reset(origin.history[0] !== undefined ? origin.history[0].sequence - 1 : origin.head);
+      this.preload(origin.history);
+    } else if (resync !== null) h.clearRing(origin.head);
+    else h.resetHead(origin.head);
+    if (origin.latest !== undefined && origin.latest.length > 0) h.replaceLatest(origin.latest);
     if (origin.symbols.length > 0) this.setSymbols(origin.symbols);
+    if (resync !== null) this.closeAllForResync(CloseCode.TryAgainLater, resync);
+  }
+
+  /** How many events the resume ring holds (what an upstream should load into `adopt`'s `history`). */
+  get historyCapacity(): number {
+    return this.history.capacity;
   }
 
   attach(server: Server<Session>): void {

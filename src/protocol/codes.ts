@@ -12,7 +12,7 @@ export const CloseCode = {
   MessageTooBig: 1009,
   /** Unexpected server-side failure while handling this connection. */
   InternalError: 1011,
-  /** Slow consumer: this client fell behind; reconnect and `resume` with `since`. */
+  /** Slow consumer, or (in a cluster) the history changed upstream: reconnect and `resume` with `since`. */
   TryAgainLater: 1013,
   /** Sent by the client, never the server: the server stopped answering pings, so the client gives up and reconnects. */
   KeepaliveTimeout: 4000,
@@ -27,6 +27,8 @@ export const CloseReason = {
   tooManyBadFrames: 'too many invalid frames',
   internal: 'internal error',
   keepaliveTimeout: 'keepalive timeout',
+  historyChanged: 'history changed upstream: reconnect and resume',
+  streamGap: 'stream gap upstream: reconnect and resume',
 } as const;
 
 /** What a client should do after each close code (the reconnecting client follows this table). */

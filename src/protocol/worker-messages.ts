@@ -60,6 +60,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stats'), stats: SimStats }),
   z.object({ type: z.literal('stopped') }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
+  /** The answer to `new_epoch`: the database's new epoch (a failure comes as a `reply` with `ok: false`). */
+  z.object({ type: z.literal('new_epoch'), id: z.number().int(), epoch: z.string().min(1) }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessage>;
 
@@ -92,5 +94,7 @@ export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), options: WorkerStartOptions }),
   z.object({ type: z.literal('query'), id: z.number().int(), query: WorkerQuery }),
   z.object({ type: z.literal('stop') }),
+  /** Give the database a fresh epoch (its published history was ahead of it: it is an older copy). */
+  z.object({ type: z.literal('new_epoch'), id: z.number().int() }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;

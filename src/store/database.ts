@@ -79,7 +79,7 @@ function prepare(db: Database, path: string): OpenedDatabase {
       if (created) {
         const insert = db.query('INSERT INTO meta (key, value) VALUES (?, ?)');
         insert.run('app', APP);
-        insert.run('epoch', crypto.randomUUID().replaceAll('-', '').slice(0, 12));
+        insert.run('epoch', freshEpoch());
         insert.run('created_at', new Date().toISOString());
       }
     })();
@@ -91,6 +91,11 @@ function prepare(db: Database, path: string): OpenedDatabase {
     const code = /readonly|read-only|disk|full|permission|access/i.test(text) ? 'unwritable' : 'corrupt';
     throw new StoreError(code, `cannot write ${path}: ${text}`, { cause });
   }
+}
+
+/** A new epoch id: 12 hex digits, random. */
+export function freshEpoch(): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
 }
 
 /** A read-only file system or a file we may not write is named as such, before SQLite says "unable to open". */

@@ -1,7 +1,7 @@
 // The simulation's persistence: the event journal, model checkpoints, arena rounds, births and deaths. Single writer.
 import type { Database, Statement } from 'bun:sqlite';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import { openDatabase } from './database.ts';
+import { freshEpoch, openDatabase } from './database.ts';
 
 export interface RoundRecord {
   round: number;
@@ -33,7 +33,8 @@ export interface RoundWrite {
 }
 
 export class Store {
-  readonly epoch: string;
+  /** The id of this database's sequence space (changes only with `newEpoch`). */
+  epoch: string;
   readonly created: boolean;
   private readonly db: Database;
   private readonly insertEvent: Statement;
@@ -117,6 +118,17 @@ export class Store {
 
   agent(id: string): AgentRecord | null {
     return this.db.query('SELECT * FROM agents WHERE agent_id = ?').get(id) as AgentRecord | null;
+  }
+
+  /**
+   * Give this database a fresh epoch and return it: its sequences stay, but they are declared a new sequence space
+   * (the history published from it turned out to be ahead of it, so it is an older copy of a database).
+   */
+  newEpoch(): string {
+    const epoch = freshEpoch();
+    this.db.query("UPDATE meta SET value = ? WHERE key = 'epoch'").run(epoch);
+    this.epoch = epoch;
+    return epoch;
   }
 
   /** `PRAGMA integrity_check` result ("ok" when healthy). */

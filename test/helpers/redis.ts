@@ -5,8 +5,12 @@ import { freePort } from './prometheus.ts';
 export interface RedisProcess {
   port: number;
   url: string;
+  /** The running server's pid (null while stopped). */
+  readonly pid: number | null;
   stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
+  /** Send a signal without waiting for an exit (SIGSTOP freezes it, SIGCONT resumes it). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export async function startRedis(): Promise<RedisProcess> {
@@ -15,6 +19,12 @@ export async function startRedis(): Promise<RedisProcess> {
   const r: RedisProcess = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return proc?.pid ?? null;
+    },
+    signal(signal: NodeJS.Signals) {
+      proc?.kill(signal);
+    },
     async start() {
       proc = Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
         stdout: 'ignore',
@@ -37,6 +47,7 @@ export async function startRedis(): Promise<RedisProcess> {
       if (p === null) return;
       proc = null;
       p.kill(signal);
+      if (signal !== 'SIGKILL') p.kill('SIGCONT');
       await p.exited;
     },
   };

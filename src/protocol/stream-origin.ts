@@ -1,0 +1,16 @@
+// Where a node's stream stands, as its upstream (the simulation worker, or Redis on a gateway) tells the hub.
+import type { PublishedEvent } from './worker-messages.ts';
+
+export interface StreamOrigin {
+  /** The sequence space; `sequence` only compares within one epoch. */
+  epoch: string;
+  /** The newest sequence already published upstream (what `sequence` continues from). */
+  head: number;
+  symbols: readonly string[];
+  /** Recent events, oldest first: they replace the resume history (a gateway loading a history from Redis). */
+  history?: readonly PublishedEvent[];
+  /** The latest event per symbol/agent and the latest round: replaces the snapshot state. */
+  latest?: readonly PublishedEvent[];
+  /** Clients cannot continue as they were (a gap, a changed history): the close reason they get with 1013. */
+  resync?: string;
+}
