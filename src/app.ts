@@ -57,7 +57,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const upstream: Upstream =
     config.role === 'gateway'
       ? startGatewayUpstream(config, hub, registry, log)
-      : await startLocalUpstream(config, seed, hub, simMetrics, config.role === 'sim' ? redisSink(config, hub, registry, log) : undefined);
+      : await startLocalUpstream(config, seed, hub, simMetrics, config.role === 'sim' ? redisSink(config, hub.history, registry, log) : undefined);
   isReady = true;
 
   const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));

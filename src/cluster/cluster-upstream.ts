@@ -1,8 +1,7 @@
 // Cluster wiring: the sim node's Redis publisher, and the gateway's Redis-fed upstream.
 import type { Config } from '../config.ts';
 import type { BatchSink } from '../engine/local-upstream.ts';
-import type { Upstream } from '../engine/upstream.ts';
-import type { Hub } from '../hub/hub.ts';
+import type { Downstream, RecentEvents, Upstream } from '../engine/upstream.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 import { MAX_ROUNDS_PAGE } from '../protocol/round-summary.ts';
 import { ClusterMetrics } from './cluster-metrics.ts';
@@ -13,7 +12,7 @@ import { RedisPublisher, type PublisherMeta } from './redis-publisher.ts';
 import { clusterKeys } from './stream-codec.ts';
 
 /** For `--role sim`: after each batch, append to the stream. */
-export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, log: (line: string) => void) {
+export function redisSink(config: Config, history: RecentEvents, registry: MetricsRegistry, log: (line: string) => void) {
   return (meta: PublisherMeta): BatchSink => {
     let publisher: RedisPublisher | null = null;
     const link = new RedisLink(config.redisUrl as string, {
@@ -29,7 +28,7 @@ export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, l
       pending: () => publisher?.pending ?? 0,
       lagSeconds: () => null,
     });
-    publisher = new RedisPublisher(link, clusterKeys(config.redisPrefix), hub.history, meta, metrics, log);
+    publisher = new RedisPublisher(link, clusterKeys(config.redisPrefix), history, meta, metrics, log);
     return {
       describe: `publishing to ${redactUrl(config.redisUrl as string)} (${config.redisPrefix})`,
       published: () => publisher?.kick(),
@@ -51,7 +50,7 @@ export function redisSink(config: Config, hub: Hub, registry: MetricsRegistry, l
 }
 
 /** For `--role gateway`: events come from the stream; the node serves as soon as its listeners are up (503 until synced). */
-export function startGatewayUpstream(config: Config, hub: Hub, registry: MetricsRegistry, log: (line: string) => void): Upstream {
+export function startGatewayUpstream(config: Config, hub: Downstream, registry: MetricsRegistry, log: (line: string) => void): Upstream {
   let feed: RedisFeed | null = null;
   const commands = new RedisLink(config.redisUrl as string, { down: (reason) => log(`lineage: redis connection lost (${reason}); clients stay connected, reading resumes on reconnect`) });
   const reader = new RedisLink(config.redisUrl as string);

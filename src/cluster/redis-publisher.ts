@@ -1,7 +1,7 @@
 // Sim node: appends every journaled event to the Redis stream in sequence order, with the latest-state snapshot and the
 // rounds page; after an outage it re-appends from the hub's history, so gateways continue without a gap or a duplicate.
 // Every write is fenced in Redis by the writer lease and the epoch (fenced-scripts.ts).
-import type { EventHistory } from '../hub/history.ts';
+import type { RecentEvents } from '../engine/upstream.ts';
 import { summarizeRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
@@ -46,7 +46,7 @@ export class RedisPublisher {
   constructor(
     private readonly link: RedisLink,
     private readonly keys: ClusterKeys,
-    private readonly history: EventHistory,
+    private readonly history: RecentEvents,
     private readonly meta: PublisherMeta,
     private readonly metrics: ClusterMetrics,
     private readonly log: (line: string) => void,

@@ -25,3 +25,19 @@ export interface Downstream {
   /** How many recent events the resume history holds. */
   readonly historyCapacity: number;
 }
+
+/** The recent events a node holds, in sequence order (the hub's resume history), read by the sim's Redis publisher. */
+export interface RecentEvents {
+  /** Newest sequence published. */
+  readonly sequence: number;
+  /** Oldest sequence still held (sequence + 1 when none). */
+  readonly oldest: number;
+  readonly capacity: number;
+  readonly length: number;
+  /** The i-th event held, 0 = oldest. */
+  at(i: number): PublishedEvent | undefined;
+  /** Index of the first event with a sequence above `since`. */
+  indexAfter(since: number): number;
+  /** The latest event per symbol/agent and the latest round. */
+  latestAll(): PublishedEvent[];
+}
