@@ -47,6 +47,15 @@ const OPTIONS = {
   maxBadFrames: { flag: 'max-bad-frames', env: 'LINEAGE_MAX_BAD_FRAMES', schema: int(1, 100_000).default(20), help: 'invalid frames tolerated per 10 s before close 1008' },
   maxPayloadBytes: { flag: 'max-payload-bytes', env: 'LINEAGE_MAX_PAYLOAD_BYTES', schema: int(128, 16 * 1024 * 1024).default(64 * 1024), help: 'largest client frame; larger closes 1009' },
   sendBufferBytes: { flag: 'send-buffer-bytes', env: 'LINEAGE_SEND_BUFFER_BYTES', schema: int(4096, 256 * 1024 * 1024).default(1024 * 1024), help: 'per-client send buffer; past it the client is closed 1013' },
+  compression: {
+    flag: 'compression',
+    env: 'LINEAGE_COMPRESSION',
+    schema: z
+      .enum(['off', 'shared', 'dedicated', 'true', 'false', 'on', '1', '0'], { error: 'must be off, shared or dedicated' })
+      .transform((v) => (v === 'true' || v === 'on' || v === '1' ? 'shared' : v === 'false' || v === '0' ? 'off' : v))
+      .default('off'),
+    help: 'permessage-deflate: off, shared (each published frame compressed once) or dedicated (a window per socket)',
+  },
   idleTimeoutS: { flag: 'idle-timeout-s', env: 'LINEAGE_IDLE_TIMEOUT_S', schema: int(8, 960).default(120), help: 'close silent connections after this (pings sent before)' },
   authToken: { flag: 'auth-token', env: 'LINEAGE_AUTH_TOKEN', schema: z.string().min(8, 'must be at least 8 characters').optional(), help: 'require this bearer token (prefer the env var)' },
   origins: {

@@ -16,7 +16,8 @@ import { eventTopics } from './subscriptions.ts';
 
 export type { Socket } from './session.ts';
 
-export type HubOptions = Pick<Config, 'history' | 'symbols' | 'maxTopics' | 'maxMessageRate' | 'maxBadFrames' | 'maxPayloadBytes' | 'sendBufferBytes' | 'idleTimeoutS'> & {
+export type HubOptions = Pick<Config, 'history' | 'symbols' | 'maxTopics' | 'maxMessageRate' | 'maxBadFrames' | 'maxPayloadBytes' | 'sendBufferBytes' | 'idleTimeoutS'> &
+  Partial<Pick<Config, 'compression'>> & {
   version: string;
   metrics: HubMetrics;
   /** Milliseconds clock (injected for tests). */
@@ -42,6 +43,7 @@ export class Hub {
   private readonly sessions: Sessions;
   private readonly log: (line: string) => void;
   private readonly now: () => number;
+  private readonly compress: boolean;
   private sweepTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: HubOptions) {
@@ -50,9 +52,11 @@ export class Hub {
     this.setSymbols(options.symbols);
     const now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.now = now;
+    this.compress = (options.compression ?? 'off') !== 'off';
     const context: SessionContext = {
       version: options.version,
       limits: options,
+      compress: (options.compression ?? 'off') !== 'off',
       history: this.history,
       native: this.native,
       metrics: options.metrics,
@@ -128,7 +132,7 @@ export class Hub {
       for (const topic of eventTopics(event.family, event.key)) {
         const n = this.native.count(topic);
         if (n === 0) continue;
-        const status = server.publish(topic, event.json, false);
+        const status = server.publish(topic, event.json, this.compress);
         deliveries += n;
         if (status === 0) pressure = 2;
         else if (status === -1 && pressure === 0) pressure = 1;
@@ -164,7 +168,9 @@ export class Hub {
       idleTimeout: o.idleTimeoutS,
       sendPings: true,
       publishToSelf: false,
-      perMessageDeflate: false,
+      // The shared compressor keeps no per-socket window, so a published frame is compressed once for every subscriber;
+      // a dedicated one (a 4 KB window per socket) compresses far better, at a compression per subscriber.
+      perMessageDeflate: o.compression === 'shared' ? { compress: 'shared', decompress: 'shared' } : o.compression === 'dedicated' ? { compress: '4KB', decompress: 'shared' } : false,
       open: (ws) => this.guard(ws, () => this.sessions.open(ws)),
       message: (ws, message) => this.guard(ws, () => this.sessions.frame(ws, message)),
       drain: (ws) => this.guard(ws, () => this.sessions.drain(ws)),

@@ -61,6 +61,8 @@ export type SessionLimits = Pick<Config, 'maxTopics' | 'maxMessageRate' | 'maxBa
 export interface SessionContext {
   readonly version: string;
   readonly limits: SessionLimits;
+  /** permessage-deflate negotiated where the client offers it. */
+  readonly compress: boolean;
   readonly history: EventHistory;
   readonly native: NativeSubscriptions;
   readonly metrics: HubMetrics;
@@ -217,7 +219,7 @@ export class Sessions {
     s.state = 'live';
     s.catchUp = null;
     this.ctx.native.apply(ws, this.ctx.history.sequence);
-    for (const e of snapshotEvents(this.ctx.history, snapshotTopics)) ws.send(markSnapshot(e.json));
+    for (const e of snapshotEvents(this.ctx.history, snapshotTopics)) ws.send(markSnapshot(e.json), this.ctx.compress);
   }
 
   /** → catching_up when `since` can be honoured; otherwise resume_failed, then live with a snapshot of what is held. */
@@ -246,7 +248,7 @@ export class Sessions {
     const c = s.catchUp;
     if (c === null) return;
     const half = this.ctx.limits.sendBufferBytes / 2;
-    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json), () => ws.getBufferedAmount() > half);
+    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json, this.ctx.compress), () => ws.getBufferedAmount() > half);
     if (status === 'paused') return;
     if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind', c.id);
     if (status === 'dropped') {
@@ -282,7 +284,7 @@ export class Sessions {
 
   /** Every control frame goes through here, typed by the protocol's schemas. */
   private send(ws: Socket, message: ServerMessage): void {
-    if (ws.data.state !== 'closing') ws.send(JSON.stringify(message));
+    if (ws.data.state !== 'closing') ws.send(JSON.stringify(message), this.ctx.compress);
   }
 }
 
