@@ -8,6 +8,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { Session } from '../hub/session.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { Admission, UNAUTHORIZED, type Refusal } from './admission.ts';
+import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
   Partial<Pick<Config, 'authToken' | 'origins'>> & {
@@ -23,7 +24,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
   const admission = new Admission(options, {
     closing: () => hub.closing,
     ready: () => options.accepting?.() ?? true,
-    connections: () => hub.connections,
+    connections: () => hub.connections + hub.sseStreams,
   });
   const handler = hub.websocketHandler();
   const server = Bun.serve<Session>({
@@ -33,6 +34,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     fetch(req, srv) {
       const url = new URL(req.url);
       if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket') return upgrade(req, url, srv);
+      if (url.pathname === '/sse') return sse(req, url, srv);
       // The REST API serves the same data as the stream, so it takes the same token; /health stays open for probes.
       if (url.pathname.startsWith('/api/') && !admission.tokenOk(req, url)) return refuse({ reason: 'unauthorized', ...UNAUTHORIZED }, false);
       return router.handle(req, url);
@@ -58,6 +60,13 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     if (srv.upgrade(req, { data: hub.admit(srv.requestIP(req)?.address ?? 'unknown', url.searchParams) })) return undefined;
     admission.settled();
     return httpError(400, 'bad_request', 'invalid WebSocket upgrade request');
+  }
+
+  function sse(req: Request, url: URL, srv: Server<Session>): Response {
+    if (req.method !== 'GET') return httpError(405, 'method_not_allowed', 'GET /sse only', { allow: 'GET' });
+    const refusal = admission.check(req, url);
+    if (refusal !== null) return refuse(refusal, true);
+    return sseResponse(hub, req, url, srv as Server<unknown>);
   }
 
   function refuse(r: Refusal, counted: boolean): Response {

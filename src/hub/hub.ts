@@ -12,6 +12,9 @@ import { describeError } from '../lib/describe-error.ts';
 import { EventHistory } from './history.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
 import { Sessions, type Session, type SessionContext, type Socket } from './session.ts';
+import { SseStreams, type SseRequest, type SseSink } from './sse-streams.ts';
+import { admitTopics, type TopicError } from './topic-admission.ts';
+import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import { eventTopics } from './subscriptions.ts';
 
 export type { Socket } from './session.ts';
@@ -22,6 +25,8 @@ export type HubOptions = Pick<Config, 'history' | 'symbols' | 'maxTopics' | 'max
   metrics: HubMetrics;
   /** Milliseconds clock (injected for tests). */
   now?: () => number;
+  /** How often idle SSE streams get a comment line (default 15 s). */
+  sseHeartbeatMs?: number;
   log?: (line: string) => void;
 };
 
@@ -29,6 +34,8 @@ export type { StreamOrigin } from '../protocol/stream-origin.ts';
 
 /** How long a backpressure signal may wait before the slow-consumer sweep runs. */
 const SWEEP_DELAY_MS = 20;
+/** A comment line this often keeps idle SSE streams open through proxies. */
+const SSE_HEARTBEAT_MS = 15_000;
 
 export class Hub {
   readonly history: EventHistory;
@@ -41,6 +48,9 @@ export class Hub {
   private readonly symbols = new Set<string>();
   private offered: string[] = [];
   private readonly sessions: Sessions;
+  private readonly sse: SseStreams;
+  private sseHeartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly known: SessionContext['known'];
   private readonly log: (line: string) => void;
   private readonly now: () => number;
   private readonly compress: boolean;
@@ -60,7 +70,7 @@ export class Hub {
       history: this.history,
       native: this.native,
       metrics: options.metrics,
-      known: { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) },
+      known: (this.known = { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) }),
       epoch: () => this.epochValue,
       offeredTopics: () => this.offered,
       now,
@@ -68,6 +78,7 @@ export class Hub {
       left: (ws) => this.sockets.delete(ws),
     };
     this.sessions = new Sessions(context);
+    this.sse = new SseStreams({ history: this.history, metrics: options.metrics, sendBufferBytes: options.sendBufferBytes, epoch: () => this.epochValue });
   }
 
   get epoch(): string {
@@ -103,8 +114,41 @@ export class Hub {
     this.server = server;
   }
 
+  /** Open WebSocket connections. */
   get connections(): number {
     return this.sockets.size;
+  }
+
+  /** Open SSE streams. */
+  get sseStreams(): number {
+    return this.sse.size;
+  }
+
+  /** Validate the topics of an SSE request (it has no ops, so errors refuse the request). */
+  sseTopics(requested: readonly string[]): { accepted: string[]; errors: TopicError[] } {
+    return admitTopics(new Set(), requested, this.known, this.options.maxTopics);
+  }
+
+  /** Serve one SSE stream into `sink` until it ends: welcome, replay or snapshot, then live events. */
+  openSse(sink: SseSink, request: SseRequest): void {
+    this.sseHeartbeat ??= setInterval(() => this.sse.heartbeat(), this.options.sseHeartbeatMs ?? SSE_HEARTBEAT_MS);
+    this.sseHeartbeat.unref?.();
+    const welcome = {
+      event_type: 'welcome' as const,
+      message: WELCOME_MESSAGE,
+      version: this.options.version,
+      epoch: this.epochValue,
+      sequence: this.history.sequence,
+      oldest_sequence: this.history.oldest,
+      topics: this.offered,
+      subscriptions: [...request.topics],
+    };
+    void this.sse.open(sink, request, welcome).catch((error: unknown) => this.log(`lineage: sse stream: ${describeError(error)}`));
+  }
+
+  /** The SSE client went away. */
+  sseGone(sink: SseSink): void {
+    this.sse.gone(sink);
   }
 
   /** Subscribers per family (connections holding the family or any of its narrow topics natively). */
@@ -138,6 +182,7 @@ export class Hub {
         else if (status === -1 && pressure === 0) pressure = 1;
       }
     }
+    if (this.sse.size > 0) deliveries += this.sse.deliver(event);
     if (pressure === 2) this.sweep();
     else if (pressure === 1) this.scheduleSweep();
     this.options.metrics.eventPublished(event.family, deliveries, this.now() - event.created_at);
@@ -155,6 +200,8 @@ export class Hub {
   closeAll(retryAfterMs: number): void {
     this.closing = true;
     for (const ws of this.sockets) this.sessions.shutdown(ws, retryAfterMs);
+    this.sse.shutdown(retryAfterMs);
+    if (this.sseHeartbeat !== null) clearInterval(this.sseHeartbeat);
   }
 
   /** Bun's websocket handler: the hub's limits and the session transitions, each guarded. */

@@ -68,5 +68,8 @@ export const HttpErrorCodes = {
   not_ready: 'the node is not ready to serve (see /health)',
   internal_error: 'the request failed on the server',
   not_on_gateway: 'this route is served by the sim node of a cluster',
+  unknown_topic: 'an SSE request names a topic that does not exist',
+  too_many_topics: 'an SSE request names more topics than a connection may hold',
+  invalid_since: 'since (or Last-Event-ID) is not a non-negative integer sequence number',
 } as const;
 export type HttpErrorCode = keyof typeof HttpErrorCodes;

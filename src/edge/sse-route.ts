@@ -1,0 +1,43 @@
+// GET /sse?topics=…: the stream as Server-Sent Events, admitted like a WebSocket upgrade (token, Origin, limits), and
+// resumed from `Last-Event-ID` (what EventSource sends on reconnect) or `?since=`.
+import type { Server } from 'bun';
+import { httpError } from '../http/responses.ts';
+import type { Hub } from '../hub/hub.ts';
+import { parseSince } from '../hub/resume-verdict.ts';
+import type { SseSink } from '../hub/sse-streams.ts';
+import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
+
+/** The SSE response, or a JSON error naming what is wrong with the request. */
+export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknown>): Response {
+  const param = url.searchParams.get('topics');
+  const { accepted, errors } = hub.sseTopics(param === null ? DEFAULT_TOPICS : splitTopicList(param));
+  const error = errors[0];
+  if (error !== undefined) return httpError(400, error.code, error.message);
+  const rawSince = req.headers.get('last-event-id') ?? url.searchParams.get('since');
+  const since = rawSince === null || rawSince === '' ? null : parseSince(rawSince);
+  if (rawSince !== null && rawSince !== '' && since === null) {
+    return httpError(400, 'invalid_since', `since: must be a non-negative integer sequence number, got "${rawSince.slice(0, 32)}"`);
+  }
+  // A stream may be quiet for longer than the HTTP idle timeout; heartbeats keep it and any proxy alive.
+  srv.timeout(req, 0);
+  let sink: SseSink | null = null;
+  // Bun's direct stream writes straight to the socket (no queue); its write() returns a Promise when it must drain.
+  const source: Bun.DirectUnderlyingSource = {
+    type: 'direct',
+    pull(controller) {
+      sink = controller;
+      hub.openSse(controller, { topics: accepted, since, epoch: url.searchParams.get('epoch') });
+    },
+    cancel() {
+      if (sink !== null) hub.sseGone(sink);
+    },
+  };
+  // The DOM lib's ReadableStream type does not know Bun's direct sources.
+  const stream = new ReadableStream(source as unknown as UnderlyingDefaultSource);
+  req.signal.addEventListener('abort', () => {
+    if (sink !== null) hub.sseGone(sink);
+  });
+  return new Response(stream, {
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' },
+  });
+}
