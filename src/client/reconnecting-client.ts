@@ -189,7 +189,8 @@ export class ReconnectingClient {
       case 'agent':
       case 'arena': {
         const snapshot = message.snapshot === true;
-        const verdict = this.tracker.accept(message.sequence, snapshot);
+        const conflated = 'conflated' in message && message.conflated !== undefined;
+        const verdict = this.tracker.accept(message.sequence, snapshot, conflated);
         if (verdict === 'duplicate') {
           this.stats.duplicates++;
           return;

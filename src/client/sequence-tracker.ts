@@ -71,9 +71,16 @@ export class SequenceTracker {
     return this.resuming;
   }
 
-  /** Classify one stream event and advance past it when it is new. */
-  accept(sequence: number, snapshot: boolean): Verdict {
+  /**
+   * Classify one stream event and advance past it when it is new. A conflated delivery is the latest state of its key,
+   * sent after every loss-free event before it: it is never a duplicate and moves the position forward only.
+   */
+  accept(sequence: number, snapshot: boolean, conflated = false): Verdict {
     if (snapshot) return 'snapshot';
+    if (conflated) {
+      if (this.lastSeq === null || sequence > this.lastSeq) this.lastSeq = sequence;
+      return 'deliver';
+    }
     if (this.lastSeq !== null && sequence <= this.lastSeq) return 'duplicate';
     this.lastSeq = sequence;
     return 'deliver';

@@ -18,6 +18,9 @@ export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknow
   if (rawSince !== null && rawSince !== '' && since === null) {
     return httpError(400, 'invalid_since', `since: must be a non-negative integer sequence number, got "${rawSince.slice(0, 32)}"`);
   }
+  const rawConflate = url.searchParams.get('conflate_ms');
+  const conflateMs = rawConflate === null ? 0 : /^\d{1,5}$/.test(rawConflate) && Number(rawConflate) <= 60_000 ? Number(rawConflate) : null;
+  if (conflateMs === null) return httpError(400, 'bad_request', `conflate_ms: must be an integer from 0 to 60000, got "${String(rawConflate).slice(0, 32)}"`);
   // A stream may be quiet for longer than the HTTP idle timeout; heartbeats keep it and any proxy alive.
   srv.timeout(req, 0);
   let sink: SseSink | null = null;
@@ -26,7 +29,7 @@ export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknow
     type: 'direct',
     pull(controller) {
       sink = controller;
-      hub.openSse(controller, { topics: accepted, since, epoch: url.searchParams.get('epoch') });
+      hub.openSse(controller, { topics: accepted, since, epoch: url.searchParams.get('epoch'), conflateMs });
     },
     cancel() {
       if (sink !== null) hub.sseGone(sink);

@@ -13,6 +13,7 @@ import { EventHistory } from './history.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
 import { Sessions, type Session, type SessionContext, type Socket } from './session.ts';
 import { SseStreams, type SseRequest, type SseSink } from './sse-streams.ts';
+import { Conflator } from './conflation.ts';
 import { admitTopics, type TopicError } from './topic-admission.ts';
 import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import { eventTopics } from './subscriptions.ts';
@@ -49,6 +50,7 @@ export class Hub {
   private offered: string[] = [];
   private readonly sessions: Sessions;
   private readonly sse: SseStreams;
+  private readonly conflator: Conflator;
   private sseHeartbeat: ReturnType<typeof setInterval> | null = null;
   private readonly known: SessionContext['known'];
   private readonly log: (line: string) => void;
@@ -63,12 +65,14 @@ export class Hub {
     const now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.now = now;
     this.compress = (options.compression ?? 'off') !== 'off';
+    this.conflator = new Conflator(options.sendBufferBytes / 2);
     const context: SessionContext = {
       version: options.version,
       limits: options,
       compress: (options.compression ?? 'off') !== 'off',
       history: this.history,
       native: this.native,
+      conflator: this.conflator,
       metrics: options.metrics,
       known: (this.known = { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) }),
       epoch: () => this.epochValue,
@@ -78,7 +82,8 @@ export class Hub {
       left: (ws) => this.sockets.delete(ws),
     };
     this.sessions = new Sessions(context);
-    this.sse = new SseStreams({ history: this.history, metrics: options.metrics, sendBufferBytes: options.sendBufferBytes, epoch: () => this.epochValue });
+    this.sse = new SseStreams({ history: this.history, metrics: options.metrics, sendBufferBytes: options.sendBufferBytes, conflator: this.conflator, epoch: () => this.epochValue });
+
   }
 
   get epoch(): string {
@@ -183,6 +188,7 @@ export class Hub {
       }
     }
     if (this.sse.size > 0) deliveries += this.sse.deliver(event);
+    if (this.conflator.size > 0) this.conflator.offer(event);
     if (pressure === 2) this.sweep();
     else if (pressure === 1) this.scheduleSweep();
     this.options.metrics.eventPublished(event.family, deliveries, this.now() - event.created_at);
@@ -202,6 +208,7 @@ export class Hub {
     for (const ws of this.sockets) this.sessions.shutdown(ws, retryAfterMs);
     this.sse.shutdown(retryAfterMs);
     if (this.sseHeartbeat !== null) clearInterval(this.sseHeartbeat);
+    this.conflator.stop();
   }
 
   /** Bun's websocket handler: the hub's limits and the session transitions, each guarded. */

@@ -25,7 +25,10 @@ export class NativeSubscriptions {
   /** Make the socket's native subscriptions match its held topics (overlaps removed); new ones start live at `head`. */
   apply(ws: Socket, head: number): void {
     const data = ws.data;
-    const diff = nativeDiff(new Set(data.live.keys()), nativeTopics(data.held));
+    // Conflated topics are delivered by the conflator, not natively.
+    const wanted = nativeTopics(data.held);
+    for (const t of data.conflate.keys()) wanted.delete(t);
+    const diff = nativeDiff(new Set(data.live.keys()), wanted);
     for (const t of diff.unsubscribe) {
       ws.unsubscribe(t);
       data.live.delete(t);

@@ -11,13 +11,22 @@ export type ReplayStatus = 'done' | 'paused' | 'dropped' | 'fell_behind';
  * Send every event after `c.cursor` that the socket holds and has not received live, advancing the cursor.
  * `send` returns Bun's send status (bytes, -1 backpressure, 0 dropped); `full` says when to wait for drain.
  */
-export function replay(history: EventHistory, c: CatchUp, held: ReadonlySet<string>, send: (json: string) => number, full: () => boolean): ReplayStatus {
+export function replay(
+  history: EventHistory,
+  c: CatchUp,
+  held: ReadonlySet<string>,
+  send: (json: string) => number,
+  full: () => boolean,
+  /** Takes the events of conflated topics instead of sending them (they are delivered as the latest per key). */
+  divert: (e: PublishedEvent) => boolean = () => false,
+): ReplayStatus {
   if (!history.covers(c.cursor)) return 'fell_behind';
   for (let i = history.indexAfter(c.cursor); i < history.length; i++) {
     const e = history.at(i) as PublishedEvent;
     c.cursor = e.sequence;
     if (!wants(held, e.family, e.key)) continue;
     if (e.sequence <= c.until && deliveredLive(c.liveSince, e)) continue;
+    if (divert(e)) continue;
     const status = send(e.json);
     c.replayed++;
     if (status === 0) return 'dropped';

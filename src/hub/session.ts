@@ -18,6 +18,9 @@ import { replay } from './replay.ts';
 import { parseSince, resumeVerdict, type ResumeRefusal } from './resume-verdict.ts';
 import { snapshotEvents, uncoveredTopics } from './snapshot.ts';
 import { admitTopics, releaseTopics, type KnownKeys, type TopicError } from './topic-admission.ts';
+import { conflatable, conflatedFrames, conflationInterval, holdLatest, type ConflationTarget, type Conflator, type Pending } from './conflation.ts';
+import { nativeTopics } from './subscriptions.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
 
 export type SessionState = 'admitted' | 'catching_up' | 'live' | 'closing';
 
@@ -34,6 +37,8 @@ export interface CatchUp {
   replayed: number;
   /** The resume op's request id, echoed by `resumed`. */
   id?: RequestId;
+  /** Latest replayed event per key of the conflated topics: sent once, as conflated frames, when the replay ends. */
+  latest: Map<string, Pending>;
 }
 
 /** Per-connection state, set at upgrade and carried in `ws.data`. */
@@ -45,12 +50,16 @@ export interface Session {
   held: Set<string>;
   /** Native Bun topics currently subscribed, each with the head sequence at subscription. */
   live: Map<string, number>;
+  /** Held topics delivered conflated, with their interval (ms). */
+  conflate: Map<string, number>;
+  /** This connection as a conflation target (set when it opens). */
+  target: ConflationTarget | null;
   catchUp: CatchUp | null;
   closedBy?: ClosedBy;
   messages: TokenBucket;
   badFrames: TokenBucket;
   /** Asked for at connect: `?topics=` (null = the default topics), `?since=` and `?epoch=`. */
-  request: { topics: string[] | null; since: string | null; epoch: string | null };
+  request: { topics: string[] | null; since: string | null; epoch: string | null; conflateMs: string | null };
 }
 
 export type Socket = ServerWebSocket<Session>;
@@ -65,6 +74,7 @@ export interface SessionContext {
   readonly compress: boolean;
   readonly history: EventHistory;
   readonly native: NativeSubscriptions;
+  readonly conflator: Conflator;
   readonly metrics: HubMetrics;
   readonly known: KnownKeys;
   epoch(): string;
@@ -91,10 +101,12 @@ export class Sessions {
       state: 'admitted',
       held: new Set(),
       live: new Map(),
+      conflate: new Map(),
+      target: null,
       catchUp: null,
       messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
       badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
-      request: { topics: topics === null ? null : splitTopicList(topics), since: params.get('since'), epoch: params.get('epoch') },
+      request: { topics: topics === null ? null : splitTopicList(topics), since: params.get('since'), epoch: params.get('epoch'), conflateMs: params.get('conflate_ms') },
     };
   }
 
@@ -103,8 +115,10 @@ export class Sessions {
     const s = ws.data;
     this.ctx.joined(ws);
     this.ctx.metrics.connectionOpened();
+    s.target = { buffered: () => ws.getBufferedAmount(), send: (json) => void ws.send(json, this.ctx.compress) };
     const { accepted, errors } = admitTopics(s.held, s.request.topics ?? DEFAULT_TOPICS, this.ctx.known, this.ctx.limits.maxTopics);
-    for (const t of accepted) s.held.add(t);
+    const conflateMs = parseConflateMs(s.request.conflateMs);
+    this.hold(s, accepted, conflateMs ?? 0);
     const h = this.ctx.history;
     this.send(ws, {
       event_type: 'welcome',
@@ -117,6 +131,9 @@ export class Sessions {
       subscriptions: [...s.held],
     });
     this.topicErrors(ws, errors);
+    if (conflateMs === null) {
+      this.send(ws, { event_type: 'error', code: 'invalid_message', message: `conflate_ms: must be an integer from 0 to 60000, got "${String(s.request.conflateMs).slice(0, 32)}"` });
+    }
     const raw = s.request.since;
     if (raw !== null) {
       const since = parseSince(raw);
@@ -152,6 +169,7 @@ export class Sessions {
     if (s.state !== 'closing' && (code === CloseCode.MessageTooBig || /too big/i.test(reason))) this.ctx.metrics.frameRejected('too_big');
     const wasKnown = this.ctx.left(ws);
     this.ctx.native.drop(ws, false);
+    if (s.target !== null) this.ctx.conflator.drop(s.target);
     s.catchUp = null;
     if (wasKnown) this.ctx.metrics.connectionClosed(s.state === 'closing' ? (s.closedBy ?? 'client') : 'client');
     s.state = 'closing';
@@ -177,7 +195,7 @@ export class Sessions {
     const id = message.id;
     switch (message.op) {
       case 'subscribe':
-        return this.subscribe(ws, message.topics, id);
+        return this.subscribe(ws, message.topics, id, message.conflate_ms);
       case 'unsubscribe':
         return this.unsubscribe(ws, message.topics, id);
       case 'resume':
@@ -185,21 +203,21 @@ export class Sessions {
       case 'ping':
         return this.send(ws, { event_type: 'pong', ...echo(id), sequence: this.ctx.history.sequence, timestamp: isoTimestamp(Date.now()) });
       case 'list_subscriptions':
-        return this.send(ws, { event_type: 'subscriptions', ...echo(id), subscriptions: [...ws.data.held] });
+        return this.send(ws, { event_type: 'subscriptions', ...echo(id), subscriptions: [...ws.data.held], ...conflationOf(ws.data) });
     }
   }
 
-  private subscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined): void {
+  private subscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined, conflateMs: number | undefined): void {
     const s = ws.data;
     const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
     this.topicErrors(ws, errors, id);
     if (accepted.length === 0) {
-      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', ...echo(id), topics: [], subscriptions: [...s.held] });
+      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', ...echo(id), topics: [], subscriptions: [...s.held], ...conflationOf(s) });
       return;
     }
     const needSnapshot = uncoveredTopics(s.held, accepted);
-    for (const t of accepted) s.held.add(t);
-    this.send(ws, { event_type: 'subscribed', ...echo(id), topics: accepted, subscriptions: [...s.held] });
+    this.hold(s, accepted, conflateMs ?? parseConflateMs(s.request.conflateMs) ?? 0);
+    this.send(ws, { event_type: 'subscribed', ...echo(id), topics: accepted, subscriptions: [...s.held], ...conflationOf(s) });
     // While catching up, the replay delivers the new topics' events in order; the snapshot would repeat them.
     if (s.state === 'live') this.goLive(ws, needSnapshot);
   }
@@ -209,7 +227,8 @@ export class Sessions {
     const { valid, error } = releaseTopics(topics);
     if (error !== null) this.topicErrors(ws, [error], id);
     const removed = valid.filter((t) => s.held.delete(t));
-    if (s.state === 'live') this.ctx.native.apply(ws, this.ctx.history.sequence);
+    for (const t of removed) s.conflate.delete(t);
+    if (s.state === 'live') this.deliver(ws);
     this.send(ws, { event_type: 'unsubscribed', ...echo(id), topics: removed, subscriptions: [...s.held] });
   }
 
@@ -218,8 +237,29 @@ export class Sessions {
     const s = ws.data;
     s.state = 'live';
     s.catchUp = null;
-    this.ctx.native.apply(ws, this.ctx.history.sequence);
+    this.deliver(ws);
     for (const e of snapshotEvents(this.ctx.history, snapshotTopics)) ws.send(markSnapshot(e.json), this.ctx.compress);
+  }
+
+  /** Add topics to what is held; conflatable ones are conflated at `conflateMs` (0: not conflated). */
+  private hold(s: Session, topics: readonly string[], conflateMs: number): void {
+    for (const t of topics) {
+      s.held.add(t);
+      if (conflateMs > 0 && conflatable(t)) s.conflate.set(t, conflationInterval(conflateMs));
+    }
+  }
+
+  /** Live delivery for what is held: native topics for the loss-free ones, the conflator for the conflated ones. */
+  private deliver(ws: Socket): void {
+    const s = ws.data;
+    this.ctx.native.apply(ws, this.ctx.history.sequence);
+    if (s.target === null) return;
+    const conflated = new Map<string, number>();
+    for (const t of nativeTopics(s.held)) {
+      const ms = s.conflate.get(t);
+      if (ms !== undefined) conflated.set(t, ms);
+    }
+    this.ctx.conflator.apply(s.target, conflated);
   }
 
   /** → catching_up when `since` can be honoured; otherwise resume_failed, then live with a snapshot of what is held. */
@@ -228,10 +268,11 @@ export class Sessions {
     const h = this.ctx.history;
     const refusal = resumeVerdict({ epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest }, since, epoch);
     if (refusal !== null) return this.refuseResume(ws, since, refusal, id);
-    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0, ...echo(id) };
+    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0, latest: new Map(), ...echo(id) };
     s.state = 'catching_up';
     // No live delivery while replaying, so every frame arrives in sequence order.
     this.ctx.native.drop(ws);
+    if (s.target !== null) this.ctx.conflator.drop(s.target);
     this.pump(ws);
   }
 
@@ -248,18 +289,28 @@ export class Sessions {
     const c = s.catchUp;
     if (c === null) return;
     const half = this.ctx.limits.sendBufferBytes / 2;
-    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json, this.ctx.compress), () => ws.getBufferedAmount() > half);
+    // A conflated topic's replay is its latest state per key: held back here and sent once the replay is done.
+    const divert = (e: PublishedEvent) => s.conflate.size > 0 && this.conflated(s, e) && (holdLatest(c.latest, e), true);
+    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json, this.ctx.compress), () => ws.getBufferedAmount() > half, divert);
     if (status === 'paused') return;
     if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind', c.id);
     if (status === 'dropped') {
       this.ctx.metrics.slowConsumerClosed();
       return this.close(ws, CloseCode.TryAgainLater, CloseReason.slowConsumer, 'slow_consumer');
     }
+    for (const frame of conflatedFrames(c.latest)) ws.send(frame, this.ctx.compress);
     s.state = 'live';
     s.catchUp = null;
-    this.ctx.native.apply(ws, this.ctx.history.sequence);
+    this.deliver(ws);
     this.ctx.metrics.resumeRequested('resumed', c.replayed);
     this.send(ws, { event_type: 'resumed', ...echo(c.id), since: c.since, sequence: this.ctx.history.sequence, replayed: c.replayed });
+  }
+
+  /** Is `e` delivered to this session through a conflated topic? */
+  private conflated(s: Session, e: PublishedEvent): boolean {
+    if (s.conflate.has(e.family)) return true;
+    if (e.key === null || s.held.has(e.family)) return false;
+    return s.conflate.has(`${e.family}.${e.key}`);
   }
 
   /** A request's topic errors; a request with errors counts as one bad frame against the connection's budget. */
@@ -291,4 +342,17 @@ export class Sessions {
 /** `{ id }` for a reply to a request that carried one; nothing otherwise. */
 function echo(id: RequestId | undefined): { id?: RequestId } {
   return id === undefined ? {} : { id };
+}
+
+/** `?conflate_ms=` as milliseconds (null when malformed; 0 when absent). */
+function parseConflateMs(raw: string | null): number | null {
+  if (raw === null) return 0;
+  if (!/^\d{1,5}$/.test(raw)) return null;
+  const ms = Number(raw);
+  return ms <= 60_000 ? ms : null;
+}
+
+/** `{ conflation }` for replies, when any held topic is conflated. */
+function conflationOf(s: Session): { conflation?: Record<string, number> } {
+  return s.conflate.size === 0 ? {} : { conflation: Object.fromEntries(s.conflate) };
 }

@@ -9,6 +9,7 @@ import type { EventHistory } from './history.ts';
 import { resumeVerdict } from './resume-verdict.ts';
 import { snapshotEvents } from './snapshot.ts';
 import { eventTopics, nativeTopics, wants } from './subscriptions.ts';
+import { conflatable, conflationInterval, type ConflationTarget, type Conflator } from './conflation.ts';
 
 /** Where an SSE stream's bytes go (Bun's direct ReadableStream controller): a Promise means "wait for drain". */
 export interface SseSink {
@@ -21,6 +22,8 @@ export interface SseRequest {
   topics: readonly string[];
   since: number | null;
   epoch: string | null;
+  /** Conflate the state topics (market, agent) to one event per key per interval; 0 = off. */
+  conflateMs: number;
 }
 
 interface SseStream {
@@ -33,18 +36,28 @@ interface SseStream {
   backlog: number;
   draining: boolean;
   closed: boolean;
+  conflateMs: number;
+  target: ConflationTarget;
 }
 
 export interface SseContext {
   readonly history: EventHistory;
   readonly metrics: HubMetrics;
   readonly sendBufferBytes: number;
+  readonly conflator: Conflator;
   epoch(): string;
 }
 
 /** The SSE frame of a stream event: its sequence is the event id, so `Last-Event-ID` resumes exactly. */
 export function sseEventFrame(e: PublishedEvent): string {
   return `id: ${e.sequence}\nevent: ${e.family}\ndata: ${e.json}\n\n`;
+}
+
+/** A conflated delivery: its own sequence as the id (every loss-free event before it was written first). */
+function conflatedFrame(json: string): string {
+  const sequence = /"sequence":(\d+)/.exec(json)?.[1] ?? '';
+  const type = /^\{"event_type":"([a-z_]+)"/.exec(json)?.[1] ?? 'message';
+  return `id: ${sequence}\nevent: ${type}\ndata: ${json}\n\n`;
 }
 
 /** A control frame or a snapshot: no `id`, so the client's Last-Event-ID stays on the stream. */
@@ -68,7 +81,17 @@ export class SseStreams {
    * the snapshot, then live events. Resolves when the stream ends.
    */
   async open(sink: SseSink, request: SseRequest, welcome: ServerMessage): Promise<void> {
-    const s: SseStream = { id: this.nextId++, sink, held: new Set(request.topics), live: new Set(), backlog: 0, draining: false, closed: false };
+    const s: SseStream = {
+      id: this.nextId++,
+      sink,
+      held: new Set(request.topics),
+      live: new Set(),
+      backlog: 0,
+      draining: false,
+      closed: false,
+      conflateMs: request.conflateMs > 0 ? conflationInterval(request.conflateMs) : 0,
+      target: { buffered: () => s.backlog, send: (json) => this.write(s, conflatedFrame(json)) },
+    };
     this.streams.add(s);
     this.ctx.metrics.connectionOpened();
     // Tell EventSource to come back after a second when the stream ends.
@@ -158,12 +181,18 @@ export class SseStreams {
   }
 
   private goLive(s: SseStream): void {
+    const conflated = new Map<string, number>();
     for (const topic of nativeTopics(s.held)) {
+      if (s.conflateMs > 0 && conflatable(topic)) {
+        conflated.set(topic, s.conflateMs);
+        continue;
+      }
       let set = this.byTopic.get(topic);
       if (set === undefined) this.byTopic.set(topic, (set = new Set()));
       set.add(s);
       s.live.add(topic);
     }
+    if (conflated.size > 0) this.ctx.conflator.apply(s.target, conflated);
   }
 
   private write(s: SseStream, chunk: string): void {
@@ -204,6 +233,7 @@ export class SseStreams {
       if (set?.size === 0) this.byTopic.delete(topic);
     }
     s.live.clear();
+    this.ctx.conflator.drop(s.target);
     this.streams.delete(s);
     this.ctx.metrics.connectionClosed(by);
     try {

@@ -9,7 +9,9 @@ export const RequestId = z.union([z.string().max(64), z.number().int().min(Numbe
 export type RequestId = z.infer<typeof RequestId>;
 const id = { id: RequestId.optional() };
 
-export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList, ...id }).strict();
+/** Conflate these topics' events to at most one per key per interval (0: not conflated). */
+export const ConflateMs = z.number().int().min(0).max(60_000);
+export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList, conflate_ms: ConflateMs.optional(), ...id }).strict();
 export const UnsubscribeOp = z.object({ op: z.literal('unsubscribe'), topics: TopicList, ...id }).strict();
 export const ResumeOp = z
   .object({ op: z.literal('resume'), since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), epoch: z.string().max(64).optional(), ...id })

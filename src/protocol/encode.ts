@@ -22,3 +22,8 @@ export function encodeArenaEvent(arena: ArenaData, sequence: number): string {
 export function markSnapshot(json: string): string {
   return `${json.slice(0, -1)},"snapshot":true}`;
 }
+
+/** A conflated delivery: the real event's frame plus `"conflated": k`, the number of events of its key it replaced. */
+export function markConflated(json: string, replaced: number): string {
+  return `${json.slice(0, -1)},"conflated":${replaced}}`;
+}

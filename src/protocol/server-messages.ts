@@ -55,9 +55,11 @@ export const ArenaData = z.object({
 export type ArenaData = z.infer<typeof ArenaData>;
 
 const snapshotFlag = { snapshot: z.literal(true).optional() };
+/** Set on a conflated delivery: how many events of its key it replaced. */
+const conflatedCount = { conflated: z.number().int().nonnegative().optional() };
 
-export const MarketEvent = z.object({ event_type: z.literal('market'), market: MarketData, sequence: Sequence, ...snapshotFlag });
-export const AgentEvent = z.object({ event_type: z.literal('agent'), agent: AgentData, sequence: Sequence, ...snapshotFlag });
+export const MarketEvent = z.object({ event_type: z.literal('market'), market: MarketData, sequence: Sequence, ...snapshotFlag, ...conflatedCount });
+export const AgentEvent = z.object({ event_type: z.literal('agent'), agent: AgentData, sequence: Sequence, ...snapshotFlag, ...conflatedCount });
 export const ArenaEvent = z.object({ event_type: z.literal('arena'), arena: ArenaData, sequence: Sequence, ...snapshotFlag });
 export type MarketEvent = z.infer<typeof MarketEvent>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
@@ -84,11 +86,13 @@ export const WelcomeMessage = z.object({
 });
 /** Replies to an op echo its `id`. */
 const echoed = { id: RequestId.optional() };
+/** Held topics delivered conflated, with their interval in ms. */
+const conflation = { conflation: z.record(z.string(), z.number().int().positive()).optional() };
 
-export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...echoed });
+export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...conflation, ...echoed });
 export const UnsubscribedMessage = z.object({ event_type: z.literal('unsubscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...echoed });
 /** The answer to `list_subscriptions`. */
-export const SubscriptionsMessage = z.object({ event_type: z.literal('subscriptions'), subscriptions: z.array(z.string()), ...echoed });
+export const SubscriptionsMessage = z.object({ event_type: z.literal('subscriptions'), subscriptions: z.array(z.string()), ...conflation, ...echoed });
 export const ErrorMessage = z.object({
   event_type: z.literal('error'),
   code: z.enum(Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typeof ErrorCodes)[]]),

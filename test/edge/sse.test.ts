@@ -122,6 +122,29 @@ describe('SSE', () => {
     expect(frames.some((f) => f.data?.includes('"snapshot":true'))).toBe(false);
   });
 
+  test('?conflate_ms= conflates the state topics: one event per interval, the latest, with its count and id', async () => {
+    h = startHarness();
+    const s = openSse(`${h.http}/sse?topics=market.BTC-USD,arena&conflate_ms=100`);
+    await waitUntil(() => s.frames().some((f) => f.event === 'welcome'), 5000, 'welcome');
+    const sent = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < 350) {
+      sent.push(h.market('BTC-USD'));
+      await Bun.sleep(5);
+    }
+    const round = h.arena(1, 'Momentum');
+    await Bun.sleep(250);
+    const events = s.events().map((f) => ({ id: f.id, event: f.event, data: JSON.parse(f.data as string) }));
+    const markets = events.filter((e) => e.event === 'market');
+    expect(markets.length).toBeGreaterThanOrEqual(2);
+    expect(markets.length).toBeLessThanOrEqual(6);
+    for (const m of markets) expect(m.id).toBe(String(m.data.sequence));
+    expect(markets.reduce((n, m) => n + m.data.conflated + 1, 0)).toBe(sent.length);
+    expect(markets.at(-1)?.data.sequence).toBe(sent.at(-1)?.sequence);
+    expect(events.find((e) => e.event === 'arena')?.data).toEqual(JSON.parse(round.json));
+    expect((await fetch(`${h.http}/sse?conflate_ms=x`)).status).toBe(400);
+  });
+
   test('bad requests get 400 with a code; the token and Origin rules of upgrades apply', async () => {
     h = startHarness({}, { authToken: 's3cret-token', origins: ['https://ok.example'] });
     const bad = async (path: string, headers: Record<string, string> = {}) => {

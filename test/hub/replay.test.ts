@@ -12,7 +12,7 @@ function history(n: number, capacity = 100): EventHistory {
   }
   return h;
 }
-const catchUp = (since: number, until: number, live: [string, number][] = []): CatchUp => ({ since, cursor: since, until, liveSince: new Map(live), replayed: 0 });
+const catchUp = (since: number, until: number, live: [string, number][] = []): CatchUp => ({ since, cursor: since, until, liveSince: new Map(live), replayed: 0, latest: new Map() });
 
 describe('replay', () => {
   test('sends the held topics after since, in order, then done', () => {
