@@ -2,7 +2,10 @@
 import type { Config } from '../config.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { SimMetrics } from '../metrics/sim-metrics.ts';
-import { SimulationHost } from './host.ts';
+import { LiveQuery, type WorkerQuery } from '../protocol/worker-messages.ts';
+import { SimulationHost, type Ready } from './host.ts';
+import { QueryGate } from './query-gate.ts';
+import { ReaderHost } from './reader-host.ts';
 import type { Upstream } from './upstream.ts';
 
 export interface BatchSink {
@@ -13,12 +16,16 @@ export interface BatchSink {
   describe: string;
 }
 
+/** Queries running at once, per worker; more are refused with 503 busy. */
+export const MAX_CONCURRENT_QUERIES = 4;
+
 export async function startLocalUpstream(
   config: Config,
   seed: number,
   hub: Hub,
   simMetrics: SimMetrics,
   sink?: (meta: { epoch: string; symbols: string[] }) => BatchSink,
+  log: (line: string) => void = (line) => console.error(line),
 ): Promise<Upstream> {
   let resolveFailed: (message: string) => void = () => {};
   const failed = new Promise<string>((r) => (resolveFailed = r));
@@ -46,6 +53,7 @@ export async function startLocalUpstream(
       },
       history: (batch) => hub.preload(batch),
       stats: (stats) => simMetrics.update(stats),
+      notice: (message) => log(`lineage: ${message}`),
       fatal: (message) => resolveFailed(message),
     },
   );
@@ -54,17 +62,47 @@ export async function startLocalUpstream(
   hub.setSymbols(ready.symbols);
   out = sink?.({ epoch: ready.epoch, symbols: ready.symbols }) ?? null;
   out?.published();
-  const origin = ready.restored ? `restored from ${config.db} at sequence ${ready.sequence}` : config.db === ':memory:' ? 'in memory (nothing persisted)' : `new database ${config.db}`;
+
+  // Database questions go to a read-only reader worker on the same file (never to the step loop); a :memory: database
+  // has no file to share, so there the simulation worker answers them (each is bounded by its page).
+  let reader: ReaderHost | null = null;
+  if (config.db !== ':memory:') {
+    reader = new ReaderHost();
+    try {
+      await reader.start(config.db);
+    } catch (error) {
+      reader.stop();
+      reader = null;
+      log(`lineage: ${error instanceof Error ? error.message : String(error)}; the simulation worker answers database queries`);
+    }
+  }
+  const liveGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'live');
+  const dbGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'database');
+  const ask = (q: WorkerQuery): Promise<unknown> => {
+    const live = LiveQuery.safeParse(q);
+    if (live.success) return liveGate.run(() => host.query(live.data));
+    return dbGate.run(() => (reader !== null && q.kind !== 'agents' && q.kind !== 'agent' ? reader.query(q) : host.query(q)));
+  };
+
   return {
     epoch: ready.epoch,
-    describe: `🎲 seed ${seed} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin}${out ? ` · ${out.describe}` : ''}`,
-    ask: (q) => host.query(q),
+    seed: ready.seed,
+    describe: `🎲 seed ${ready.seed} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin(config.db, ready)}${out ? ` · ${out.describe}` : ''}`,
+    ask,
     health: () => out?.health() ?? { ok: true },
     failed,
     async stop(timeoutMs) {
+      reader?.stop();
       await host.stop(timeoutMs);
       // The last batches reached the hub before the worker stopped; give the publisher a moment to append them.
       await out?.stop();
     },
   };
+}
+
+function origin(db: string, ready: Ready): string {
+  if (db === ':memory:') return 'in memory (nothing persisted)';
+  if (ready.newEpochReason !== null) return `new epoch on ${db}: ${ready.newEpochReason}; the model continues from its checkpoint`;
+  if (!ready.restored) return `new database ${db}`;
+  return `restored from ${db} at sequence ${ready.sequence}${ready.replayed > 0 ? ` (${ready.replayed} events after the checkpoint replayed and verified)` : ''}`;
 }

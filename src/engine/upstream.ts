@@ -3,6 +3,8 @@ import type { Ask, RoundsSource } from '../http/api-routes.ts';
 
 export interface Upstream {
   epoch: string;
+  /** The seed of the story this node tells (absent on gateways). */
+  seed?: number;
   /** What to print at startup after the URLs. */
   describe: string;
   /** Read-only questions for the REST API (absent on gateways). */

@@ -52,5 +52,6 @@ export const HttpErrorCodes = {
   not_ready: 'the node is not ready to serve (see /health)',
   internal_error: 'the request failed on the server',
   not_on_gateway: 'this route is served by the sim node of a cluster',
+  busy: 'too many heavy requests at once; retry after the Retry-After seconds',
 } as const;
 export type HttpErrorCode = keyof typeof HttpErrorCodes;

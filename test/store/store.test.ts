@@ -18,6 +18,14 @@ const ev = (sequence: number, family: 'market' | 'agent' | 'arena' = 'market') =
   created_at: 1,
 });
 
+/** A round's result as the model reports it, with `agents` ranked and a birth and death per five agents. */
+function roundResult(round: number, agents: number) {
+  const ranking = Array.from({ length: agents }, (_, i) => ({ rank: i + 1, agent_id: `Agent-${i + 1}`, capital: 200_000 - i, strategy: 'Momentum', generation: 1 }));
+  const deaths = ranking.slice(-Math.floor(agents / 5)).map((r) => ({ agent_id: r.agent_id, reason: 'culled', capital: r.capital }));
+  const births = deaths.map((d, i) => ({ agent_id: `Momentum-g2-${round}-${i}`, parent: 'Agent-1', generation: 2, strategy: 'Momentum' }));
+  return { round, ended_at: 1000 * round, winner: 'Agent-1', ranking, births, deaths };
+}
+
 function refused(path: string): StoreError {
   try {
     new Store(path).close();
@@ -48,16 +56,16 @@ describe('Store', () => {
     s.commit({ events: [], roster: [{ agent_id: 'A', strategy: 'Momentum', generation: 0, parent: null }] });
     s.commit({
       events: [ev(1), ev(2, 'agent'), { ...ev(3, 'arena'), retired: ['A'] }],
-      rounds: [{ round: 1, endedAt: 10, winner: 'B', sequence: 3, result: { round: 1 }, births: [{ agent_id: 'A-g1-1', parent: 'A', generation: 1, strategy: 'Momentum' }], deaths: [{ agent_id: 'A', reason: 'eliminated', capital: 40000 }] }],
+      rounds: [{ round: 1, endedAt: 10, winner: 'B', sequence: 3, result: roundResult(1, 3), births: [{ agent_id: 'A-g1-1', parent: 'A', generation: 1, strategy: 'Momentum' }], deaths: [{ agent_id: 'A', reason: 'eliminated', capital: 40000 }] }],
       checkpoint: { sequence: 3, state: { hello: 'world' } },
     });
     expect(s.head()).toBe(3);
     expect(s.tail(2).map((e) => e.sequence)).toEqual([2, 3]);
     expect(s.tail(1)[0]?.retired).toEqual(['A']);
     expect(s.checkpoint()).toMatchObject({ sequence: 3, state: { hello: 'world' } });
-    expect(s.rounds(10)).toMatchObject([{ round: 1, winner: 'B', sequence: 3 }]);
-    expect(s.agent('A')).toMatchObject({ died_round: 1, death_reason: 'eliminated', final_capital: 40000 });
-    expect(s.agent('A-g1-1')).toMatchObject({ parent: 'A', generation: 1, born_round: 1 });
+    expect(s.queries().rounds(10).rounds).toMatchObject([{ round: 1, winner: 'B', sequence: 3 }]);
+    expect(s.queries().agent('A')).toMatchObject({ died_round: 1, death_reason: 'eliminated', final_capital: 40000 });
+    expect(s.queries().agentRecord('A-g1-1')).toMatchObject({ record: { parent: 'A', generation: 1, born_round: 1 }, ancestry: ['A'] });
     for (let i = 4; i <= 50; i++) s.commit({ events: [ev(i)] });
     s.trimJournal(10);
     expect(s.tail(100).map((e) => e.sequence)).toEqual(Array.from({ length: 10 }, (_, i) => 41 + i));

@@ -1,0 +1,61 @@
+// The simulation's pacing, pure over an injected clock: the monotonic clock decides how long to wait, the wall clock
+// only what time events carry. A wall clock stepped either way is followed (the schedule moves with it) but never
+// stretches or bunches the waits, so a backward step cannot freeze the stream and a forward one cannot burst it.
+
+export interface Clock {
+  /** Epoch milliseconds (may step, either way, when the system clock is set). */
+  wall(): number;
+  /** Milliseconds that only ever advance, at a steady rate. */
+  mono(): number;
+}
+
+export const systemClock: Clock = { wall: () => Date.now(), mono: () => performance.now() };
+
+/** A wall clock that disagrees with the paced time by more than this has been stepped (NTP slews far less). */
+export const CLOCK_STEP_TOLERANCE_MS = 1000;
+/** A schedule this far behind (the process was stopped, a commit waited) skips its missed steps instead of replaying them. */
+export const MAX_LAG_MS = 60_000;
+
+export class Pacer {
+  /** wall − mono when the clocks were last agreed on. */
+  private offset: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly toleranceMs: number = CLOCK_STEP_TOLERANCE_MS,
+  ) {
+    this.offset = clock.wall() - clock.mono();
+  }
+
+  /** Simulated "now" (whole ms, as event times are): the wall time at the last agreement, advanced by the monotonic clock. */
+  now(): number {
+    return Math.floor(this.clock.mono() + this.offset);
+  }
+
+  /**
+   * Check the wall clock: if it has stepped away from `now()` by more than the tolerance, follow it and return the step
+   * (ms, positive when forward) by which the schedule must move; 0 when it has not.
+   */
+  resync(): number {
+    const step = this.clock.wall() - this.now();
+    if (Math.abs(step) <= this.toleranceMs) return 0;
+    this.offset += step;
+    return step;
+  }
+
+  /** Monotonic milliseconds to wait until simulated time `at` (0 when due). */
+  waitMs(at: number): number {
+    return Math.max(0, at - this.now());
+  }
+}
+
+/** True when a schedule due at `dueAt` is so far behind `now` that its missed steps are skipped (rebased). */
+export function isFarBehind(now: number, dueAt: number, maxLagMs: number = MAX_LAG_MS): boolean {
+  return now - dueAt > maxLagMs;
+}
+
+/** The system clock with its wall part stepped by `stepByMs` once `afterMs` (monotonic) have passed; for tests. */
+export function steppedClock(base: Clock, afterMs: number, stepByMs: number): Clock {
+  const start = base.mono();
+  return { wall: () => base.wall() + (base.mono() - start >= afterMs ? stepByMs : 0), mono: () => base.mono() };
+}
