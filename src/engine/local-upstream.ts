@@ -30,6 +30,9 @@ export async function startLocalUpstream(
   let resolveFailed: (message: string) => void = () => {};
   const failed = new Promise<string>((r) => (resolveFailed = r));
   let out: BatchSink | null = null;
+  // Database questions go to a read-only reader worker on the same file (never to the step loop); a :memory: database
+  // has no file to share, so there the simulation worker answers them (each is bounded by its page).
+  const reader = config.db === ':memory:' ? null : new ReaderHost();
   const host = new SimulationHost();
   const ready = await host.start(
     {
@@ -56,32 +59,24 @@ export async function startLocalUpstream(
       notice: (message) => log(`lineage: ${message}`),
       fatal: (message) => resolveFailed(message),
     },
-  );
+  ).catch((error: unknown) => {
+    reader?.stop();
+    throw error;
+  });
   hub.epoch = ready.epoch;
   hub.history.resetHead(ready.sequence);
   hub.setSymbols(ready.symbols);
   out = sink?.({ epoch: ready.epoch, symbols: ready.symbols }) ?? null;
   out?.published();
 
-  // Database questions go to a read-only reader worker on the same file (never to the step loop); a :memory: database
-  // has no file to share, so there the simulation worker answers them (each is bounded by its page).
-  let reader: ReaderHost | null = null;
-  if (config.db !== ':memory:') {
-    reader = new ReaderHost();
-    try {
-      await reader.start(config.db);
-    } catch (error) {
-      reader.stop();
-      reader = null;
-      log(`lineage: ${error instanceof Error ? error.message : String(error)}; the simulation worker answers database queries`);
-    }
-  }
+  reader?.open(config.db);
+  void reader?.ready.then((ok) => !ok && reader.failure !== null && log(`lineage: ${reader.failure}; the simulation worker answers database queries`));
   const liveGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'live');
   const dbGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'database');
   const ask = (q: WorkerQuery): Promise<unknown> => {
     const live = LiveQuery.safeParse(q);
     if (live.success) return liveGate.run(() => host.query(live.data));
-    return dbGate.run(() => (reader !== null && q.kind !== 'agents' && q.kind !== 'agent' ? reader.query(q) : host.query(q)));
+    return dbGate.run(async () => (reader !== null && q.kind !== 'agents' && q.kind !== 'agent' && (await reader.ready) ? reader.query(q) : host.query(q)));
   };
 
   return {

@@ -3,37 +3,37 @@ import { ReaderMessage, type DbQuery } from '../protocol/reader-messages.ts';
 import { PendingReplies } from './pending-replies.ts';
 
 export class ReaderHost {
-  private worker: Worker | null = null;
+  private worker: Worker | null;
   private readonly replies = new PendingReplies();
+  private resolveReady: (ok: boolean) => void = () => {};
+  /** True once the reader has the database open; false if it could not open it (or stopped first). */
+  readonly ready: Promise<boolean> = new Promise((resolve) => (this.resolveReady = resolve));
+  /** Why the reader is not usable, once it is not. */
+  failure: string | null = null;
 
-  /** Start the reader on `db` (a file the simulation worker has already opened and migrated). */
-  start(db: string, timeoutMs = 10_000): Promise<void> {
+  /** Spawns the worker at once (its modules load while the simulation starts); `open` gives it the database. */
+  constructor() {
     const worker = new Worker(new URL('./reader-worker.ts', import.meta.url).href);
     this.worker = worker;
-    return new Promise<void>((resolve, reject) => {
-      let ready = false;
-      const timer = setTimeout(() => !ready && reject(new Error(`reader not ready after ${timeoutMs} ms`)), timeoutMs);
-      const fail = (message: string) => {
-        this.replies.failAll(message);
-        if (!ready) {
-          clearTimeout(timer);
-          reject(new Error(message));
-        }
-      };
-      worker.onmessage = (event: MessageEvent) => {
-        const checked = ReaderMessage.safeParse(event.data);
-        if (!checked.success) return fail('reader sent an invalid message');
-        const data = checked.data;
-        if (data.type === 'reply') this.replies.settle(data);
-        else if (data.type === 'ready') {
-          ready = true;
-          clearTimeout(timer);
-          resolve();
-        } else fail(data.message);
-      };
-      worker.onerror = (event: ErrorEvent) => fail(`reader crashed: ${event.message}`);
-      worker.postMessage({ type: 'start', db });
-    });
+    const fail = (message: string) => {
+      this.failure ??= message;
+      this.replies.failAll(message);
+      this.resolveReady(false);
+    };
+    worker.onmessage = (event: MessageEvent) => {
+      const checked = ReaderMessage.safeParse(event.data);
+      if (!checked.success) return fail('reader sent an invalid message');
+      const data = checked.data;
+      if (data.type === 'reply') this.replies.settle(data);
+      else if (data.type === 'ready') this.resolveReady(true);
+      else fail(data.message);
+    };
+    worker.onerror = (event: ErrorEvent) => fail(`reader crashed: ${event.message}`);
+  }
+
+  /** Open `db` (a file the simulation worker has already opened and migrated); queries sent meanwhile wait for it. */
+  open(db: string): void {
+    this.worker?.postMessage({ type: 'start', db });
   }
 
   query(query: DbQuery, timeoutMs = 5000): Promise<unknown> {
@@ -46,5 +46,6 @@ export class ReaderHost {
     this.worker?.terminate();
     this.worker = null;
     this.replies.failAll('the reader stopped');
+    this.resolveReady(false);
   }
 }

@@ -77,7 +77,7 @@ describe('REST API on a running simulation', () => {
     expect(missing.body.error.code).toBe('not_found');
     const bad = await getJson(`${server.http}/api/agents/${encodeURIComponent('bad id!')}`);
     expect(bad.status).toBe(400);
-    for (const q of ['limit=0', 'limit=abc', 'limit=501', 'limit=-1', 'before=x']) {
+    for (const q of ['limit=0', 'limit=abc', 'limit=101', 'limit=-1', 'before=x']) {
       const r = await getJson(`${server.http}/api/arena/rounds?${q}`);
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('bad_request');
