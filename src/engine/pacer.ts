@@ -54,6 +54,27 @@ export function isFarBehind(now: number, dueAt: number, maxLagMs: number = MAX_L
   return now - dueAt > maxLagMs;
 }
 
+/** What the pacing moves: the model's schedule. */
+export interface Schedule {
+  nextDueAt(): number;
+  shiftSchedule(deltaMs: number): void;
+  rebase(now: number): void;
+}
+
+/**
+ * Before each run of the loop: a stepped wall clock moves the schedule with it (timestamps follow the wall clock, waits
+ * do not), and a schedule far behind (the process was stopped) skips its missed steps. Returns the time to step to and
+ * whether the schedule moved (the caller checkpoints it before any event uses it).
+ */
+export function alignSchedule(pacer: Pacer, schedule: Schedule, maxLagMs: number = MAX_LAG_MS): { now: number; moved: boolean } {
+  const clockStep = pacer.resync();
+  if (clockStep !== 0) schedule.shiftSchedule(clockStep);
+  const now = pacer.now();
+  const behind = isFarBehind(now, schedule.nextDueAt(), maxLagMs);
+  if (behind) schedule.rebase(now);
+  return { now, moved: clockStep !== 0 || behind };
+}
+
 /** The system clock with its wall part stepped by `stepByMs` once `afterMs` (monotonic) have passed; for tests. */
 export function steppedClock(base: Clock, afterMs: number, stepByMs: number): Clock {
   const start = base.mono();

@@ -6,7 +6,7 @@ import { Simulation, parsePriceCsv, type SimEvent, type SimulationOptions } from
 import { Store, type Batch, type RoundWrite } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
-import { isFarBehind, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
+import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
 import { resumeStory, type Story } from './story.ts';
 
 declare const self: Worker;
@@ -157,15 +157,10 @@ function loop(): void {
 }
 
 function step(r: Running): void {
-  // A stepped wall clock moves the schedule with it (timestamps follow the wall clock, waits do not); a schedule far
-  // behind (the process was stopped) skips its missed steps. Either way the moved schedule is checkpointed before any
-  // event uses it, so a replay from the checkpoint regenerates the same timestamps.
-  const clockStep = r.pacer.resync();
-  if (clockStep !== 0) r.sim.shiftSchedule(clockStep);
-  const now = r.pacer.now();
-  const behind = isFarBehind(now, r.sim.nextDueAt());
-  if (behind) r.sim.rebase(now);
-  if ((clockStep !== 0 || behind) && !flush(r, [], true)) return;
+  // A moved schedule (stepped wall clock, long stall) is checkpointed before any event uses it, so a replay from the
+  // checkpoint regenerates the same timestamps.
+  const { now, moved } = alignSchedule(r.pacer, r.sim);
+  if (moved && !flush(r, [], true)) return;
   // One model step at a time, each journaled and posted as soon as it has run: a step's market ticks never wait for
   // agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
   const events: SimEvent[] = [];
