@@ -149,6 +149,12 @@ function loop(): void {
   } catch (error) {
     // Without its journal the writer cannot promise resume; stop and let the host exit non-zero.
     stopped = true;
+    if (statsTimer !== null) clearInterval(statsTimer);
+    running = null;
+    // Nothing more will be written: release the database (and its one-writer lock) now.
+    try {
+      r.store.close();
+    } catch {}
     const message = error instanceof Error ? error.message : String(error);
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
