@@ -27,11 +27,13 @@ export interface StartOptions {
   /** Start through `bun run server` exactly as a user would (default: `bun src/main.ts`, so the pid is the server's). */
   viaBunRun?: boolean;
   timeoutMs?: number;
+  /** Run the server under another command (e.g. `strace -f -o …`); `stop` signals the server, not the wrapper. */
+  wrapper?: string[];
 }
 
 export async function startServer(args: string[] = [], env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
-  const command = opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'];
+  const command = [...(opts.wrapper ?? []), ...(opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'])];
   const proc = Bun.spawn([...command, '--port', '0', '--metrics-port', '0', '--db', ':memory:', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -61,6 +63,12 @@ export async function startServer(args: string[] = [], env: Record<string, strin
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
           const t0 = Date.now();
           const children = opts.viaBunRun ? childrenOf(proc.pid) : [];
+          if (opts.wrapper) {
+            // Signal the server itself; its wrapper exits with it.
+            for (const c of childrenOf(proc.pid)) try { process.kill(c, signal); } catch {}
+            const code = await proc.exited;
+            return { code, ms: Date.now() - t0 };
+          }
           if (proc.exitCode === null) proc.kill(signal);
           if (signal === 'SIGKILL') for (const c of children) try { process.kill(c, 'SIGKILL'); } catch {}
           const code = await proc.exited;
@@ -69,7 +77,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
       };
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
-      for (const c of opts.viaBunRun ? childrenOf(proc.pid) : []) try { process.kill(c, 'SIGKILL'); } catch {}
+      for (const c of opts.viaBunRun || opts.wrapper ? childrenOf(proc.pid) : []) try { process.kill(c, 'SIGKILL'); } catch {}
       proc.kill('SIGKILL');
       throw new Error(`server did not start (exit ${proc.exitCode}):\n${text}`);
     }
