@@ -82,7 +82,7 @@ export async function startLocalUpstream(
   return {
     epoch: ready.epoch,
     seed: ready.seed,
-    describe: `🎲 seed ${ready.seed} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin(config.db, ready)}${out ? ` · ${out.describe}` : ''}`,
+    describe: `🎲 seed ${ready.seed}${config.seed !== undefined && config.seed !== ready.seed ? ` (the database's; --seed ${config.seed} applies to a new database)` : ''} · epoch ${ready.epoch} · ${ready.symbols.length} symbols · ${config.agents} agents · ${origin(config.db, ready)}${out ? ` · ${out.describe}` : ''}`,
     ask,
     health: () => out?.health() ?? { ok: true },
     failed,

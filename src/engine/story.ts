@@ -4,7 +4,7 @@
 // anything differs (or the journal no longer reaches back to C), the node begins a new epoch from the checkpoint
 // instead: never old prices under new numbers, never a new seed under an old epoch.
 import { Simulation, type SimEvent, type SimulationOptions, type SimulationSnapshot } from '../sim/index.ts';
-import type { JournalRow } from '../store/store.ts';
+import type { JournalRow, Store } from '../store/store.ts';
 import { EventEncoder } from './event-encoder.ts';
 
 export type Story =
@@ -71,4 +71,24 @@ export function replay(sim: Simulation, from: number, to: number, journal: Pick<
     }
   }
   return null;
+}
+
+/**
+ * Make the database agree with the story before anything is published: a new database gets its first checkpoint (with
+ * the seed, so a kill before the next one restarts the same story); a continued one is moved to now and checkpointed
+ * (so a later replay starts from the moved schedule); a new epoch clears the old epoch's journal.
+ */
+export function beginStory(store: Store, story: Story, now: number): void {
+  story.sim.rebase(now);
+  if (story.kind === 'new_epoch') {
+    store.commit({ events: [], roster: roster(story.sim) });
+    store.restartEpoch(story.sim.snapshot());
+    return;
+  }
+  const sequence = store.head();
+  store.commit({ events: [], ...(story.kind === 'new' ? { roster: roster(story.sim) } : {}), checkpoint: { sequence, state: story.sim.snapshot() } });
+}
+
+function roster(sim: Simulation) {
+  return sim.agents().map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent }));
 }

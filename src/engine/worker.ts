@@ -1,19 +1,20 @@
 // The simulation worker: the single writer. Drives the pure model on its schedule (paced by the monotonic clock),
 // stamps sequences, serializes once, journals every batch (with checkpoints and arena records) in one durable
 // transaction, then posts it to the main thread. On start it continues the journal's story or begins a new epoch.
-import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerQuery, type WorkerStartOptions } from '../protocol/worker-messages.ts';
-import { Simulation, parsePriceCsv, type SimEvent, type SimulationOptions } from '../sim/index.ts';
+import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerStartOptions } from '../protocol/worker-messages.ts';
+import { parsePriceCsv, type SimEvent, type Simulation, type SimulationOptions } from '../sim/index.ts';
 import { Store, type Batch, type RoundWrite } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
-import { resumeStory, type Story } from './story.ts';
+import { beginStory, resumeStory, type Story } from './story.ts';
+import { answerQuery, statsOf } from './worker-answers.ts';
 
 declare const self: Worker;
 
 const STATS_EVERY_MS = 1000;
 /** At shutdown, how long a batch held by another process's lock may still be tried. */
-const FINAL_COMMIT_MS = 1500;
+const FINAL_COMMIT_MS = 1000;
 
 interface Running {
   sim: Simulation;
@@ -61,7 +62,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
   let story: Story;
   try {
     story = resumeStory(store, simOptions);
-    settle(store, story, pacer.now());
+    beginStory(store, story, pacer.now());
   } catch (error) {
     store.close();
     throw error;
@@ -102,26 +103,6 @@ async function start(options: WorkerStartOptions): Promise<void> {
   });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
-}
-
-/**
- * Make the database agree with the story before anything is published: a new database gets its first checkpoint (with
- * the seed, so a kill before the next one restarts the same story); a continued one is moved to now and checkpointed
- * (so a later replay starts from the moved schedule); a new epoch clears the old epoch's journal.
- */
-function settle(store: Store, story: Story, now: number): void {
-  story.sim.rebase(now);
-  if (story.kind === 'new_epoch') {
-    store.commit({ events: [], roster: roster(story.sim) });
-    store.restartEpoch(story.sim.snapshot());
-    return;
-  }
-  const sequence = store.head();
-  store.commit({ events: [], ...(story.kind === 'new' ? { roster: roster(story.sim) } : {}), checkpoint: { sequence, state: story.sim.snapshot() } });
-}
-
-function roster(sim: Simulation) {
-  return sim.agents().map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent }));
 }
 
 /** The CSV to replay; errors name the file and, for bad content, the line. */
@@ -224,47 +205,8 @@ let finalCapital = new Map<string, number>();
 function postStats(): void {
   const r = running;
   if (r === null) return;
-  const s = r.sim.stats();
-  post({
-    type: 'stats',
-    stats: {
-      cache_hits: s.cacheHits,
-      cache_misses: s.cacheMisses,
-      requests: s.requests,
-      successes: s.successes,
-      failures: s.failures,
-      trades: s.trades,
-      rounds: s.round - 1,
-      skips: s.skips,
-      step_ms: stepMs,
-      agents: r.sim.agents().map((a) => ({
-        agent_id: a.agent_id,
-        capital: a.capital,
-        trades_executed: a.trades_executed,
-        win_rate: a.win_rate,
-        scars: a.scars,
-        wins: a.wins,
-        final_capital: finalCapital.get(a.agent_id) ?? null,
-      })),
-    },
-  });
+  post({ type: 'stats', stats: statsOf(r.sim, stepMs, finalCapital) });
   stepMs = [];
-}
-
-/** Live questions, each bounded by its page; database questions only for a :memory: database (no reader). */
-function answer(query: WorkerQuery): unknown {
-  const r = running;
-  if (r === null) throw new Error('not started');
-  switch (query.kind) {
-    case 'agents': {
-      const all = r.sim.agents();
-      return { total: all.length, agents: all.slice(query.offset, query.offset + query.limit) };
-    }
-    case 'agent':
-      return r.sim.agentDetail(query.id) ?? null;
-    default:
-      return r.store.queries().answer(query);
-  }
 }
 
 function stop(): void {
@@ -309,7 +251,8 @@ self.onmessage = (event: MessageEvent) => {
       return;
     case 'query':
       try {
-        post({ type: 'reply', id: message.id, ok: true, result: answer(message.query) });
+        if (running === null) throw new Error('not started');
+        post({ type: 'reply', id: message.id, ok: true, result: answerQuery(running.sim, running.store, message.query) });
       } catch (error) {
         post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
       }
