@@ -75,6 +75,17 @@ export function alignSchedule(pacer: Pacer, schedule: Schedule, maxLagMs: number
   return { now, moved: clockStep !== 0 || behind };
 }
 
+/**
+ * At start, from a checkpoint: the next step is due now if the schedule is behind (the node was down) or far ahead
+ * (the wall clock was set back while it was down), so a restart neither replays the downtime nor waits for the old
+ * clock to come back; a schedule just ahead (a quick restart) is kept.
+ */
+export function resumeSchedule(schedule: Schedule, now: number, toleranceMs: number = CLOCK_STEP_TOLERANCE_MS): void {
+  const ahead = schedule.nextDueAt() - now;
+  if (ahead > toleranceMs) schedule.shiftSchedule(-ahead);
+  else schedule.rebase(now);
+}
+
 /** The system clock with its wall part stepped by `stepByMs` once `afterMs` (monotonic) have passed; for tests. */
 export function steppedClock(base: Clock, afterMs: number, stepByMs: number): Clock {
   const start = base.mono();

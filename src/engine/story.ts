@@ -6,6 +6,7 @@
 import { Simulation, type SimEvent, type SimulationOptions, type SimulationSnapshot } from '../sim/index.ts';
 import type { JournalRow, Store } from '../store/store.ts';
 import { EventEncoder } from './event-encoder.ts';
+import { resumeSchedule } from './pacer.ts';
 
 export type Story =
   /** A new database: a fresh model on the configured seed. */
@@ -79,7 +80,7 @@ export function replay(sim: Simulation, from: number, to: number, journal: Pick<
  * (so a later replay starts from the moved schedule); a new epoch clears the old epoch's journal.
  */
 export function beginStory(store: Store, story: Story, now: number): void {
-  story.sim.rebase(now);
+  resumeSchedule(story.sim, now);
   if (story.kind === 'new_epoch') {
     store.commit({ events: [], roster: roster(story.sim) });
     store.restartEpoch(story.sim.snapshot());

@@ -1,7 +1,7 @@
 // The worker's pacing over an injected clock: the monotonic clock paces, the wall clock only stamps. A wall clock
 // stepped back an hour must not freeze the stream; stepped forward it is followed without a burst; a long stall skips.
 import { describe, expect, test } from 'bun:test';
-import { alignSchedule, isFarBehind, MAX_LAG_MS, Pacer, steppedClock, type Clock } from '../../src/engine/pacer.ts';
+import { alignSchedule, isFarBehind, MAX_LAG_MS, Pacer, resumeSchedule, steppedClock, type Clock } from '../../src/engine/pacer.ts';
 import { resolveOptions, Simulation, type SimEvent } from '../../src/sim/index.ts';
 
 const HOUR = 3_600_000;
@@ -110,6 +110,20 @@ describe('pacing (monotonic waits, wall-clock timestamps)', () => {
       // due steps
     }
     expect(out.filter((e) => e.kind === 'market')).toHaveLength(1);
+  });
+
+  test('a restart after the wall clock was set back while the node was down: the restored schedule is due now, not in an hour', () => {
+    const { clock, pacer, sim } = setup();
+    drive(clock, pacer, sim, 1000);
+    const restored = Simulation.restore(sim.snapshot(), resolveOptions({ seed: 8, startTime: 0, marketIntervalMs: INTERVAL, agentIntervalMs: 1000, arenaRoundMs: 600_000, agents: 5, symbols: ['BTC-USD'] }));
+    const later = new FakeClock(clock.w - HOUR, clock.m + 10_000);
+    const again = new Pacer(later);
+    resumeSchedule(restored, again.now());
+    expect(again.waitMs(restored.nextDueAt())).toBe(0);
+    // Down for a while with the clock right: the missed steps are skipped, the next one is due now.
+    const behind = Simulation.restore(sim.snapshot(), resolveOptions({ seed: 8, startTime: 0, marketIntervalMs: INTERVAL, agentIntervalMs: 1000, arenaRoundMs: 600_000, agents: 5, symbols: ['BTC-USD'] }));
+    resumeSchedule(behind, clock.wall() + 10 * 60_000);
+    expect(behind.nextDueAt()).toBe(clock.wall() + 10 * 60_000);
   });
 
   test('drift within the tolerance is not a step; a step is reported once, with its size and sign', () => {
