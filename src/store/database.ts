@@ -32,6 +32,11 @@ export interface OpenedDatabase {
 
 const APP = 'lineage';
 
+/** A new id for a sequence space. */
+export function freshEpoch(): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+}
+
 export function openDatabase(path: string): OpenedDatabase {
   const memory = path === ':memory:';
   if (!memory) {
@@ -115,7 +120,7 @@ function prepare(db: Database, path: string): Omit<OpenedDatabase, 'lock'> {
       if (created) {
         const insert = db.query('INSERT INTO meta (key, value) VALUES (?, ?)');
         insert.run('app', APP);
-        insert.run('epoch', crypto.randomUUID().replaceAll('-', '').slice(0, 12));
+        insert.run('epoch', freshEpoch());
         insert.run('created_at', new Date().toISOString());
       }
     })();

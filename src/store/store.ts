@@ -2,7 +2,7 @@
 import type { Database, Statement } from 'bun:sqlite';
 import { summarizeRound, type SummarizableRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import { openDatabase } from './database.ts';
+import { freshEpoch, openDatabase } from './database.ts';
 import type { FileLock } from './file-lock.ts';
 import { StoreQueries } from './queries.ts';
 
@@ -73,7 +73,7 @@ export class Store {
 
   /** Begin a new sequence space: write a fresh epoch into `meta` and return it. */
   newEpoch(): string {
-    const epoch = crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+    const epoch = freshEpoch();
     this.db.query("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)").run(epoch);
     this.current = epoch;
     return epoch;
