@@ -5,6 +5,7 @@ import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerStartO
 import { parsePriceCsv, type SimEvent, type Simulation, type SimulationOptions } from '../sim/index.ts';
 import { Store, type Batch, type RoundWrite } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
+import { isLockContention, nextCommitRetry } from './commit-retry.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
 import { beginStory, resumeStory, type Story } from './story.ts';
@@ -62,7 +63,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
   let story: Story;
   try {
     story = resumeStory(store, simOptions);
-    beginStory(store, story, pacer.now());
+    await patiently(store, clock, t?.lockGiveUpMs, () => beginStory(store, story, pacer.now()));
   } catch (error) {
     store.close();
     throw error;
@@ -103,6 +104,24 @@ async function start(options: WorkerStartOptions): Promise<void> {
   });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
+}
+
+/** Run a (repeatable) first commit, waiting out another process's lock with the same backoff as running commits. */
+async function patiently(store: Store, clock: Clock, giveUpMs: number | undefined, write: () => void): Promise<void> {
+  const since = clock.mono();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      write();
+      if (attempt > 0) post({ type: 'notice', message: `${store.path} is writable again after ${Math.round(clock.mono() - since)} ms` });
+      return;
+    } catch (error) {
+      if (!isLockContention(error)) throw error;
+      const next = nextCommitRetry(attempt, since, clock.mono(), giveUpMs);
+      if (next.kind === 'give_up') throw new LockedTooLong(`${store.path} has been locked by another process for ${Math.round(next.lockedMs / 1000)} s; stopping before the first event`);
+      if (attempt === 0) post({ type: 'notice', message: `${store.path} is locked by another process; waiting to begin` });
+      await Bun.sleep(next.inMs);
+    }
+  }
 }
 
 /** The CSV to replay; errors name the file and, for bad content, the line. */

@@ -114,7 +114,8 @@ function prepare(db: Database, path: string): Omit<OpenedDatabase, 'lock'> {
     db.exec('PRAGMA synchronous = FULL');
     db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     const created = tables.length === 0;
-    db.transaction(() => {
+    // Nothing to write for a current database: opening it must not wait for another process's write lock.
+    if (created || version < SCHEMA_VERSION) db.transaction(() => {
       for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       if (created) {

@@ -68,6 +68,24 @@ describe('the database locked by another process', () => {
     expect(journal.at(-1)).toBeGreaterThanOrEqual(sequences.at(-1) as number);
   }, 60_000);
 
+  test('held while the server starts: it waits for the lock, then begins where the database left off', async () => {
+    const db = join(dir, 'at-start.db');
+    const args = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '500', '--seed', '8', '--db', db];
+    server = await startServer(args);
+    await Bun.sleep(500);
+    const head = ((await (await fetch(`${server.http}/health`)).json()) as { sequence: number }).sequence;
+    await server.stop('SIGKILL');
+    const holder = holdWriteLock(db, 3000);
+    await holder.locked();
+    const t0 = Date.now();
+    server = await startServer(args);
+    expect(Date.now() - t0).toBeGreaterThan(2000);
+    expect(server.output()).toMatch(/is locked by another process; waiting to begin/);
+    expect(server.output()).toMatch(/restored from \S+ at sequence/);
+    expect(((await (await fetch(`${server.http}/health`)).json()) as { sequence: number }).sequence).toBeGreaterThanOrEqual(head);
+    expect(await holder.proc.exited).toBe(0);
+  }, 60_000);
+
   test('held past the give-up time: the worker stops with one line naming the file and the last published sequence', async () => {
     const db = join(dir, 'given-up.db');
     const options: WorkerStartOptions = {
