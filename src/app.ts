@@ -57,7 +57,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const upstream: Upstream =
     config.role === 'gateway'
       ? startGatewayUpstream(config, hub, registry, log)
-      : await startLocalUpstream(config, seed, hub, simMetrics, config.role === 'sim' ? redisSink(config, hub.history, registry, log) : undefined);
+      : await startLocalUpstream(config, seed, hub, (stats) => simMetrics.update(stats), config.role === 'sim' ? redisSink(config, hub.history, registry, log) : undefined, log);
   isReady = true;
 
   const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));
@@ -112,7 +112,8 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     })();
     return stopping;
   };
-  return { hub, upstream, seed, url, metricsUrl, edge, shutdown, failed: upstream.failed, metrics: new LineageMetricsCollector(registry, book) };
+  // A restored database keeps the seed of its story.
+  return { hub, upstream, seed: upstream.seed ?? seed, url, metricsUrl, edge, shutdown, failed: upstream.failed, metrics: new LineageMetricsCollector(registry, book) };
 }
 
 function formatHost(host: string): string {

@@ -1,11 +1,17 @@
 // The main-thread side of the simulation worker: starts it, receives its event batches, stops it in order.
 import { WorkerMessage, type PublishedEvent, type SimStats, type WorkerQuery, type WorkerStartOptions } from '../protocol/worker-messages.ts';
+import { PendingReplies } from './pending-replies.ts';
 
 export interface Ready {
   epoch: string;
   sequence: number;
+  /** The seed of the database's story (a restored database keeps its own). */
   seed: number;
   restored: boolean;
+  /** Events after the checkpoint regenerated and verified against the journal. */
+  replayed: number;
+  /** Set when the database's story could not be continued and a new epoch began. */
+  newEpochReason: string | null;
   symbols: string[];
 }
 
@@ -14,6 +20,8 @@ export interface HostCallbacks {
   /** Journaled events from before a restart (arrive before ready). */
   history?(batch: PublishedEvent[]): void;
   stats?(stats: SimStats): void;
+  /** A line for the operator (e.g. the database is locked by another process; commits are being retried). */
+  notice?(message: string): void;
   /** The worker failed; the server cannot go on without its single writer. */
   fatal(message: string): void;
 }
@@ -21,50 +29,33 @@ export interface HostCallbacks {
 export class SimulationHost {
   private worker: Worker | null = null;
   private stopping: Promise<void> | null = null;
-  private nextQuery = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly replies = new PendingReplies();
 
-  /** Ask the single writer a read-only question (agents, an agent's record, arena rounds). */
+  /** Ask the single writer a read-only question (a page of agents, one live agent; database questions for :memory:). */
   query(query: WorkerQuery, timeoutMs = 5000): Promise<unknown> {
     const worker = this.worker;
     if (worker === null || this.stopping !== null) return Promise.reject(new Error('the simulation is not running'));
-    const id = this.nextQuery++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('the simulation did not answer in time'));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ type: 'query', id, query });
-    });
+    return this.replies.request((id) => worker.postMessage({ type: 'query', id, query }), timeoutMs);
   }
 
   /** Give the database a fresh epoch (written to its meta table); resolves with it. */
-  newEpoch(timeoutMs = 5000): Promise<string> {
+  async newEpoch(timeoutMs = 5000): Promise<string> {
     const worker = this.worker;
-    if (worker === null || this.stopping !== null) return Promise.reject(new Error('the simulation is not running'));
-    const id = this.nextQuery++;
-    return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error('the simulation did not answer in time'));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ type: 'new_epoch', id });
-    }).then((epoch) => {
-      if (typeof epoch !== 'string' || epoch === '') throw new Error('the simulation answered new_epoch without an epoch');
-      return epoch;
-    });
+    if (worker === null || this.stopping !== null) throw new Error('the simulation is not running');
+    const epoch = await this.replies.request((id) => worker.postMessage({ type: 'new_epoch', id }), timeoutMs);
+    if (typeof epoch !== 'string' || epoch === '') throw new Error('the simulation answered new_epoch without an epoch');
+    return epoch;
   }
 
   /** Start the worker; resolves when it is ready (its sequence and epoch are known). */
-  start(options: WorkerStartOptions, callbacks: HostCallbacks, readyTimeoutMs = 15_000): Promise<Ready> {
+  start(options: WorkerStartOptions, callbacks: HostCallbacks, readyTimeoutMs = 60_000): Promise<Ready> {
     const worker = new Worker(new URL('./worker.ts', import.meta.url).href);
     this.worker = worker;
     return new Promise<Ready>((resolve, reject) => {
       let ready = false;
       const timeout = setTimeout(() => !ready && reject(new Error(`simulation worker not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
       const fail = (message: string) => {
+        this.replies.failAll(message);
         if (!ready) {
           clearTimeout(timeout);
           reject(new Error(message));
@@ -82,30 +73,22 @@ export class SimulationHost {
           case 'history':
             callbacks.history?.(data.events);
             return;
-          case 'reply': {
-            const p = this.pending.get(data.id);
-            if (p === undefined) return;
-            this.pending.delete(data.id);
-            clearTimeout(p.timer);
-            if (data.ok) p.resolve(data.result);
-            else p.reject(new Error(data.error ?? 'query failed'));
+          case 'reply':
+            this.replies.settle(data);
             return;
-          }
-          case 'new_epoch': {
-            const p = this.pending.get(data.id);
-            if (p === undefined) return;
-            this.pending.delete(data.id);
-            clearTimeout(p.timer);
-            p.resolve(data.epoch);
+          case 'notice':
+            callbacks.notice?.(data.message);
             return;
-          }
+          case 'new_epoch':
+            this.replies.settle({ id: data.id, ok: true, result: data.epoch });
+            return;
           case 'ready': {
             const checked = WorkerMessage.safeParse(data);
             if (!checked.success || checked.data.type !== 'ready') return fail('simulation worker sent an invalid ready message');
             ready = true;
             clearTimeout(timeout);
-            const { epoch, sequence, seed, restored, symbols } = checked.data;
-            resolve({ epoch, sequence, seed, restored, symbols });
+            const { epoch, sequence, seed, restored, replayed, newEpochReason, symbols } = checked.data;
+            resolve({ epoch, sequence, seed, restored, replayed, newEpochReason, symbols });
             return;
           }
           case 'fatal':

@@ -1,10 +1,18 @@
 // Where a node's events come from: its own simulation worker, or (on a gateway) the Redis stream.
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import type { Ask, RoundsSource } from '../http/api-routes.ts';
+import type { WorkerQuery } from '../protocol/worker-messages.ts';
+
+/** Asks the simulation or its database a read-only question. */
+export type Ask = (query: WorkerQuery) => Promise<unknown>;
+
+/** A gateway's arena rounds (from Redis), newest first. */
+export type RoundsSource = (limit: number, before: number | undefined) => Promise<unknown[]>;
 
 export interface Upstream {
   epoch: string;
+  /** The seed of the story this node tells (absent on gateways). */
+  seed?: number;
   /** What to print at startup after the URLs. */
   describe: string;
   /** Read-only questions for the REST API (absent on gateways). */
@@ -20,6 +28,9 @@ export interface Upstream {
 
 /** What an upstream feeds (the hub, seen from below): where the stream stands, and each event once, in order. */
 export interface Downstream {
+  readonly epoch: string;
+  /** The newest sequence it holds. */
+  readonly sequence: number;
   adopt(origin: StreamOrigin): void;
   publish(event: PublishedEvent): void;
   /** How many recent events the resume history holds. */

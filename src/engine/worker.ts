@@ -1,21 +1,31 @@
-// The simulation worker: the single writer. Drives the pure model on its schedule, stamps sequences, serializes once,
-// journals every batch (with checkpoints and arena records) in one transaction, then posts it to the main thread.
-import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerQuery, type WorkerStartOptions } from '../protocol/worker-messages.ts';
-import { Simulation, parsePriceCsv, type SimEvent, type SimulationOptions } from '../sim/index.ts';
-import { Store, type RoundWrite } from '../store/store.ts';
+// The simulation worker: the single writer. Drives the pure model on its schedule (paced by the monotonic clock),
+// stamps sequences, serializes once, journals every batch (with checkpoints and arena records) in one durable
+// transaction, then posts it to the main thread. On start it continues the journal's story or begins a new epoch.
+import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerStartOptions } from '../protocol/worker-messages.ts';
+import { parsePriceCsv, type SimEvent, type Simulation, type SimulationOptions } from '../sim/index.ts';
+import { Store, type Batch, type RoundWrite } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
+import { isLockContention, nextCommitRetry } from './commit-retry.ts';
+import { JournalWriter, LockedTooLong } from './journal-writer.ts';
+import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
+import { beginStory, resumeStory, type Story } from './story.ts';
+import { answerQuery, statsOf } from './worker-answers.ts';
 
 declare const self: Worker;
 
 const STATS_EVERY_MS = 1000;
-/** Past this lag the schedule is rebased instead of replaying every missed step (e.g. after a suspend). */
-const MAX_LAG_MS = 60_000;
+/** At shutdown, how long a batch held by another process's lock may still be tried. */
+const FINAL_COMMIT_MS = 1000;
 
 interface Running {
   sim: Simulation;
   encoder: EventEncoder;
   store: Store;
+  writer: JournalWriter;
+  pacer: Pacer;
+  clock: Clock;
   options: WorkerStartOptions;
+  /** Monotonic time of the last committed checkpoint. */
   lastCheckpoint: number;
   /** Sequence at the last journal trim. */
   trimmedAt: number;
@@ -32,12 +42,14 @@ function post(message: WorkerMessage): void {
 }
 
 async function start(options: WorkerStartOptions): Promise<void> {
-  const now = Date.now();
+  const t = options.testing;
+  const clock = t?.wallStepAfterMs !== undefined && t.wallStepByMs !== undefined ? steppedClock(systemClock, t.wallStepAfterMs, t.wallStepByMs) : systemClock;
+  const pacer = new Pacer(clock);
   const replay = options.replayCsv === null ? undefined : { rows: await readReplay(options.replayCsv) };
   const simOptions: SimulationOptions = {
     seed: options.seed,
     symbols: options.symbols,
-    startTime: now,
+    startTime: pacer.now(),
     marketIntervalMs: options.marketIntervalMs,
     agentIntervalMs: options.agentIntervalMs,
     arenaRoundMs: options.arenaRoundMs,
@@ -48,22 +60,68 @@ async function start(options: WorkerStartOptions): Promise<void> {
     ...(replay ? { replay } : {}),
   };
   const store = new Store(options.db);
-  const checkpoint = store.checkpoint();
-  let sim: Simulation;
-  if (checkpoint !== null) {
-    sim = Simulation.restore(checkpoint.state as never, simOptions);
-    sim.rebase(now);
-  } else {
-    sim = new Simulation(simOptions);
-    store.commit({ events: [], roster: sim.agents().map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent })) });
+  let story: Story;
+  try {
+    story = resumeStory(store, simOptions);
+    await patiently(store, clock, t?.lockGiveUpMs, () => beginStory(store, story, pacer.now()));
+  } catch (error) {
+    store.close();
+    throw error;
   }
   const head = store.head();
-  running = { sim, encoder: new EventEncoder(head), store, options, lastCheckpoint: now, trimmedAt: head };
+  const r: Running = {
+    sim: story.sim,
+    encoder: new EventEncoder(head),
+    store,
+    writer: new JournalWriter(
+      store,
+      {
+        publish: (events) => post({ type: 'events', events }),
+        committed: (batch) => committed(r, batch),
+        notice: (message) => post({ type: 'notice', message }),
+        mono: () => clock.mono(),
+      },
+      t?.lockGiveUpMs,
+    ),
+    pacer,
+    clock,
+    options,
+    lastCheckpoint: clock.mono(),
+    trimmedAt: head,
+  };
+  running = r;
   const history = store.tail(options.history);
   if (history.length > 0) post({ type: 'history', events: history });
-  post({ type: 'ready', epoch: store.epoch, sequence: head, seed: options.seed, restored: checkpoint !== null, symbols: sim.symbols() });
+  post({
+    type: 'ready',
+    epoch: store.epoch,
+    sequence: head,
+    seed: story.seed,
+    restored: story.kind === 'continued',
+    replayed: story.kind === 'continued' ? story.replayed : 0,
+    newEpochReason: story.kind === 'new_epoch' ? story.reason : null,
+    symbols: r.sim.symbols(),
+  });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
+}
+
+/** Run a (repeatable) first commit, waiting out another process's lock with the same backoff as running commits. */
+async function patiently(store: Store, clock: Clock, giveUpMs: number | undefined, write: () => void): Promise<void> {
+  const since = clock.mono();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      write();
+      if (attempt > 0) post({ type: 'notice', message: `${store.path} is writable again after ${Math.round(clock.mono() - since)} ms` });
+      return;
+    } catch (error) {
+      if (!isLockContention(error)) throw error;
+      const next = nextCommitRetry(attempt, since, clock.mono(), giveUpMs);
+      if (next.kind === 'give_up') throw new LockedTooLong(`${store.path} has been locked by another process for ${Math.round(next.lockedMs / 1000)} s; stopping before the first event`);
+      if (attempt === 0) post({ type: 'notice', message: `${store.path} is locked by another process; waiting to begin` });
+      await Bun.sleep(next.inMs);
+    }
+  }
 }
 
 /** The CSV to replay; errors name the file and, for bad content, the line. */
@@ -87,38 +145,49 @@ function loop(): void {
   const r = running;
   if (stopped || r === null) return;
   try {
-    step(r);
+    if (r.writer.retry()) step(r);
   } catch (error) {
     // Without its journal the writer cannot promise resume; stop and let the host exit non-zero.
     stopped = true;
-    post({ type: 'fatal', message: `simulation step failed: ${error instanceof Error ? error.message : String(error)}` });
+    if (statsTimer !== null) clearInterval(statsTimer);
+    running = null;
+    // Nothing more will be written: release the database (and its one-writer lock) now.
+    try {
+      r.store.close();
+    } catch {}
+    const message = error instanceof Error ? error.message : String(error);
+    post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
-  timer = setTimeout(loop, Math.max(0, r.sim.nextDueAt() - Date.now()));
+  timer = setTimeout(loop, r.writer.blocked ? r.writer.retryInMs : r.pacer.waitMs(r.sim.nextDueAt()));
 }
 
 function step(r: Running): void {
-  const now = Date.now();
-  if (now - r.sim.nextDueAt() > MAX_LAG_MS) r.sim.rebase(now);
+  // A moved schedule (stepped wall clock, long stall) is checkpointed before any event uses it, so a replay from the
+  // checkpoint regenerates the same timestamps.
+  const { now, moved } = alignSchedule(r.pacer, r.sim);
+  if (moved && !flush(r, [], true)) return;
   // One model step at a time, each journaled and posted as soon as it has run: a step's market ticks never wait for
   // agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
   const events: SimEvent[] = [];
-  let checkpointed = false;
   for (;;) {
     const t0 = performance.now();
     if (!r.sim.stepOnce(now, events)) break;
     stepMs.push(performance.now() - t0);
+    // A round's end is checkpointed with it, so a restart never runs a committed round again.
     const round = events.some((e) => e.kind === 'arena');
-    flush(r, events, preciseNow(), round, now);
-    checkpointed ||= round;
+    const written = flush(r, events, round);
     events.length = 0;
+    // Held by another process's lock: the model waits until this batch is committed.
+    if (!written) return;
   }
-  if (!checkpointed && now - r.lastCheckpoint >= r.options.checkpointMs) flush(r, events, preciseNow(), true, now);
+  if (r.clock.mono() - r.lastCheckpoint >= r.options.checkpointMs) flush(r, [], true);
 }
 
 /** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */
-function flush(r: Running, events: readonly SimEvent[], createdAt: number, checkpoint: boolean, now: number): void {
-  if (events.length === 0 && !checkpoint) return;
+function flush(r: Running, events: readonly SimEvent[], checkpoint: boolean): boolean {
+  if (events.length === 0 && !checkpoint) return true;
+  const createdAt = preciseNow();
   const published: PublishedEvent[] = [];
   const rounds: RoundWrite[] = [];
   for (const e of events) {
@@ -129,20 +198,19 @@ function flush(r: Running, events: readonly SimEvent[], createdAt: number, check
       finalCapital = new Map(e.data.ranking.map((x) => [x.agent_id, x.capital]));
     }
   }
-  // A round's end is checkpointed with it, so a restart never runs a committed round again.
-  r.store.commit({ events: published, rounds, ...(checkpoint ? { checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } } : {}) });
-  if (checkpoint) afterCheckpoint(r, now);
-  if (published.length > 0) post({ type: 'events', events: published });
+  const batch: Batch = { events: published, rounds };
+  if (checkpoint) {
+    batch.checkpoint = { sequence: r.encoder.sequence, state: r.sim.snapshot() };
+    // Keep the journal near the resume history: trim once it has grown by a tenth of it.
+    const keep = Math.max(r.options.history, 1000);
+    if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) batch.trimTo = keep;
+  }
+  return r.writer.write(batch, published);
 }
 
-function afterCheckpoint(r: Running, now: number): void {
-  r.lastCheckpoint = now;
-  // Keep the journal near the resume history: trim once it has grown by a tenth of it.
-  const keep = Math.max(r.options.history, 1000);
-  if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) {
-    r.store.trimJournal(keep);
-    r.trimmedAt = r.encoder.sequence;
-  }
+function committed(r: Running, batch: Batch): void {
+  if (batch.checkpoint) r.lastCheckpoint = r.clock.mono();
+  if (batch.trimTo !== undefined) r.trimmedAt = batch.checkpoint?.sequence ?? r.trimmedAt;
 }
 
 function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
@@ -156,69 +224,34 @@ let finalCapital = new Map<string, number>();
 function postStats(): void {
   const r = running;
   if (r === null) return;
-  const s = r.sim.stats();
-  post({
-    type: 'stats',
-    stats: {
-      cache_hits: s.cacheHits,
-      cache_misses: s.cacheMisses,
-      requests: s.requests,
-      successes: s.successes,
-      failures: s.failures,
-      trades: s.trades,
-      rounds: s.round - 1,
-      skips: s.skips,
-      step_ms: stepMs,
-      agents: r.sim.agents().map((a) => ({
-        agent_id: a.agent_id,
-        capital: a.capital,
-        trades_executed: a.trades_executed,
-        win_rate: a.win_rate,
-        scars: a.scars,
-        wins: a.wins,
-        final_capital: finalCapital.get(a.agent_id) ?? null,
-      })),
-    },
-  });
+  post({ type: 'stats', stats: statsOf(r.sim, stepMs, finalCapital) });
   stepMs = [];
 }
 
-function answer(query: WorkerQuery): unknown {
-  const r = running;
-  if (r === null) throw new Error('not started');
-  switch (query.kind) {
-    case 'agents':
-      return r.sim.agents();
-    case 'agent': {
-      const live = r.sim.agentDetail(query.id);
-      const record = r.store.agent(query.id);
-      if (live === undefined && record === null) return null;
-      return { live: live ?? null, record, ancestry: live?.ancestry ?? ancestryFromStore(r.store, record?.parent ?? null) };
-    }
-    case 'rounds':
-      return r.store.rounds(query.limit, query.before);
-  }
-}
-
-function ancestryFromStore(store: Store, parent: string | null): string[] {
-  const out: string[] = [];
-  for (let p = parent; p !== null && out.length < 1000; p = store.agent(p)?.parent ?? null) out.push(p);
-  return out;
-}
-
 function stop(): void {
-  if (stopped) return;
+  if (stopped) {
+    // Already stopped by a failure: nothing more to write, but the host is waiting to hear it.
+    post({ type: 'stopped' });
+    return;
+  }
   stopped = true;
   if (timer !== null) clearTimeout(timer);
   if (statsTimer !== null) clearInterval(statsTimer);
   const r = running;
   if (r !== null) {
     try {
-      r.store.commit({ events: [], checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } });
-      r.store.close();
+      // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the
+      // journal stay as they are (consistent), and nothing uncommitted was ever published.
+      if (r.writer.drain(FINAL_COMMIT_MS)) {
+        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } }, []);
+        if (!r.writer.drain(FINAL_COMMIT_MS)) post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
+      } else post({ type: 'notice', message: `${r.store.path} is locked by another process; the events not yet committed were never published` });
     } catch (error) {
       post({ type: 'fatal', message: `final checkpoint failed: ${error instanceof Error ? error.message : String(error)}` });
     }
+    try {
+      r.store.close();
+    } catch {}
   }
   postStats();
   post({ type: 'stopped' });
@@ -237,7 +270,8 @@ self.onmessage = (event: MessageEvent) => {
       return;
     case 'query':
       try {
-        post({ type: 'reply', id: message.id, ok: true, result: answer(message.query) });
+        if (running === null) throw new Error('not started');
+        post({ type: 'reply', id: message.id, ok: true, result: answerQuery(running.sim, running.store, message.query) });
       } catch (error) {
         post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
       }

@@ -1,9 +1,12 @@
-// REST routes on the main port: /health, /api/snapshot, /api/agents, /api/agents/:id, /api/arena/rounds.
-import type { Hub } from '../hub/hub.ts';
-import { KEY_PATTERN } from '../protocol/topics.ts';
-import type { WorkerQuery } from '../protocol/worker-messages.ts';
+// REST routes on the main port: /health, /api/snapshot, and the gateway's /api/agents and /api/arena/rounds; a node with
+// its own simulation adds the routes of sim-routes.ts.
+import type { Ask, RoundsSource } from '../engine/upstream.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
+import { nextOffsetLink, offsetPage, roundsPage } from './paging.ts';
 import { httpError, json } from './responses.ts';
 import { Router } from './router.ts';
+import { addSimRoutes, DEFAULT_AGENTS_PAGE } from './sim-routes.ts';
 
 export interface HealthView {
   status: 'ok' | 'starting' | 'shutting_down' | 'degraded';
@@ -18,7 +21,20 @@ export interface HealthView {
   oldest_sequence: number;
 }
 
-export function healthOf(hub: Hub, version: string, startedAt: number, role: string, upstream: () => { ok: boolean; reason?: string }): HealthView {
+/** What the REST routes read of the node's stream (the hub satisfies it). */
+export interface StreamView {
+  readonly epoch: string;
+  readonly closing: boolean;
+  readonly connections: number;
+  readonly history: {
+    readonly sequence: number;
+    readonly oldest: number;
+    latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[];
+    latestArena(): PublishedEvent | undefined;
+  };
+}
+
+export function healthOf(hub: StreamView, version: string, startedAt: number, role: string, upstream: () => { ok: boolean; reason?: string }): HealthView {
   const up = upstream();
   const status = hub.closing ? 'shutting_down' : up.ok ? 'ok' : up.reason === 'starting' ? 'starting' : 'degraded';
   return {
@@ -40,7 +56,7 @@ function payloads(events: readonly { json: string }[], field: 'market' | 'agent'
 }
 
 /** The latest market and agent events as plain JSON (what a new dashboard needs first). */
-export function snapshotOf(hub: Hub): unknown {
+export function snapshotOf(hub: StreamView): unknown {
   const arena = hub.history.latestArena();
   return {
     epoch: hub.epoch,
@@ -51,15 +67,9 @@ export function snapshotOf(hub: Hub): unknown {
   };
 }
 
-/** Asks the simulation (absent in tests that run the hub alone). */
-export type Ask = (query: WorkerQuery) => Promise<unknown>;
 
-/** A gateway's arena rounds (from Redis), newest first. */
-export type RoundsSource = (limit: number, before: number | undefined) => Promise<unknown[]>;
 
-const MAX_ROUNDS = 500;
-
-export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask, gatewayRounds?: RoundsSource): Router {
+export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, gatewayRounds?: RoundsSource): Router {
   const router = new Router()
     .get('/health', () => {
       const h = health();
@@ -69,55 +79,22 @@ export function apiRoutes(hub: Hub, health: () => HealthView, ask?: Ask, gateway
   if (ask === undefined) {
     // A gateway has no simulation of its own: the live population comes from the stream's snapshot.
     return router
-      .get('/api/agents', () => json({ agents: payloads(hub.history.latestFor('agent', null), 'agent') }))
+      .get('/api/agents', (_req, _params, url) => {
+        const page = offsetPage(url, DEFAULT_AGENTS_PAGE, MAX_AGENTS_PAGE);
+        if (typeof page === 'string') return httpError(400, 'bad_request', page);
+        const latest = hub.history.latestFor('agent', null);
+        const next = nextOffsetLink('/api/agents', page.offset, page.limit, latest.length);
+        const agents = payloads(latest.slice(page.offset, page.offset + page.limit), 'agent');
+        return json({ agents, total: latest.length, offset: page.offset, limit: page.limit, ...(next ? { links: { next } } : {}) });
+      })
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
       .get('/api/arena/rounds', async (_req, _params, url) => {
         if (gatewayRounds === undefined) return httpError(503, 'not_on_gateway', 'arena records are served by the sim node');
         const page = roundsPage(url);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
         return json({ rounds: await gatewayRounds(page.limit, page.before) });
-      });
+      })
+      .get('/api/arena/rounds/:round', () => httpError(503, 'not_on_gateway', "a round's full record is served by the sim node"));
   }
-  return router
-    .get('/api/agents', async () => json({ agents: await ask({ kind: 'agents' }) }))
-    .get('/api/agents/:id', async (_req, params) => {
-      const id = params.id ?? '';
-      if (!KEY_PATTERN.test(id)) return httpError(400, 'bad_request', 'agent id may only contain letters, digits, "-" and "_" (1-64)');
-      const found = (await ask({ kind: 'agent', id })) as { live: Record<string, unknown> | null; record: Record<string, unknown> | null; ancestry: string[] } | null;
-      if (found === null) return httpError(404, 'not_found', `no agent "${id}"`);
-      const live = found.live as { report: unknown; scars: unknown[]; params: unknown } | null;
-      return json({
-        agent_id: id,
-        alive: live !== null,
-        agent: live?.report ?? null,
-        scars: live?.scars ?? null,
-        params: live?.params ?? null,
-        record: found.record,
-        ancestry: found.ancestry,
-      });
-    })
-    .get('/api/arena/rounds', async (_req, _params, url) => {
-      const page = roundsPage(url);
-      if (typeof page === 'string') return httpError(400, 'bad_request', page);
-      const rounds = await ask({ kind: 'rounds', limit: page.limit, ...(page.before !== undefined ? { before: page.before } : {}) });
-      return json({ rounds });
-    });
-}
-
-/** `?limit=` (1–500, default 20) and `?before=` of a rounds page; a string is the one-line error. */
-function roundsPage(url: URL): { limit: number; before: number | undefined } | string {
-  const limit = intParam(url, 'limit', 20, 1, MAX_ROUNDS);
-  if (typeof limit === 'string') return limit;
-  const before = intParam(url, 'before', undefined, 1, Number.MAX_SAFE_INTEGER);
-  if (typeof before === 'string') return before;
-  return { limit, before };
-}
-
-function intParam<D extends number | undefined>(url: URL, name: string, fallback: D, min: number, max: number): number | D | string {
-  const raw = url.searchParams.get(name);
-  if (raw === null) return fallback;
-  if (!/^\d{1,16}$/.test(raw)) return `${name} must be an integer between ${min} and ${max}`;
-  const n = Number(raw);
-  if (n < min || n > max) return `${name} must be an integer between ${min} and ${max}`;
-  return n;
+  return addSimRoutes(router, ask);
 }

@@ -90,6 +90,11 @@ export class Hub {
     return this.epochValue;
   }
 
+  /** The newest sequence published (or adopted). */
+  get sequence(): number {
+    return this.history.sequence;
+  }
+
   /**
    * The one entry through which an upstream says where the stream stands. A new epoch, or a `resync` the upstream
    * asks for (a gap, a history that changed), means clients cannot continue as they were: the resume ring is cleared
@@ -167,7 +172,7 @@ export class Hub {
   }
 
   /** Refill the resume history (journaled events from before a restart) without delivering anything. */
-  preload(events: readonly PublishedEvent[]): void {
+  private preload(events: readonly PublishedEvent[]): void {
     for (const e of events) this.history.append(e);
   }
 

@@ -71,5 +71,6 @@ export const HttpErrorCodes = {
   unknown_topic: 'an SSE request names a topic that does not exist',
   too_many_topics: 'an SSE request names more topics than a connection may hold',
   invalid_since: 'since (or Last-Event-ID) is not a non-negative integer sequence number',
+  busy: 'too many heavy requests at once; retry after the Retry-After seconds',
 } as const;
 export type HttpErrorCode = keyof typeof HttpErrorCodes;

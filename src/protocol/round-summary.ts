@@ -8,6 +8,13 @@ export const LIST_SUMMARY = 50;
 /** The largest `limit` of a rounds page. */
 export const MAX_ROUNDS_PAGE = 100;
 
+/** What a round's result has to be summarised (the model's RoundResult, or one read back from JSON). */
+export interface SummarizableRound {
+  ranking: readonly unknown[];
+  births: readonly unknown[];
+  deaths: readonly unknown[];
+}
+
 /** A round's result with `ranking` capped to RANKING_SUMMARY and `births`/`deaths` to LIST_SUMMARY entries. */
 export interface RoundSummary extends Record<string, unknown> {
   ranking: unknown[];

@@ -1,5 +1,6 @@
 // Messages between the main thread and the simulation worker (and the shape of one published event).
 import { z } from 'zod';
+import { DbQuery } from './reader-messages.ts';
 
 /** One event as the hub routes it: serialized once, with what is needed to pick its topics. */
 export const PublishedEvent = z.object({
@@ -49,8 +50,13 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     type: z.literal('ready'),
     epoch: z.string(),
     sequence: z.number().int().nonnegative(),
+    /** The seed of the story in the database (a restored database keeps its own). */
     seed: z.number().int(),
     restored: z.boolean(),
+    /** Events regenerated from the checkpoint and found equal to the journal's. */
+    replayed: z.number().int().nonnegative(),
+    /** Why the database's story could not be continued and a new epoch began; null when it continued (or is new). */
+    newEpochReason: z.string().nullable(),
     symbols: z.array(z.string()),
   }),
   z.object({ type: z.literal('events'), events: z.array(PublishedEvent) }),
@@ -59,6 +65,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
   z.object({ type: z.literal('stats'), stats: SimStats }),
   z.object({ type: z.literal('stopped') }),
+  /** Something an operator should read (e.g. the database is locked by another process and commits are retried). */
+  z.object({ type: z.literal('notice'), message: z.string() }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
   /** The answer to `new_epoch`: the database's new epoch (a failure comes as a `reply` with `ok: false`). */
   z.object({ type: z.literal('new_epoch'), id: z.number().int(), epoch: z.string().min(1) }),
@@ -78,15 +86,32 @@ export const WorkerStartOptions = z.object({
   db: z.string(),
   history: z.number().int().positive(),
   checkpointMs: z.number().int().positive(),
+  /** Test-only knobs (never set from the configuration). */
+  testing: z
+    .object({
+      /** The worker's wall clock steps by `wallStepByMs` once `wallStepAfterMs` have passed (monotonic). */
+      wallStepAfterMs: z.number().nonnegative(),
+      wallStepByMs: z.number(),
+      /** How long commits are retried against a locked database before the worker gives up. */
+      lockGiveUpMs: z.number().int().positive(),
+    })
+    .partial()
+    .optional(),
 });
 export type WorkerStartOptions = z.infer<typeof WorkerStartOptions>;
 
-/** Read-only questions the HTTP API asks the single writer. */
-export const WorkerQuery = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('agents') }),
+/** Largest page of /api/agents. */
+export const MAX_AGENTS_PAGE = 1000;
+
+/** Questions only the live model can answer; each is bounded (a page of agents, one agent). */
+export const LiveQuery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('agents'), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(MAX_AGENTS_PAGE) }),
   z.object({ kind: z.literal('agent'), id: z.string() }),
-  z.object({ kind: z.literal('rounds'), limit: z.number().int().positive(), before: z.number().int().positive().optional() }),
 ]);
+export type LiveQuery = z.infer<typeof LiveQuery>;
+
+/** Read-only questions the HTTP API asks: live ones go to the simulation worker, database ones to the reader. */
+export const WorkerQuery = z.discriminatedUnion('kind', [...LiveQuery.options, ...DbQuery.options]);
 export type WorkerQuery = z.infer<typeof WorkerQuery>;
 
 /** Main → worker. */

@@ -193,10 +193,19 @@ export class Simulation {
   rebase(now: number): void {
     this.settle();
     const shift = now - this.nextDueAt();
-    if (!(shift > 0)) return;
-    this.nextMarketAt += shift;
-    this.nextAgentAt += shift;
-    this.nextArenaAt += shift;
+    if (shift > 0) this.shiftSchedule(shift);
+  }
+
+  /**
+   * Move every future step by `deltaMs`, either way (the wall clock was stepped): the same steps in the same order, only
+   * their times move.
+   */
+  shiftSchedule(deltaMs: number): void {
+    this.settle();
+    if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
+    this.nextMarketAt += deltaMs;
+    this.nextAgentAt += deltaMs;
+    this.nextArenaAt += deltaMs;
   }
 
   private marketStep(t: number, events: SimEvent[]): void {

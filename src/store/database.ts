@@ -1,14 +1,19 @@
-// Opens the SQLite database: checks it is ours and not newer, applies migrations, refuses to run without persistence.
+// Opens the SQLite database: takes the one-writer lock, checks it is ours and not newer, applies migrations, makes
+// commits durable, refuses to run without persistence. Also opens the read-only connection of the reader.
 import { Database } from 'bun:sqlite';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { tryLock, type FileLock } from './file-lock.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+
+/** How long SQLite itself waits for another process's lock while opening (migrations). */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 /** A database the server must not use; the message is one line for the operator. */
 export class StoreError extends Error {
   override name = 'StoreError';
   constructor(
-    readonly code: 'not_lineage' | 'newer_schema' | 'unwritable' | 'corrupt',
+    readonly code: 'not_lineage' | 'newer_schema' | 'unwritable' | 'corrupt' | 'in_use',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -21,9 +26,16 @@ export interface OpenedDatabase {
   /** The id of this database's sequence space. */
   epoch: string;
   created: boolean;
+  /** The one-writer lock on `<path>.lock` (null for :memory:); released by closing. */
+  lock: FileLock | null;
 }
 
 const APP = 'lineage';
+
+/** A new id for a sequence space. */
+export function freshEpoch(): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+}
 
 export function openDatabase(path: string): OpenedDatabase {
   const memory = path === ':memory:';
@@ -35,21 +47,48 @@ export function openDatabase(path: string): OpenedDatabase {
     }
   }
   if (!memory) assertWritable(path);
+  // The lock comes first: a second Lineage process must not even read the schema of a database that is being written.
+  const lock = memory ? null : lockFor(path);
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
   } catch (cause) {
+    lock?.release();
     throw new StoreError('unwritable', `cannot open ${path}: ${message(cause)}`, { cause });
   }
   try {
-    return prepare(db, path);
+    return { ...prepare(db, path), lock };
   } catch (error) {
     db.close();
+    lock?.release();
     throw error;
   }
 }
 
-function prepare(db: Database, path: string): OpenedDatabase {
+/** One writer per database, enforced by the OS: an flock on `<path>.lock`, released when the process dies. */
+function lockFor(path: string): FileLock {
+  let attempt;
+  try {
+    attempt = tryLock(`${path}.lock`);
+  } catch (cause) {
+    throw new StoreError('unwritable', `cannot write ${path}.lock: ${message(cause)}`, { cause });
+  }
+  if (!attempt.ok) throw new StoreError('in_use', `${path} is in use by another Lineage process (pid ${attempt.holderPid ?? 'unknown'})`);
+  return attempt.lock;
+}
+
+/**
+ * A read-only connection to a database a writer (this process's sim worker) has opened: WAL lets it read the last
+ * commit while the writer goes on, so queries never wait for the simulation nor make it wait.
+ */
+export function openReadOnly(path: string): Database {
+  const db = new Database(path, { readonly: true, strict: true });
+  db.exec('PRAGMA busy_timeout = 1000');
+  db.exec('PRAGMA query_only = ON');
+  return db;
+}
+
+function prepare(db: Database, path: string): Omit<OpenedDatabase, 'lock'> {
   let version: number;
   let tables: string[];
   try {
@@ -70,10 +109,13 @@ function prepare(db: Database, path: string): OpenedDatabase {
   }
   try {
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = NORMAL');
-    db.exec('PRAGMA busy_timeout = 2000');
+    // FULL: every commit syncs the WAL before it returns, so "committed before any client sees it" survives a power
+    // loss (NORMAL only syncs at WAL checkpoints).
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     const created = tables.length === 0;
-    db.transaction(() => {
+    // Nothing to write for a current database: opening it must not wait for another process's write lock.
+    if (created || version < SCHEMA_VERSION) db.transaction(() => {
       for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       if (created) {
@@ -91,11 +133,6 @@ function prepare(db: Database, path: string): OpenedDatabase {
     const code = /readonly|read-only|disk|full|permission|access/i.test(text) ? 'unwritable' : 'corrupt';
     throw new StoreError(code, `cannot write ${path}: ${text}`, { cause });
   }
-}
-
-/** A new epoch id: 12 hex digits, random. */
-export function freshEpoch(): string {
-  return crypto.randomUUID().replaceAll('-', '').slice(0, 12);
 }
 
 /** A read-only file system or a file we may not write is named as such, before SQLite says "unable to open". */

@@ -37,6 +37,11 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX agents_parent ON agents(parent);
   `,
+  // 2: each round's bounded summary (top of the ranking, first births and deaths), written with the round, so a page
+  // of rounds never reads full rankings. Rounds from version 1 have none; readers summarise those on the fly.
+  `
+  ALTER TABLE arena_rounds ADD COLUMN summary TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

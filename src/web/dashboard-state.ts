@@ -28,8 +28,11 @@ export interface RoundSummary {
   capital: number | null;
   timestamp: string;
   ranked: number;
+  /** The births and deaths listed (a summarised round lists only the first ones) and how many there were. */
   births: ArenaData['births'];
   deaths: ArenaData['deaths'];
+  born: number;
+  died: number;
 }
 
 export interface StreamHealth {
@@ -121,7 +124,7 @@ export class DashboardState {
   }
 
   /** A round from the REST history or the stream; newest first, each round once. */
-  addRound(arena: Pick<ArenaData, 'round' | 'winner' | 'timestamp' | 'ranking' | 'births' | 'deaths'>): void {
+  addRound(arena: Pick<ArenaData, 'round' | 'winner' | 'timestamp' | 'ranking' | 'births' | 'deaths'> & { ranking_size?: number; births_size?: number; deaths_size?: number }): void {
     if (this.rounds.some((r) => r.round === arena.round)) return;
     const top = arena.ranking.find((r) => r.agent_id === arena.winner) ?? null;
     this.rounds.push({
@@ -129,9 +132,11 @@ export class DashboardState {
       winner: arena.winner,
       capital: top?.capital ?? null,
       timestamp: arena.timestamp,
-      ranked: arena.ranking.length,
+      ranked: arena.ranking_size ?? arena.ranking.length,
       births: arena.births,
       deaths: arena.deaths,
+      born: arena.births_size ?? arena.births.length,
+      died: arena.deaths_size ?? arena.deaths.length,
     });
     this.rounds.sort((a, b) => b.round - a.round);
     if (this.rounds.length > MAX_ROUNDS) this.rounds.length = MAX_ROUNDS;

@@ -177,8 +177,8 @@ export class DashboardView {
       li.append(winner);
       li.append(el('span', 'round-cap', r.capital === null ? '' : formatMoney(r.capital)));
       const life: string[] = [];
-      if (r.births.length > 0) life.push(`+${r.births.length} born`);
-      if (r.deaths.length > 0) life.push(`−${r.deaths.length} ${r.deaths.every((d) => d.reason === r.deaths[0]?.reason) ? r.deaths[0]?.reason : 'died'}`);
+      if (r.born > 0) life.push(`+${r.born} born`);
+      if (r.died > 0) life.push(`−${r.died} ${r.died === r.deaths.length && r.deaths.every((d) => d.reason === r.deaths[0]?.reason) ? r.deaths[0]?.reason : 'died'}`);
       li.append(el('span', 'life', life.join(' · ') || `${r.ranked} ranked`));
       const time = el('time', 'round-time', formatClock(r.timestamp));
       time.dateTime = r.timestamp;

@@ -71,13 +71,52 @@ describe('REST API on a running simulation', () => {
     expect(older.body.rounds[0].round).toBe(body.rounds[1].round - 1);
   });
 
+  test('rounds are summaries with a link to the full record, which pages the ranking; pages link to the next one', async () => {
+    const { body } = await getJson(`${server.http}/api/arena/rounds?limit=2`);
+    const newest = body.rounds[0];
+    expect(newest.result).toMatchObject({ ranking_size: 8, ranking_truncated: false });
+    expect(newest.result.births_size).toBe(newest.result.births.length);
+    expect(newest.result.deaths_size).toBe(newest.result.deaths.length);
+    expect(newest.links.full).toBe(`/api/arena/rounds/${newest.round}`);
+    expect(body.links.next).toBe(`/api/arena/rounds?limit=2&before=${body.rounds[1].round}`);
+    const next = await getJson(`${server.http}${body.links.next}`);
+    expect(next.body.rounds[0].round).toBe(body.rounds[1].round - 1);
+
+    const full = await getJson(`${server.http}${newest.links.full}?limit=3`);
+    expect(full.status).toBe(200);
+    expect(full.body).toMatchObject({ round: newest.round, winner: newest.winner, sequence: newest.sequence, page: { offset: 0, limit: 3, total: 8 } });
+    expect(full.body.result.ranking).toEqual(newest.result.ranking.slice(0, 3));
+    expect(full.body.links.next).toBe(`/api/arena/rounds/${newest.round}?offset=3&limit=3`);
+    const rest = await getJson(`${server.http}/api/arena/rounds/${newest.round}?offset=3&limit=1000`);
+    expect(rest.body.result.ranking.map((r: any) => r.rank)).toEqual([4, 5, 6, 7, 8]);
+    expect(rest.body.links).toBeUndefined();
+    expect(rest.body.result.births).toEqual(newest.result.births);
+
+    expect((await getJson(`${server.http}/api/arena/rounds/999999`)).status).toBe(404);
+    for (const q of ['0', 'x', '1?limit=0', '1?limit=1001', '1?offset=-1', '1?offset=a']) {
+      const r = await getJson(`${server.http}/api/arena/rounds/${q}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('bad_request');
+    }
+  });
+
+  test('GET /api/agents is paged: total, offset, limit and a link to the next page', async () => {
+    const { body } = await getJson(`${server.http}/api/agents?limit=3&offset=2`);
+    expect(body).toMatchObject({ total: 8, offset: 2, limit: 3, links: { next: '/api/agents?offset=5&limit=3' } });
+    expect(body.agents).toHaveLength(3);
+    const all = (await getJson(`${server.http}/api/agents`)).body;
+    expect(all).toMatchObject({ total: 8, offset: 0, limit: 100 });
+    expect(all.links).toBeUndefined();
+    for (const q of ['limit=0', 'limit=1001', 'offset=-1', 'offset=x']) expect((await getJson(`${server.http}/api/agents?${q}`)).status).toBe(400);
+  });
+
   test('unknown ids are 404 and bad parameters 400, with a JSON error', async () => {
     const missing = await getJson(`${server.http}/api/agents/NoSuchAgent`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('not_found');
     const bad = await getJson(`${server.http}/api/agents/${encodeURIComponent('bad id!')}`);
     expect(bad.status).toBe(400);
-    for (const q of ['limit=0', 'limit=abc', 'limit=501', 'limit=-1', 'before=x']) {
+    for (const q of ['limit=0', 'limit=abc', 'limit=101', 'limit=-1', 'before=x']) {
       const r = await getJson(`${server.http}/api/arena/rounds?${q}`);
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('bad_request');

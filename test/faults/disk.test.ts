@@ -47,7 +47,8 @@ describe('disk faults', () => {
   });
 
   rootOnly('the disk fills up while running: the server stops with a clear line; everything a client saw is in the journal', async () => {
-    mount = mountTmpfs('320k');
+    // Room for the schema, the first checkpoint (written at creation) and a few hundred events: full within a second.
+    mount = mountTmpfs('480k');
     const db = join(mount!.dir, 'lineage.db');
     const server = await startServer(['--db', db, '--market-interval-ms', '5', '--agent-interval-ms', '10', '--symbols', 'A-USD,B-USD,C-USD,D-USD,E-USD,F-USD,G-USD,H-USD', '--history', '100000']);
     const client = await TestClient.open(`${server.url}?topics=market,agent,arena`, 'ws');

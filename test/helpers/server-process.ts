@@ -29,11 +29,13 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Run under `ulimit -n <fdLimit>` (a lowered file-descriptor limit, as on a small host). */
   fdLimit?: number;
+  /** Run the server under another command (e.g. `strace -f -o …`); `stop` signals the server, not the wrapper. */
+  wrapper?: string[];
 }
 
 export async function startServer(args: string[] = [], env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
-  const bun = opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'];
+  const bun = [...(opts.wrapper ?? []), ...(opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'])];
   // `exec` keeps the pid the server's own.
   const command = opts.fdLimit === undefined ? bun : ['sh', '-c', `ulimit -n ${opts.fdLimit} && exec "$@"`, 'sh', ...bun];
   const proc = Bun.spawn([...command, '--port', '0', '--metrics-port', '0', '--db', ':memory:', ...args], {
@@ -65,6 +67,12 @@ export async function startServer(args: string[] = [], env: Record<string, strin
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
           const t0 = Date.now();
           const children = opts.viaBunRun ? childrenOf(proc.pid) : [];
+          if (opts.wrapper) {
+            // Signal the server itself; its wrapper exits with it.
+            for (const c of childrenOf(proc.pid)) try { process.kill(c, signal); } catch {}
+            const code = await proc.exited;
+            return { code, ms: Date.now() - t0 };
+          }
           if (proc.exitCode === null) proc.kill(signal);
           if (signal === 'SIGKILL') for (const c of children) try { process.kill(c, 'SIGKILL'); } catch {}
           const code = await proc.exited;
@@ -73,7 +81,7 @@ export async function startServer(args: string[] = [], env: Record<string, strin
       };
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
-      for (const c of opts.viaBunRun ? childrenOf(proc.pid) : []) try { process.kill(c, 'SIGKILL'); } catch {}
+      for (const c of opts.viaBunRun || opts.wrapper ? childrenOf(proc.pid) : []) try { process.kill(c, 'SIGKILL'); } catch {}
       proc.kill('SIGKILL');
       throw new Error(`server did not start (exit ${proc.exitCode}):\n${text}`);
     }

@@ -67,6 +67,16 @@ describe('DashboardState', () => {
     expect(new Set(st.rounds.map((r) => r.round)).size).toBe(MAX_ROUNDS);
   });
 
+  test('a summarised round from the REST history counts its whole ranking, births and deaths, not just those listed', () => {
+    const st = new DashboardState();
+    st.addRound({ ...arena(4, 'Balanced', ['A', 'B']), ranking_size: 5000, births_size: 1000, deaths_size: 1000 });
+    st.addRound(arena(5, 'Balanced', ['C']));
+    expect(st.rounds.map((r) => [r.round, r.ranked, r.born, r.died])).toEqual([
+      [5, 1, 0, 1],
+      [4, 5000, 1000, 1000],
+    ]);
+  });
+
   test('health: consecutive sequences are clean; a skipped number is a gap; snapshots are not counted', () => {
     const st = new DashboardState();
     st.startAt(10);

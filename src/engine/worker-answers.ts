@@ -1,0 +1,44 @@
+// What the simulation worker answers besides events: read-only questions (live ones; database ones only for a
+// :memory: database, which has no reader) and the periodic stats for the metrics.
+import type { SimStats, WorkerQuery } from '../protocol/worker-messages.ts';
+import type { Simulation } from '../sim/index.ts';
+import type { Store } from '../store/store.ts';
+
+/** Each answer is bounded: a page of agents, one agent, or one page of a database question. */
+export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): unknown {
+  switch (query.kind) {
+    case 'agents': {
+      const all = sim.agents();
+      return { total: all.length, agents: all.slice(query.offset, query.offset + query.limit) };
+    }
+    case 'agent':
+      return sim.agentDetail(query.id) ?? null;
+    default:
+      return store.queries().answer(query);
+  }
+}
+
+/** Cumulative counters and the live population, with the step durations since the last stats. */
+export function statsOf(sim: Simulation, stepMs: number[], finalCapital: ReadonlyMap<string, number>): SimStats {
+  const s = sim.stats();
+  return {
+    cache_hits: s.cacheHits,
+    cache_misses: s.cacheMisses,
+    requests: s.requests,
+    successes: s.successes,
+    failures: s.failures,
+    trades: s.trades,
+    rounds: s.round - 1,
+    skips: s.skips,
+    step_ms: stepMs,
+    agents: sim.agents().map((a) => ({
+      agent_id: a.agent_id,
+      capital: a.capital,
+      trades_executed: a.trades_executed,
+      win_rate: a.win_rate,
+      scars: a.scars,
+      wins: a.wins,
+      final_capital: finalCapital.get(a.agent_id) ?? null,
+    })),
+  };
+}

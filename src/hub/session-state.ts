@@ -1,0 +1,91 @@
+// A connection's session state (what `ws.data` carries) and what the session machine needs from its hub.
+import type { ServerWebSocket } from 'bun';
+import type { Config } from '../config.ts';
+import type { ClosedBy, HubMetrics } from '../metrics/hub-metrics.ts';
+import type { RequestId } from '../protocol/client-messages.ts';
+import type { ConflationTarget, Conflator, Pending } from './conflation.ts';
+import type { EventHistory } from './history.ts';
+import type { NativeSubscriptions } from './native-subscriptions.ts';
+import type { TokenBucket } from './rate-limit.ts';
+import type { KnownKeys } from './topic-admission.ts';
+
+export type SessionState = 'admitted' | 'catching_up' | 'live' | 'closing';
+
+/** A resume in progress: replaying history to one socket, paced by its drain events. */
+export interface CatchUp {
+  /** The client's `since`. */
+  since: number;
+  /** The last sequence examined. */
+  cursor: number;
+  /** Head sequence when the resume started; later events were not delivered live. */
+  until: number;
+  /** Native topics that were live (and since when) when the resume started. */
+  liveSince: Map<string, number>;
+  replayed: number;
+  /** The resume op's request id, echoed by `resumed`. */
+  id?: RequestId;
+  /** Latest replayed event per key of the conflated topics: sent once, as conflated frames, when the replay ends. */
+  latest: Map<string, Pending>;
+}
+
+/** Per-connection state, set at upgrade and carried in `ws.data`. */
+export interface Session {
+  id: number;
+  remote: string;
+  state: SessionState;
+  /** Topics the client holds (`market`, `market.BTC-USD`, ...). */
+  held: Set<string>;
+  /** Native Bun topics currently subscribed, each with the head sequence at subscription. */
+  live: Map<string, number>;
+  /** Held topics delivered conflated, with their interval (ms). */
+  conflate: Map<string, number>;
+  /** This connection as a conflation target (set when it opens). */
+  target: ConflationTarget | null;
+  catchUp: CatchUp | null;
+  closedBy?: ClosedBy;
+  messages: TokenBucket;
+  badFrames: TokenBucket;
+  /** Asked for at connect: `?topics=` (null = the default topics), `?since=` and `?epoch=`. */
+  request: { topics: string[] | null; since: string | null; epoch: string | null; conflateMs: string | null };
+}
+
+export type Socket = ServerWebSocket<Session>;
+
+export type SessionLimits = Pick<Config, 'maxTopics' | 'maxMessageRate' | 'maxBadFrames' | 'sendBufferBytes'>;
+
+/** What sessions need from their hub: the stream's position and history, native topics, metrics. */
+export interface SessionContext {
+  readonly version: string;
+  readonly limits: SessionLimits;
+  /** permessage-deflate negotiated where the client offers it. */
+  readonly compress: boolean;
+  readonly history: EventHistory;
+  readonly native: NativeSubscriptions;
+  readonly conflator: Conflator;
+  readonly metrics: HubMetrics;
+  readonly known: KnownKeys;
+  epoch(): string;
+  offeredTopics(): string[];
+  now(): number;
+  /** The socket joined (open) or left (close) the hub's registry. */
+  joined(ws: Socket): void;
+  left(ws: Socket): boolean;
+}
+
+/** `{ id }` for a reply to a request that carried one; nothing otherwise. */
+export function echo(id: RequestId | undefined): { id?: RequestId } {
+  return id === undefined ? {} : { id };
+}
+
+/** `?conflate_ms=` as milliseconds (null when malformed; 0 when absent). */
+export function parseConflateMs(raw: string | null): number | null {
+  if (raw === null) return 0;
+  if (!/^\d{1,5}$/.test(raw)) return null;
+  const ms = Number(raw);
+  return ms <= 60_000 ? ms : null;
+}
+
+/** `{ conflation }` for replies, when any held topic is conflated. */
+export function conflationOf(s: Session): { conflation?: Record<string, number> } {
+  return s.conflate.size === 0 ? {} : { conflation: Object.fromEntries(s.conflate) };
+}
