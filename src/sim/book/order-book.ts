@@ -11,7 +11,7 @@ export interface RestingOrder {
   side: BookSide;
   /** Price in ticks. */
   price: number;
-  /** Remaining size in lots. */
+  /** Remaining size in lots; 0 once the order is filled or cancelled (it is then no longer in the book). */
   lots: number;
 }
 
@@ -43,15 +43,17 @@ export interface TakeResult {
  */
 export class OrderBook {
   private readonly sides: [Level[], Level[]] = [[], []];
-  private readonly byId = new Map<number, RestingOrder>();
+  private count = 0;
   private nextId = 1;
   /** Lots removed by self-trade prevention (a taker meeting its own resting order cancels the resting one). */
   stpCancelled = 0;
 
   constructor(state?: OrderBookState) {
     if (!state) return;
+    const seen = new Set<number>();
     for (const [id, owner, side, price, lots] of state.orders) {
-      if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || this.byId.has(id)) throw new RangeError(`invalid resting order ${id}`);
+      if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || seen.has(id) || id >= state.nextId) throw new RangeError(`invalid resting order ${id}`);
+      seen.add(id);
       this.rest({ id, owner, side, price, lots });
     }
     this.nextId = state.nextId;
@@ -59,7 +61,7 @@ export class OrderBook {
   }
 
   get orderCount(): number {
-    return this.byId.size;
+    return this.count;
   }
 
   levelCount(side: BookSide): number {
@@ -84,8 +86,11 @@ export class OrderBook {
     return b >= 0 && a >= 0 && b >= a;
   }
 
-  order(id: number): RestingOrder | undefined {
-    return this.byId.get(id);
+  /** Every resting order by id (built on demand, for restoring references held outside the book). */
+  ordersById(): Map<number, RestingOrder> {
+    const m = new Map<number, RestingOrder>();
+    for (const levels of this.sides) for (const l of levels) for (const o of l.orders) m.set(o.id, o);
+    return m;
   }
 
   /** Total resting lots on a side (over every level). */
@@ -97,16 +102,16 @@ export class OrderBook {
 
   /**
    * Limit order: the part that crosses the opposite side trades at the resting prices (price-time priority), the rest
-   * rests at `price`. Returns the resting order id (0 if nothing rests) and what was filled.
+   * rests at `price`. Returns the resting order (null if nothing rests); `out` accumulates what was filled.
    */
-  limit(owner: string, side: BookSide, price: number, lots: number, sink: FillSink, out?: TakeResult): number {
+  limit(owner: string, side: BookSide, price: number, lots: number, sink: FillSink, out?: TakeResult): RestingOrder | null {
     if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || price <= 0) throw new RangeError(`invalid limit order ${price} x ${lots}`);
     const filled = this.take(owner, side, price, lots, sink, out);
     const left = lots - filled;
-    if (left <= 0) return 0;
-    const id = this.nextId++;
-    this.rest({ id, owner, side, price, lots: left });
-    return id;
+    if (left <= 0) return null;
+    const o: RestingOrder = { id: this.nextId++, owner, side, price, lots: left };
+    this.rest(o);
+    return o;
   }
 
   /** Market order for up to `lots`; whatever the book cannot fill is dropped. Returns the filled lots. */
@@ -115,26 +120,26 @@ export class OrderBook {
     return this.take(owner, side, -1, lots, sink, out);
   }
 
-  /** Cancel a resting order; returns the lots removed (0 if it is no longer resting). */
-  cancel(id: number): number {
-    const o = this.byId.get(id);
-    if (!o) return 0;
+  /** Cancel a resting order of this book; returns the lots removed (0 if it is no longer resting). */
+  cancel(o: RestingOrder): number {
+    if (!(o.lots > 0)) return 0;
     const levels = this.sides[o.side];
     const idx = this.find(levels, o.side, o.price);
     const lvl = levels[idx];
-    if (!lvl || lvl.price !== o.price) throw new Error(`order ${id} has no level`);
-    const k = lvl.orders.indexOf(o);
+    const k = lvl && lvl.price === o.price ? lvl.orders.indexOf(o) : -1;
+    if (!lvl || k < 0) throw new Error(`order ${o.id} is not in this book`);
     lvl.orders.splice(k, 1);
     lvl.lots -= o.lots;
     if (lvl.orders.length === 0) levels.splice(idx, 1);
-    this.byId.delete(id);
-    return o.lots;
+    this.count--;
+    const lots = o.lots;
+    o.lots = 0;
+    return lots;
   }
 
   /** Shrink a resting order in place, keeping its time priority; returns false if it is gone or would not shrink. */
-  reduce(id: number, lots: number): boolean {
-    const o = this.byId.get(id);
-    if (!o || !(lots > 0) || lots >= o.lots) return false;
+  reduce(o: RestingOrder, lots: number): boolean {
+    if (!(o.lots > 0) || !(lots > 0) || lots >= o.lots || !Number.isInteger(lots)) return false;
     const levels = this.sides[o.side];
     const lvl = levels[this.find(levels, o.side, o.price)];
     if (!lvl) return false;
@@ -192,7 +197,7 @@ export class OrderBook {
         if (l.orders.length === 0) return `empty level ${l.price}`;
         let s = 0;
         for (const o of l.orders) {
-          if (o.price !== l.price || o.side !== side || !(o.lots > 0) || this.byId.get(o.id) !== o) return `bad order ${o.id}`;
+          if (o.price !== l.price || o.side !== side || !(o.lots > 0) || !Number.isInteger(o.lots)) return `bad order ${o.id}`;
           s += o.lots;
           count++;
         }
@@ -201,7 +206,7 @@ export class OrderBook {
         if (prev && (side === BID ? prev.price >= l.price : prev.price <= l.price)) return 'levels out of order';
       }
     }
-    if (count !== this.byId.size) return 'orphan orders in the index';
+    if (count !== this.count) return 'order count out of step';
     return this.crossed() ? 'crossed' : null;
   }
 
@@ -222,7 +227,8 @@ export class OrderBook {
           orders.shift();
           lvl.lots -= o.lots;
           this.stpCancelled += o.lots;
-          this.byId.delete(o.id);
+          this.count--;
+          o.lots = 0;
           continue;
         }
         const q = o.lots < left ? o.lots : left;
@@ -232,7 +238,7 @@ export class OrderBook {
         ticksLots += q * lvl.price;
         if (o.lots === 0) {
           orders.shift();
-          this.byId.delete(o.id);
+          this.count--;
         }
         sink(lvl.price, q, side, o, owner);
       }
@@ -255,7 +261,7 @@ export class OrderBook {
     } else {
       levels.splice(idx, 0, { price: o.price, lots: o.lots, orders: [o] });
     }
-    this.byId.set(o.id, o);
+    this.count++;
   }
 
   /** Index of the level at `price`, or where it would be inserted (levels sorted worst -> best). */

@@ -67,7 +67,7 @@ export class Venue {
     return lotsToSize(this.inst, lots);
   }
 
-  limit(owner: string, side: BookSide, price: number, lots: number): number {
+  limit(owner: string, side: BookSide, price: number, lots: number): RestingOrder | null {
     return this.book.limit(owner, side, price, lots, this.sink);
   }
 

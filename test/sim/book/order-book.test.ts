@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import { applyL2, L2View, type L2Snapshot } from '../../../src/sim/book/l2.ts';
-import { ASK, BID, OrderBook, type BookSide, type FillSink } from '../../../src/sim/book/order-book.ts';
+import { ASK, BID, OrderBook, type BookSide, type FillSink, type RestingOrder } from '../../../src/sim/book/order-book.ts';
 
 type Op =
   | { t: 'limit'; owner: string; side: BookSide; price: number; lots: number }
@@ -54,37 +54,41 @@ function run(ops: Op[], onStep?: (book: OrderBook, i: number) => void) {
   const ref = new RefBook();
   const fills: Array<[number, number, string, string]> = [];
   const sink: FillSink = (price, lots, _aggr, maker, taker) => fills.push([price, lots, maker.owner, taker]);
-  const ids: number[] = [];
+  const ids: RestingOrder[] = [];
   let submitted = 0;
   let removed = 0;
-  ops.forEach((op, i) => {
+  const step = (op: Op, i: number) => {
     if (op.t === 'limit') {
       const before = fills.length;
-      const id = book.limit(op.owner, op.side, op.price, op.lots, sink);
+      const o = book.limit(op.owner, op.side, op.price, op.lots, sink);
       const filled = fills.slice(before).reduce((s, f) => s + f[1], 0);
       submitted += op.lots;
       removed += 2 * filled;
       const rf = ref.take(op.owner, op.side, op.price, op.lots);
-      if (op.lots - rf > 0) ref.orders.push({ id, owner: op.owner, side: op.side, price: op.price, lots: op.lots - rf, seq: ref.seq++ });
-      if (id > 0) ids.push(id);
+      if (op.lots - rf > 0) ref.orders.push({ id: o?.id ?? -1, owner: op.owner, side: op.side, price: op.price, lots: op.lots - rf, seq: ref.seq++ });
+      if (o) ids.push(o);
     } else if (op.t === 'market') {
       removed += book.market(op.owner, op.side, op.lots, sink);
       ref.take(op.owner, op.side, -1, op.lots);
     } else if (op.t === 'cancel') {
-      const id = ids[op.k % Math.max(1, ids.length)] ?? 0;
-      removed += book.cancel(id);
-      const r = ref.orders.findIndex((o) => o.id === id);
+      const o = ids[op.k % Math.max(1, ids.length)];
+      if (!o) return;
+      removed += book.cancel(o);
+      const r = ref.orders.findIndex((x) => x.id === o.id);
       if (r >= 0) ref.orders.splice(r, 1);
     } else {
-      const id = ids[op.k % Math.max(1, ids.length)] ?? 0;
-      const o = book.order(id);
-      const before = o?.lots ?? 0;
-      if (book.reduce(id, op.lots)) {
+      const o = ids[op.k % Math.max(1, ids.length)];
+      if (!o) return;
+      const before = o.lots;
+      if (book.reduce(o, op.lots)) {
         removed += before - op.lots;
-        const r = ref.orders.find((x) => x.id === id);
+        const r = ref.orders.find((x) => x.id === o.id);
         if (r) r.lots = op.lots;
       }
     }
+  };
+  ops.forEach((op, i) => {
+    step(op, i);
     onStep?.(book, i);
     expect(book.checkInvariants()).toBeNull();
     expect(book.depth(BID) + book.depth(ASK)).toBe(submitted - removed - book.stpCancelled);
@@ -115,8 +119,9 @@ describe('order book', () => {
     book.limit('m4', ASK, 102, 10, sink);
     expect(book.bestAsk()).toBe(100);
     const id = book.limit('t', BID, 101, 20, sink);
+    if (!id) throw new Error('should rest');
     expect(fills).toEqual([[100, 3, 'm2'], [100, 4, 'm3'], [101, 5, 'm1']]);
-    expect(book.order(id)?.lots).toBe(8);
+    expect(id.lots).toBe(8);
     expect(book.bestBid()).toBe(101);
     expect(book.bestAsk()).toBe(102);
     expect(book.market('t2', BID, 50, sink)).toBe(10);
@@ -198,5 +203,12 @@ describe('order book', () => {
     expect(() => book.limit('a', BID, 1.5, 1, () => {})).toThrow(RangeError);
     expect(() => book.market('a', BID, -1, () => {})).toThrow(RangeError);
     expect(() => new OrderBook({ nextId: 3, orders: [[1, 'a', BID, 101, 1], [2, 'b', ASK, 100, 1]] })).toThrow(RangeError);
+    expect(() => new OrderBook({ nextId: 2, orders: [[1, 'a', BID, 99, 1], [1, 'b', ASK, 100, 1]] })).toThrow(RangeError);
+    const other = new OrderBook();
+    const o = book.limit('a', BID, 100, 3, () => {});
+    if (!o) throw new Error('should rest');
+    expect(() => other.cancel(o)).toThrow();
+    expect(book.cancel(o)).toBe(3);
+    expect(book.cancel(o)).toBe(0);
   });
 });
