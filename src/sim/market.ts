@@ -4,9 +4,11 @@
 import { instrumentFor, notionalOf, priceToTicks, sizeToLots, tickFactor, type Instrument } from './book/instrument.ts';
 import { marketDataFlags, type MarketDataFlags, type MarketDataOptions, type MarketDataOut } from './book/market-data.ts';
 import { ASK, BID, type TakeResult } from './book/order-book.ts';
+import { venueStats, type VenueStats } from './book/venue-stats.ts';
 import { Venue, type VenueState } from './book/venue.ts';
-import { DEFAULT_FLOW_CONFIG, freshFlowState, SymbolFlow, type FlowConfig, type SymbolFlowState } from './flow/background.ts';
-import { LatentModel, type LatentConfig, type LatentState } from './flow/latent.ts';
+import { freshFlowState, SymbolFlow, type SymbolFlowState } from './flow/background.ts';
+import { LatentModel, type LatentState } from './flow/latent.ts';
+import { resolveMarketConfig, type MarketConfig } from './market-config.ts';
 import { ReplayValue, replaySequences, type ReplayState } from './flow/replay-value.ts';
 import { mix32 } from './hash.ts';
 import type { PriceRow } from './price-csv.ts';
@@ -15,39 +17,14 @@ import { percentChange } from './rounding.ts';
 import { symbolProfile } from './symbols.ts';
 
 export { replaySequences };
+export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
+export type { VenueStats } from './book/venue-stats.ts';
 
 export interface MarketTick {
   symbol: string;
   price: number;
   change_percent: number;
 }
-
-export interface MarketConfig extends Omit<LatentConfig, 'subSteps'> {
-  /**
-   * Sub-steps per market step: sub-step 0 is the market step itself (tick, candle close, agent orders), sub-steps
-   * 1..K-1 are background-flow micro-steps spread evenly over the market interval.
-   */
-  subSteps: number;
-  /** Market steps per candle (1 = hourly candles). */
-  candleSteps: number;
-  flow: FlowConfig;
-}
-
-/** One market step is one simulated hour; 20 sub-steps = a book update every 250 ms at the default 5 s cadence. */
-export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = {
-  stepYears: 1 / (365 * 24),
-  subSteps: 20,
-  drift: 0.05,
-  volScale: 1,
-  marketVol: { components: 8, m0: 1.45, shortestSteps: 2, longestSteps: 2000 },
-  idioVol: { components: 6, m0: 1.45, shortestSteps: 2, longestSteps: 1000 },
-  trendShare: 2e-3,
-  trendSteps: 120,
-  valueSd: 0.5,
-  bound: 1000,
-  candleSteps: 1,
-  flow: DEFAULT_FLOW_CONFIG,
-};
 
 export interface MarketState {
   mode: 'sim' | 'replay';
@@ -74,28 +51,7 @@ export interface Execution {
   price: number;
 }
 
-export interface VenueStats {
-  symbol: string;
-  bestBid: number | null;
-  bestAsk: number | null;
-  /** Ask - bid in price units and in bps of the mid (null while one side is empty). */
-  spread: number | null;
-  spreadBps: number | null;
-  /** Resting size per side (base units) and its value at the mid. */
-  bidDepth: number;
-  askDepth: number;
-  trades: number;
-  volume: number;
-  restingOrders: number;
-  /** Latent value the flow trades around. */
-  value: number;
-}
-
 type ValueProcess = LatentModel | ReplayValue;
-
-function resolveConfig(config: Partial<MarketConfig>): MarketConfig {
-  return { ...DEFAULT_MARKET_CONFIG, ...config, flow: { ...DEFAULT_FLOW_CONFIG, ...config.flow } };
-}
 
 export class Market {
   readonly symbols: readonly string[];
@@ -147,7 +103,7 @@ export class Market {
     seed: number, symbols: readonly string[], rngSeed: number, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[],
     marketData?: MarketDataOptions,
   ): Market {
-    const cfg = resolveConfig(config);
+    const cfg = resolveMarketConfig(config);
     const flags = marketDataFlags(marketData);
     const latentSeed = mix32(rngSeed ^ 0x5eed1a7e);
     if (replayRows) {
@@ -178,7 +134,7 @@ export class Market {
   }
 
   static restore(state: MarketState, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[], marketData?: MarketDataOptions): Market {
-    const cfg = resolveConfig(config);
+    const cfg = resolveMarketConfig(config);
     const flags = marketDataFlags(marketData);
     if (state.venues.length !== state.symbols.length) throw new RangeError('market state has no book per symbol');
     if (state.mode === 'replay') {
@@ -336,19 +292,7 @@ export class Market {
 
   /** Book figures per symbol for metrics: spread, depth, trade count, resting orders. */
   venueStats(): VenueStats[] {
-    return this.venues.map((v, i) => {
-      const b = v.book.bestBid();
-      const a = v.book.bestAsk();
-      const bid = b >= 0 ? v.price(b) : null;
-      const ask = a >= 0 ? v.price(a) : null;
-      const spread = bid !== null && ask !== null ? ask - bid : null;
-      return {
-        symbol: v.inst.symbol, bestBid: bid, bestAsk: ask, spread,
-        spreadBps: spread !== null && bid !== null && ask !== null ? (1e4 * spread) / ((ask + bid) / 2) : null,
-        bidDepth: v.size(v.book.depth(BID)), askDepth: v.size(v.book.depth(ASK)), trades: v.tradeId, volume: v.size(v.volumeLots),
-        restingOrders: v.book.orderCount, value: this.value(i),
-      };
-    });
+    return this.venues.map((v, i) => venueStats(v, this.value(i)));
   }
 
   /** Structural check of every book (tests): null when every book is sound. */

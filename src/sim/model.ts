@@ -1,22 +1,22 @@
 // Simulation: deterministic scheduler over market steps, agent reports and arena rounds.
 
 import {
-  agentFromSnapshot, agentReport, agentSkill, agentToSnapshot, createAgent, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
+  agentFromSnapshot, agentReport, agentSkill, agentToSnapshot, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
   type AgentReport, type AgentState, type DecisionContext, type OrderRouter,
 } from './agent.ts';
 import { DEFAULT_LINEAGE_RULES, endRound, type LineageRules, type RoundResult } from './arena.ts';
 import type { MarketDataEvent } from './book/market-data.ts';
 import { feedConfig, MarketFeed } from './feed.ts';
 import { deriveSeed } from './hash.ts';
-import { ancestry, behaviourKey, BIRTH_SPREAD, DEAD_RECORD_LIMIT, distinctParams, initialAgentId, type DeadRecord } from './lineage.ts';
+import { ancestry, DEAD_RECORD_LIMIT, type DeadRecord } from './lineage.ts';
 import { Market, type MarketTick, type VenueStats } from './market.ts';
 import { resolveOptions, validateOptions, type SimulationOptions } from './options.ts';
 import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
 import { DEFAULT_SCAR_POLICY, type ScarRecord } from './scars.ts';
+import { initialPopulation } from './population.ts';
 import { assertSnapshot, SNAPSHOT_VERSION, type SimulationSnapshot } from './snapshot.ts';
-import { getStrategy } from './strategies/index.ts';
 
 /** Model events; trade, book and candle events only when SimulationOptions.marketData asks for them. */
 export type SimEvent =
@@ -126,28 +126,7 @@ export class Simulation {
     this.feed = new MarketFeed(this.market, this.cache, feedCfg, deriveSeed(o.seed, 'feed'));
     this.lineageRng = new Rng(deriveSeed(o.seed, 'lineage'));
     this.execRng = new Rng(deriveSeed(o.seed, 'exec'));
-    this.population = [];
-    const s = this.market.symbolCount;
-    // Founders (the first five) keep the default parameters; everyone else starts as a distinct behaviour.
-    const taken = new Set<string>();
-    for (let n = 1; n <= Math.min(o.agents, 5); n++) {
-      const { strategy } = initialAgentId(n);
-      taken.add(behaviourKey(strategy, { ...getStrategy(strategy).defaults }));
-    }
-    for (let n = 1; n <= o.agents; n++) {
-      const { id, strategy: rosterStrategy } = initialAgentId(n);
-      const given = o.population?.[n - 1];
-      const strategy = given?.strategy ?? rosterStrategy;
-      const founder = n <= 5;
-      const defaults = { ...getStrategy(strategy).defaults };
-      const params = given ? { ...given.params } : founder ? defaults : distinctParams(strategy, defaults, this.lineageRng, taken, BIRTH_SPREAD);
-      // Round-robin over symbols, shifted by one per full pass so strategy and symbol do not lock
-      // together when the symbol count shares a factor with the five strategies.
-      const symbolIndex = (n - 1 + Math.floor((n - 1) / s)) % s;
-      this.population.push(createAgent({
-        id, strategy, params, symbol: this.market.symbols[symbolIndex] ?? '', symbolIndex, generation: 1, parent: null, founder,
-      }));
-    }
+    this.population = initialPopulation(o, this.market.symbols, this.lineageRng);
     this.dead = [];
     this.nextMarketAt = o.startTime;
     this.nextAgentAt = o.startTime;
