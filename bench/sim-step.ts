@@ -1,4 +1,5 @@
-// Benchmark: advanceTo cost per market step at bench scale (1,000 agents x 50 symbols). Run: bun bench/sim-step.ts
+// Benchmark: advanceTo cost per market step (with its flow micro-steps) at bench scale (1,000 agents x 50 symbols).
+// Run: bun bench/sim-step.ts
 
 import { Simulation } from '../src/sim/model.ts';
 import { resolveOptions } from '../src/sim/options.ts';
@@ -10,16 +11,20 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-export function measureSimStep(label: string, agentIntervalMs: number, arenaRoundMs: number): { median: number; p99: number; trades: number; hitRate: number } {
+export function measureSimStep(
+  label: string, agentIntervalMs: number, arenaRoundMs: number, warmup = 300, steps = 1000,
+): { median: number; p99: number; trades: number; hitRate: number } {
   const o = resolveOptions({ seed: 77, startTime: 0, agents: 1000, symbols: SYMBOLS, marketIntervalMs: 20, agentIntervalMs, arenaRoundMs, quoteTtlMs: 20 });
   const sim = new Simulation(o);
-  // Warm up past the longest lookbacks so strategies do their full work, and let the JIT settle.
-  for (let i = 0; i < 300; i++) sim.advanceTo(sim.nextDueAt());
+  // Warm up past the longest lookbacks so strategies do their full work, and let the JIT settle. Each advance covers
+  // one market interval: the market step, its agents' decisions and the flow micro-steps inside the interval.
+  let t = 0;
+  for (let i = 0; i < warmup; i++) sim.advanceTo((t += o.marketIntervalMs) - 1);
   const times: number[] = [];
   let events = 0;
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    events += sim.advanceTo(sim.nextDueAt()).length;
+    events += sim.advanceTo((t += o.marketIntervalMs) - 1).length;
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -28,7 +33,7 @@ export function measureSimStep(label: string, agentIntervalMs: number, arenaRoun
   const s = sim.stats();
   const hitRate = (100 * s.cacheHits) / (s.cacheHits + s.cacheMisses);
   console.log(
-    `[sim step-time] ${label}: median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, max ${(times.at(-1) ?? 0).toFixed(3)} ms over 1000 steps; ` +
+    `[sim step-time] ${label}: median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, max ${(times.at(-1) ?? 0).toFixed(3)} ms over ${steps} steps; ` +
       `${events} events, ${s.trades} trades, cache hit ${hitRate.toFixed(1)}%`,
   );
   return { median, p99, trades: s.trades, hitRate };

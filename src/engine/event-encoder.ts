@@ -59,6 +59,12 @@ export class EventEncoder {
         );
         return { sequence, family: 'arena', key: null, json, created_at: createdAt, retired: r.deaths.map((d) => d.agent_id) };
       }
+      case 'trade':
+      case 'book':
+      case 'candle':
+        // Opt-in market data (SimulationOptions.marketData) has no stream family on this server yet; the worker does
+        // not ask for it. Wire text: src/protocol/market-data-encode.ts.
+        throw new Error(`market-data event '${event.kind}' has no stream family yet`);
     }
   }
 }

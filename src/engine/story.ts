@@ -7,6 +7,7 @@ import { Simulation, type SimEvent, type SimulationOptions, type SimulationSnaps
 import type { JournalRow, Store } from '../store/store.ts';
 import { EventEncoder } from './event-encoder.ts';
 import { resumeSchedule } from './pacer.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 export type Story =
   /** A new database: a fresh model on the configured seed. */
@@ -37,7 +38,15 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
   const state = checkpoint.state as SimulationSnapshot;
   // The database's story keeps its own seed, whatever this start was given.
   const seeded: SimulationOptions = { ...options, seed: state.seed };
-  const fromCheckpoint = () => Simulation.restore(state, seeded);
+  const fromCheckpoint = () => {
+    try {
+      return Simulation.restore(state, seeded);
+    } catch (error) {
+      // A checkpoint of an older model (another snapshot version) cannot be continued, and starting over would renumber
+      // committed rounds: refuse with one line, and leave the file untouched.
+      throw new Error(`the database's checkpoint cannot be restored by this build (${describeError(error)}); move the database away or start with another --db`);
+    }
+  };
   const c = checkpoint.sequence;
   const newEpoch = (reason: string): Story => ({ kind: 'new_epoch', sim: fromCheckpoint(), seed: state.seed, reason });
   if (c > head) return newEpoch(`the journal ends at sequence ${head}, before the checkpoint at ${c}`);

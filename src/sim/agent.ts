@@ -1,6 +1,6 @@
 // Trading agent state, its per-step decision (stops, strategy signal, scars, elimination) and reports.
 
-import { closePosition, markedCapital, openPosition, positionSize, fillPrice, type Book, type TradingCosts } from './portfolio.ts';
+import { closeAt, closePosition, markedCapital, openAt, openPosition, positionSize, fillPrice, type Book, type TradingCosts } from './portfolio.ts';
 import { PriceRing } from './price-ring.ts';
 import { roundMoney, roundTo } from './rounding.ts';
 import { applyScar, isDrawdownScar, isTradeLossScar, type ScarPolicy, type ScarRecord } from './scars.ts';
@@ -37,6 +37,17 @@ export interface AgentState extends Book {
   scars: ScarRecord[];
   /** Prices this agent actually observed (skipped steps leave no entry). */
   history: PriceRing;
+  /** Founders (the first five agents, one per strategy, default parameters) are benchmarks: never culled. */
+  founder: boolean;
+  /** Capital at the last market-step mark, and this round's per-step capital returns (sum, sum of squares, count). */
+  mark: number;
+  rSum: number;
+  rSq: number;
+  rN: number;
+  /** Fitness of the last completed round (risk-adjusted return net of costs) and the sum over the agent's rounds. */
+  fitness: number;
+  fitSum: number;
+  rounds: number;
 }
 
 export interface AgentReport {
@@ -53,7 +64,14 @@ export interface AgentReport {
   symbol: string;
   cash: number;
   position: number;
+  /** Skill: the agent's round fitness averaged over its life, shrunk toward 0 for young agents (see lineage.ts). */
+  skill: number;
+  /** Fitness of its last completed round. */
+  fitness: number;
 }
+
+/** Sends an agent's market order to the books; exits must fill completely, entries may fill partly or not at all. */
+export type OrderRouter = (agent: AgentState, side: 1 | -1, qty: number, exit: boolean, budget: number) => { qty: number; price: number };
 
 /** Mutable context reused across decisions so the hot loop allocates nothing per agent. */
 export interface DecisionContext {
@@ -63,10 +81,15 @@ export interface DecisionContext {
   costs: TradingCosts;
   scarPolicy: ScarPolicy;
   floor: number;
+  /** Where orders go; without one, fills are at the quote with the flat slippage of `costs` (unit tests). */
+  router?: OrderRouter;
 }
 
 /** What a new agent is given; the rest of its state starts fresh. */
-export type NewAgent = Pick<AgentState, 'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'> & { history?: PriceRing };
+export type NewAgent = Pick<AgentState, 'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'> & {
+  history?: PriceRing;
+  founder?: boolean;
+};
 
 export function createAgent(a: NewAgent): AgentState {
   return {
@@ -76,7 +99,51 @@ export function createAgent(a: NewAgent): AgentState {
     trades: 0, wins: 0, losses: 0, arenaWins: 0, status: 'active', resumeStep: 0,
     peak: START_CAPITAL, riskBudget: param(a.params, 'risk', 0.01), scars: [],
     history: a.history ?? new PriceRing(HISTORY_CAPACITY),
+    founder: a.founder === true, mark: START_CAPITAL, rSum: 0, rSq: 0, rN: 0, fitness: 0, fitSum: 0, rounds: 0,
   };
+}
+
+/** Per-step return floor for the risk adjustment (0.03%/h): a nearly idle agent cannot score on noise-sized moves. */
+export const STEP_SD_FLOOR = 0.0003;
+/** Rounds of prior weight at fitness 0 in the skill figure: skill = sum of round fitness / (rounds + prior). */
+export const SKILL_PRIOR_ROUNDS = 3;
+
+/** Record this market step's capital return for the round's fitness. */
+export function markStep(agent: AgentState, price: number): void {
+  const capital = markedCapital(agent, price);
+  if (agent.mark > 0 && Number.isFinite(capital)) {
+    const r = capital / agent.mark - 1;
+    agent.rSum += r;
+    agent.rSq += r * r;
+    agent.rN++;
+  }
+  agent.mark = capital;
+}
+
+/**
+ * Fitness of the round so far: the sum of per-step capital returns (net of fees and slippage, since capital is)
+ * divided by their volatility over the round, i.e. the round's Sharpe ratio (0 with no steps).
+ */
+export function roundFitness(agent: AgentState): number {
+  const n = agent.rN;
+  if (n === 0) return 0;
+  const mean = agent.rSum / n;
+  const sd = Math.max(Math.sqrt(Math.max(0, agent.rSq / n - mean * mean)), STEP_SD_FLOOR);
+  return agent.rSum / (sd * Math.sqrt(n));
+}
+
+export function agentSkill(agent: AgentState): number {
+  return agent.fitSum / (agent.rounds + SKILL_PRIOR_ROUNDS);
+}
+
+/** Close the books on a round: bank its fitness into the skill and start the next round's statistics. */
+export function endAgentRound(agent: AgentState): void {
+  agent.fitness = roundFitness(agent);
+  agent.fitSum += agent.fitness;
+  agent.rounds++;
+  agent.rSum = 0;
+  agent.rSq = 0;
+  agent.rN = 0;
 }
 
 export function agentCapital(agent: AgentState, price: number): number {
@@ -105,6 +172,8 @@ export function agentReport(agent: AgentState, price: number): AgentReport {
     symbol: agent.symbol,
     cash: roundMoney(agent.cash),
     position: roundTo(agent.qty, 8),
+    skill: roundTo(agentSkill(agent), 4),
+    fitness: roundTo(agent.fitness, 4),
   };
 }
 
@@ -112,7 +181,13 @@ export function agentReport(agent: AgentState, price: number): AgentReport {
 function closeTrade(agent: AgentState, price: number, ctx: DecisionContext, allowScar: boolean): number {
   if (agent.qty === 0) return 0;
   const before = markedCapital(agent, price);
-  const pnl = closePosition(agent, price, ctx.costs);
+  let pnl: number;
+  if (ctx.router) {
+    const fill = ctx.router(agent, agent.qty > 0 ? -1 : 1, Math.abs(agent.qty), true, Infinity);
+    pnl = closeAt(agent, fill.price, ctx.costs.feeRate);
+  } else {
+    pnl = closePosition(agent, price, ctx.costs);
+  }
   agent.trades++;
   if (pnl > 0) agent.wins++;
   else agent.losses++;
@@ -129,7 +204,15 @@ function openTrade(agent: AgentState, side: Side, price: number, ctx: DecisionCo
     param(agent.params, 'maxExposure', 0.5), fillPrice(price, side, ctx.costs), side, ctx.costs,
   );
   if (qty <= 0) return 0;
-  openPosition(agent, side, qty, price, ctx.costs);
+  if (ctx.router) {
+    // Longs spend at most the cash left after fees; the book decides the price (and may fill less).
+    const budget = side > 0 ? agent.cash / (1 + ctx.costs.feeRate) : Infinity;
+    const fill = ctx.router(agent, side > 0 ? 1 : -1, qty, false, budget);
+    if (!(fill.qty > 0)) return 0;
+    openAt(agent, side, fill.qty, fill.price, ctx.costs.feeRate);
+  } else {
+    openPosition(agent, side, qty, price, ctx.costs);
+  }
   agent.trades++;
   return 1;
 }

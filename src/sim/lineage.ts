@@ -64,22 +64,46 @@ export function mutateParams(strategy: StrategyName, params: Params, rng: Rng, s
   return out;
 }
 
+/** Mutation scale for the first generation: non-founders start spread widely around the defaults. */
+export const BIRTH_SPREAD = 0.5;
+
+/** Identity of a behaviour: strategy plus exact parameters. Two agents with one key would be clones. */
+export function behaviourKey(strategy: StrategyName, params: Params): string {
+  const keys = Object.keys(params).sort();
+  return `${strategy}|${keys.map((k) => `${k}=${params[k]}`).join(',')}`;
+}
+
+/**
+ * Parameters mutated from `base` that no agent in `taken` has yet (retried; integer-only strategies could collide).
+ * The key of the result is added to `taken`.
+ */
+export function distinctParams(strategy: StrategyName, base: Params, rng: Rng, taken: Set<string>, scale = MUTATION_SCALE): Params {
+  let p = mutateParams(strategy, base, rng, scale);
+  for (let tries = 0; tries < 20 && taken.has(behaviourKey(strategy, p)); tries++) p = mutateParams(strategy, base, rng, scale * 1.5);
+  taken.add(behaviourKey(strategy, p));
+  return p;
+}
+
 /** Number of weakest agents culled each round: 20% when population >= 5 (at least 1), else none. */
 export function cullCount(population: number): number {
   return population >= 5 ? Math.max(1, Math.floor(population * 0.2)) : 0;
 }
 
 /**
- * Deaths for a ranking (best first): every eliminated agent, plus the weakest others until the cull
- * count is reached. Returned in ranking order.
+ * Deaths for an order (best first): every eliminated agent, plus the weakest others that may be culled until the cull
+ * count is reached. `mayCull(id)` is asked once per cull candidate, weakest first (founders, and the last members a
+ * strategy must keep, answer false). Returned in the given order.
  */
-export function selectDeaths(ranking: ReadonlyArray<{ agent_id: string; capital: number }>, isEliminated: (id: string) => boolean): Death[] {
+export function selectDeaths(
+  ranking: ReadonlyArray<{ agent_id: string; capital: number }>, isEliminated: (id: string) => boolean,
+  mayCull: (id: string) => boolean = () => true,
+): Death[] {
   const target = cullCount(ranking.length);
   const dying = new Map<string, Death['reason']>();
   for (const r of ranking) if (isEliminated(r.agent_id)) dying.set(r.agent_id, 'eliminated');
   for (let i = ranking.length - 1; i >= 0 && dying.size < target; i--) {
     const r = ranking[i];
-    if (r && !dying.has(r.agent_id)) dying.set(r.agent_id, 'culled');
+    if (r && !dying.has(r.agent_id) && mayCull(r.agent_id)) dying.set(r.agent_id, 'culled');
   }
   const deaths: Death[] = [];
   for (const r of ranking) {
@@ -90,16 +114,16 @@ export function selectDeaths(ranking: ReadonlyArray<{ agent_id: string; capital:
 }
 
 /**
- * Offspring of `parent` taking over `slot` (a dead agent): same strategy family, mutated params,
- * generation + 1, fresh capital, no scars. It keeps the slot's symbol so every symbol stays covered,
- * and inherits the slot's observed price history so it can act without a warm-up.
+ * Offspring of `parent` taking over `slot` (a dead agent): same strategy family, mutated params (distinct from every
+ * behaviour in `taken`, when given), generation + 1, fresh capital, no scars. It keeps the slot's symbol so every
+ * symbol stays covered, and inherits the slot's observed price history so it can act without a warm-up.
  */
-export function breed(parent: AgentState, slot: AgentState, counter: number, rng: Rng): AgentState {
+export function breed(parent: AgentState, slot: AgentState, counter: number, rng: Rng, taken?: Set<string>): AgentState {
   const generation = parent.generation + 1;
   return createAgent({
     id: offspringId(parent.strategy, generation, counter),
     strategy: parent.strategy,
-    params: mutateParams(parent.strategy, parent.params, rng),
+    params: taken ? distinctParams(parent.strategy, parent.params, rng, taken) : mutateParams(parent.strategy, parent.params, rng),
     symbol: slot.symbol,
     symbolIndex: slot.symbolIndex,
     generation,

@@ -1,9 +1,24 @@
-// Simulated exchange prices: regime-switching GBM with jumps, or replay of recorded CSV prices.
+// The simulated exchange: per-symbol order books traded by the background flow around a latent value (factor model,
+// or recorded prices in replay mode), hourly market ticks, micro-steps inside the hour, and agent order execution.
 
+import { instrumentFor, notionalOf, priceToTicks, sizeToLots, tickFactor, type Instrument } from './book/instrument.ts';
+import { marketDataFlags, type MarketDataFlags, type MarketDataOptions, type MarketDataOut } from './book/market-data.ts';
+import { ASK, BID, type TakeResult } from './book/order-book.ts';
+import { venueStats, type VenueStats } from './book/venue-stats.ts';
+import { Venue, type VenueState } from './book/venue.ts';
+import { freshFlowState, SymbolFlow, type SymbolFlowState } from './flow/background.ts';
+import { LatentModel, type LatentState } from './flow/latent.ts';
+import { resolveMarketConfig, type MarketConfig } from './market-config.ts';
+import { ReplayValue, replaySequences, type ReplayState } from './flow/replay-value.ts';
+import { mix32 } from './hash.ts';
 import type { PriceRow } from './price-csv.ts';
 import { Rng, type RngState } from './rng.ts';
-import { percentChange, roundPrice } from './rounding.ts';
+import { percentChange } from './rounding.ts';
 import { symbolProfile } from './symbols.ts';
+
+export { replaySequences };
+export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
+export type { VenueStats } from './book/venue-stats.ts';
 
 export interface MarketTick {
   symbol: string;
@@ -11,140 +26,135 @@ export interface MarketTick {
   change_percent: number;
 }
 
-export interface MarketConfig {
-  /** Simulated time covered by one market step, in years; fixed so dynamics do not depend on wall cadence. */
-  stepYears: number;
-  /** Annual drift of the GBM. */
-  drift: number;
-  /** Multiplies every symbol's volatility (tests use huge values to stress the floors). */
-  volScale: number;
-  turbulentVolMultiplier: number;
-  /** Per-step Markov transition probabilities between the calm and turbulent regimes. */
-  calmToTurbulent: number;
-  turbulentToCalm: number;
-  /** Per-step jump probabilities (Bernoulli per step approximates a Poisson process with small rate). */
-  jumpProbCalm: number;
-  jumpProbTurbulent: number;
-  /** Jump multiplier is exp(N(jumpLogMean, jumpLogStd)): log-normal, slightly down-skewed like crashes. */
-  jumpLogMean: number;
-  jumpLogStd: number;
-}
-
-/** One step is one simulated hour: a 180 s round at 5 s cadence then spans 36 h of market movement. */
-export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = {
-  stepYears: 1 / (365 * 24),
-  drift: 0.05,
-  volScale: 1,
-  turbulentVolMultiplier: 2.5,
-  calmToTurbulent: 0.01,
-  turbulentToCalm: 0.05,
-  jumpProbCalm: 0.002,
-  jumpProbTurbulent: 0.01,
-  jumpLogMean: -0.01,
-  jumpLogStd: 0.05,
-};
-
-/** Internal price bounds; log-prices are clamped so prices stay positive and finite whatever the vol. */
-const LOG_FLOOR = Math.log(1e-6);
-const LOG_CEIL = Math.log(1e12);
-
 export interface MarketState {
-  mode: 'gbm' | 'replay';
+  mode: 'sim' | 'replay';
+  /** Seed of the symbol profiles (unknown symbols derive start price, vol and beta from it). */
+  seed: number;
   symbols: string[];
-  logPrice: number[];
-  annualVol: number[];
-  /** 0 = calm, 1 = turbulent. */
-  regime: number[];
+  /** Published tick price per symbol. */
   price: number[];
   change: number[];
-  /** Replay position per symbol (index of the currently published row). */
-  cursor: number[];
   tickAt: number | null;
   steps: number;
+  micros: number;
+  latent: LatentState | null;
+  replay: ReplayState | null;
+  venues: VenueState[];
+  flow: SymbolFlowState[];
   rng: RngState;
+  backstopFills: number;
 }
 
-/** Per-symbol price sequences from CSV rows, in file order; symbols ordered by first appearance. */
-export function replaySequences(rows: readonly PriceRow[]): { symbols: string[]; series: Float64Array[] } {
-  const bySymbol = new Map<string, number[]>();
-  for (const row of rows) {
-    let list = bySymbol.get(row.symbol);
-    if (!list) {
-      list = [];
-      bySymbol.set(row.symbol, list);
-    }
-    list.push(row.price);
-  }
-  if (bySymbol.size === 0) throw new RangeError('replay needs at least one price row');
-  return { symbols: [...bySymbol.keys()], series: [...bySymbol.values()].map((l) => Float64Array.from(l)) };
+/** What an agent market order got: units filled and their average price (0 when nothing filled). */
+export interface Execution {
+  qty: number;
+  price: number;
 }
+
+type ValueProcess = LatentModel | ReplayValue;
 
 export class Market {
   readonly symbols: readonly string[];
   private readonly cfg: MarketConfig;
+  private readonly values: ValueProcess;
+  private readonly replay: ReplayValue | null;
+  private readonly venues: Venue[];
+  private readonly flows: SymbolFlow[];
   private readonly rng: Rng;
-  private readonly series: Float64Array[] | null;
-  private readonly logPrice: Float64Array;
-  private readonly annualVol: Float64Array;
-  private readonly regime: Uint8Array;
   private readonly published: Float64Array;
   private readonly change: Float64Array;
-  private readonly cursor: Int32Array;
   private lastTickAt: number | null;
   private stepCount: number;
+  /** Flow micro-steps run so far. */
+  private microCount: number;
+  private readonly insts: Instrument[];
+  private readonly candleLabel: string;
+  private readonly seedOf: number;
+  /** Agent exits the books could not absorb, filled by the exchange backstop. */
+  backstopFills: number;
 
-  private constructor(state: MarketState, cfg: MarketConfig, series: Float64Array[] | null) {
+  private constructor(
+    state: MarketState, cfg: MarketConfig, flags: MarketDataFlags, insts: Instrument[], values: ValueProcess, replay: ReplayValue | null,
+  ) {
     this.symbols = state.symbols.slice();
     this.cfg = cfg;
-    this.series = series;
+    this.values = values;
+    this.replay = replay;
+    this.insts = insts;
     this.rng = Rng.fromState(state.rng);
-    this.logPrice = Float64Array.from(state.logPrice);
-    this.annualVol = Float64Array.from(state.annualVol);
-    this.regime = Uint8Array.from(state.regime);
     this.published = Float64Array.from(state.price);
     this.change = Float64Array.from(state.change);
-    this.cursor = Int32Array.from(state.cursor);
     this.lastTickAt = state.tickAt;
     this.stepCount = state.steps;
+    this.microCount = state.micros;
+    this.backstopFills = state.backstopFills;
+    this.seedOf = state.seed;
+    this.candleLabel = `${cfg.candleSteps}h`;
+    this.venues = insts.map((inst, i) => {
+      const v = new Venue(inst, flags, state.venues[i]);
+      v.setIntervalLabel(this.candleLabel);
+      return v;
+    });
+    this.flows = this.venues.map((v, i) => new SymbolFlow(cfg.flow, v, state.flow[i] ?? freshFlowState(cfg.flow.mmCount)));
   }
 
   /** Simulated market over `symbols`, or over the CSV's symbols when `replayRows` is given. */
-  static create(seed: number, symbols: readonly string[], rngSeed: number, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[]): Market {
-    const cfg = { ...DEFAULT_MARKET_CONFIG, ...config };
+  static create(
+    seed: number, symbols: readonly string[], rngSeed: number, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[],
+    marketData?: MarketDataOptions,
+  ): Market {
+    const cfg = resolveMarketConfig(config);
+    const flags = marketDataFlags(marketData);
+    const latentSeed = mix32(rngSeed ^ 0x5eed1a7e);
     if (replayRows) {
       const { symbols: syms, series } = replaySequences(replayRows);
-      const n = syms.length;
-      const state: MarketState = {
-        mode: 'replay', symbols: syms, logPrice: new Array<number>(n).fill(0), annualVol: new Array<number>(n).fill(0),
-        regime: new Array<number>(n).fill(0), price: series.map((s) => roundPrice(s[0] ?? 1)), change: new Array<number>(n).fill(0),
-        cursor: new Array<number>(n).fill(0), tickAt: null, steps: 0, rng: new Rng(rngSeed).state(),
-      };
-      return new Market(state, cfg, series);
+      const insts = syms.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
+      const replay = new ReplayValue(series, cfg.subSteps);
+      const state = Market.freshState(seed, 'replay', syms, series.map((s) => s[0] ?? 1), insts, rngSeed, cfg, null, replay.state());
+      return new Market(state, cfg, flags, insts, replay, replay);
     }
     const unique = [...new Set(symbols)];
     if (unique.length === 0) throw new RangeError('market needs at least one symbol');
     const profiles = unique.map((s) => symbolProfile(s, seed));
-    const state: MarketState = {
-      mode: 'gbm', symbols: unique, logPrice: profiles.map((p) => Math.log(p.startPrice)), annualVol: profiles.map((p) => p.annualVol),
-      regime: profiles.map(() => 0), price: profiles.map((p) => roundPrice(p.startPrice)), change: profiles.map(() => 0),
-      cursor: profiles.map(() => 0), tickAt: null, steps: 0, rng: new Rng(rngSeed).state(),
-    };
-    return new Market(state, cfg, null);
+    const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
+    const latent = new LatentModel({ ...cfg }, profiles, latentSeed);
+    const state = Market.freshState(seed, 'sim', unique, profiles.map((p) => p.startPrice), insts, rngSeed, cfg, latent.state(), null);
+    return new Market(state, cfg, flags, insts, latent, null);
   }
 
-  static restore(state: MarketState, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[]): Market {
-    const cfg = { ...DEFAULT_MARKET_CONFIG, ...config };
+  private static freshState(
+    seed: number, mode: 'sim' | 'replay', symbols: string[], start: number[], insts: Instrument[], rngSeed: number, cfg: MarketConfig,
+    latent: LatentState | null, replay: ReplayState | null,
+  ): MarketState {
+    return {
+      mode, seed, symbols, price: start.map((p, i) => { const inst = insts[i]; return inst ? priceToTicks(inst, p) / tickFactor(inst) : p; }),
+      change: start.map(() => 0), tickAt: null, steps: 0, micros: 0, latent, replay, venues: [], flow: symbols.map(() => freshFlowState(cfg.flow.mmCount)),
+      rng: new Rng(rngSeed).state(), backstopFills: 0,
+    };
+  }
+
+  static restore(state: MarketState, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[], marketData?: MarketDataOptions): Market {
+    const cfg = resolveMarketConfig(config);
+    const flags = marketDataFlags(marketData);
+    if (state.venues.length !== state.symbols.length) throw new RangeError('market state has no book per symbol');
     if (state.mode === 'replay') {
-      if (!replayRows) throw new RangeError('snapshot was taken in replay mode; replay rows are required to restore it');
+      if (!replayRows || !state.replay) throw new RangeError('snapshot was taken in replay mode; replay rows are required to restore it');
       const { symbols, series } = replaySequences(replayRows);
       if (symbols.join('\n') !== state.symbols.join('\n')) throw new RangeError('replay rows do not match the snapshot symbols');
-      return new Market(state, cfg, series);
+      const insts = symbols.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
+      const replay = new ReplayValue(series, cfg.subSteps, state.replay);
+      return new Market(state, cfg, flags, insts, replay, replay);
     }
-    return new Market(state, cfg, null);
+    if (!state.latent) throw new RangeError('market state has no latent value');
+    // Instruments come from the symbols' start profiles (a pure function of seed-independent tables or the seed).
+    const profiles = state.symbols.map((s) => symbolProfile(s, state.seed));
+    const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
+    const latent = new LatentModel({ ...cfg }, profiles, state.latent);
+    return new Market(state, cfg, flags, insts, latent, null);
   }
 
-  get mode(): 'gbm' | 'replay' {
-    return this.series ? 'replay' : 'gbm';
+  get mode(): 'sim' | 'replay' {
+    return this.replay ? 'replay' : 'sim';
   }
 
   /** Time of the last tick, or null before the first step. */
@@ -160,7 +170,11 @@ export class Market {
     return this.symbols.length;
   }
 
-  /** Last published (rounded) price of symbol `i`; this is the exchange price used for quotes and marks. */
+  get subSteps(): number {
+    return this.cfg.subSteps;
+  }
+
+  /** Last published price of symbol `i` (the market tick); this is the price used for quotes and marks. */
   price(i: number): number {
     return this.published[i] ?? Number.NaN;
   }
@@ -169,60 +183,102 @@ export class Market {
     return this.symbols.indexOf(symbol);
   }
 
+  instrument(i: number): Instrument | undefined {
+    return this.insts[i];
+  }
+
+  /** Latent value of symbol `i` (what the flow trades around). */
+  value(i: number): number {
+    return Math.exp(this.values.logValue(i));
+  }
+
   /**
-   * Advance every symbol one step at time `at`. The first step publishes the starting price
-   * (change 0). Replay: each step moves a symbol to its next recorded row; after its last row the
-   * symbol loops back to its first row (change_percent is then measured against the last row).
+   * Market step at `at`: the hour's volatility and trend move, every symbol publishes its tick (the last trade, or
+   * the recorded price in replay mode; the start price on the first step, when the makers first fill the books),
+   * candles roll, and book snapshots go out. Candle and book events are pushed to `out`; ticks come from ticks().
    */
-  step(at: number): void {
-    if (this.lastTickAt !== null) {
-      if (this.series) this.stepReplay();
-      else this.stepGbm();
+  step(at: number, out: MarketDataOut): void {
+    const first = this.lastTickAt === null;
+    if (!first) this.values.hour();
+    const roll = this.stepCount % Math.max(1, this.cfg.candleSteps) === 0;
+    for (let i = 0; i < this.symbols.length; i++) {
+      const v = this.venues[i];
+      const flow = this.flows[i];
+      if (!v || !flow) continue;
+      let price: number;
+      if (first) {
+        flow.requote(this.values.logValue(i), this.values.sigmaMicro(i), 0);
+        price = this.published[i] ?? 0;
+      } else if (this.replay) {
+        price = this.replay.recorded(i);
+      } else {
+        price = v.price(v.lastTrade >= 0 ? v.lastTrade : Math.round(v.mid(1)));
+      }
+      this.publish(i, price);
+      if (roll) v.rollCandle(at, this.candleLabel, out, priceToTicks(v.inst, this.published[i] ?? 0));
+      v.pushSnapshot(at, out);
     }
     this.lastTickAt = at;
     this.stepCount++;
   }
 
-  private stepReplay(): void {
-    const series = this.series ?? [];
-    for (let i = 0; i < this.symbols.length; i++) {
-      const s = series[i];
-      if (!s || s.length === 0) continue;
-      const next = ((this.cursor[i] ?? 0) + 1) % s.length;
-      this.cursor[i] = next;
-      this.publish(i, s[next] ?? this.price(i));
-    }
-  }
-
-  private stepGbm(): void {
-    const c = this.cfg;
-    const dt = c.stepYears;
-    const sqrtDt = Math.sqrt(dt);
+  /** One background-flow micro-step at `at` on every symbol: values move, makers requote, takers trade. */
+  micro(at: number, out: MarketDataOut): void {
+    this.values.micro();
+    this.microCount++;
     const rng = this.rng;
     for (let i = 0; i < this.symbols.length; i++) {
-      let regime = this.regime[i] ?? 0;
-      const u = rng.next();
-      if (regime === 0 ? u < c.calmToTurbulent : u < c.turbulentToCalm) regime = 1 - regime;
-      this.regime[i] = regime;
-      const sigma = (this.annualVol[i] ?? 0) * c.volScale * (regime === 1 ? c.turbulentVolMultiplier : 1);
-      let logReturn = (c.drift - 0.5 * sigma * sigma) * dt + sigma * sqrtDt * rng.normal();
-      if (rng.next() < (regime === 1 ? c.jumpProbTurbulent : c.jumpProbCalm)) {
-        logReturn += c.jumpLogMean + c.jumpLogStd * rng.normal();
-      }
-      if (!Number.isFinite(logReturn)) logReturn = 0;
-      let lp = (this.logPrice[i] ?? 0) + logReturn;
-      if (lp < LOG_FLOOR) lp = LOG_FLOOR;
-      else if (lp > LOG_CEIL) lp = LOG_CEIL;
-      this.logPrice[i] = lp;
-      this.publish(i, Math.exp(lp));
+      const v = this.venues[i];
+      const flow = this.flows[i];
+      if (!v || !flow) continue;
+      const lv = this.values.logValue(i);
+      const sig = this.values.sigmaMicro(i);
+      flow.requote(lv, sig, this.microCount);
+      flow.trade(lv, sig, rng);
+      v.flush(at, out);
     }
   }
 
-  private publish(i: number, raw: number): void {
+  /** Push what agent orders did to the books (trades, deltas, candle updates), stamped `at`. */
+  flush(at: number, out: MarketDataOut): void {
+    for (const v of this.venues) v.flush(at, out);
+  }
+
+  /**
+   * Agent market order on symbol `i` for `qty` units (side 1 buy, -1 sell). `budget` caps a buy's value (cash);
+   * `maxShare` caps the order at that share of the opposite side's resting size (participation limit for entries).
+   * `mustFill` (exits): what the book cannot absorb is filled by the exchange's backstop at the worst price the
+   * order reached, 1% worse, so a position can always be closed. Returns units filled and their average price.
+   */
+  execute(i: number, owner: string, side: 1 | -1, qty: number, budget = Infinity, maxShare = 1, mustFill = false): Execution {
+    const v = this.venues[i];
+    if (!v || !(qty > 0)) return { qty: 0, price: 0 };
+    const inst = v.inst;
+    const bookSide = side > 0 ? BID : ASK;
+    let lots = sizeToLots(inst, qty);
+    if (maxShare < 1) lots = Math.min(lots, Math.floor(v.book.depth(side > 0 ? ASK : BID) * maxShare));
+    if (Number.isFinite(budget)) lots = Math.min(lots, v.book.lotsForBudget(bookSide, (budget * tickFactor(inst)) / v.size(1)));
+    if (!(lots > 0)) return { qty: 0, price: 0 };
+    const res: TakeResult = { lots: 0, ticksLots: 0 };
+    v.market(owner, bookSide, lots, res);
+    let filledLots = res.lots;
+    let value = notionalOf(inst, res.ticksLots);
+    if (mustFill && filledLots < lots) {
+      const worst = filledLots > 0 ? v.price(v.lastTrade) : this.price(i);
+      const rest = lots - filledLots;
+      value += v.size(rest) * worst * (side > 0 ? 1.01 : 0.99);
+      filledLots = lots;
+      this.backstopFills++;
+    }
+    if (filledLots === 0) return { qty: 0, price: 0 };
+    const units = v.size(filledLots);
+    return { qty: units, price: value / units };
+  }
+
+  private publish(i: number, p: number): void {
     const prev = this.published[i] ?? 0;
-    const p = roundPrice(raw);
     this.published[i] = p;
-    this.change[i] = percentChange(prev, p);
+    this.change[i] = this.lastTickAt === null ? 0 : percentChange(prev, p);
   }
 
   /** Current tick per symbol (fresh objects; callers may keep them). */
@@ -234,19 +290,36 @@ export class Market {
     return out;
   }
 
+  /** Book figures per symbol for metrics: spread, depth, trade count, resting orders. */
+  venueStats(): VenueStats[] {
+    return this.venues.map((v, i) => venueStats(v, this.value(i)));
+  }
+
+  /** Structural check of every book (tests): null when every book is sound. */
+  checkBooks(): string | null {
+    for (const v of this.venues) {
+      const e = v.book.checkInvariants();
+      if (e) return `${v.inst.symbol}: ${e}`;
+    }
+    return null;
+  }
+
   state(): MarketState {
     return {
       mode: this.mode,
+      seed: this.seedOf,
       symbols: this.symbols.slice(),
-      logPrice: Array.from(this.logPrice),
-      annualVol: Array.from(this.annualVol),
-      regime: Array.from(this.regime),
       price: Array.from(this.published),
       change: Array.from(this.change),
-      cursor: Array.from(this.cursor),
       tickAt: this.lastTickAt,
       steps: this.stepCount,
+      micros: this.microCount,
+      latent: this.values instanceof LatentModel ? this.values.state() : null,
+      replay: this.replay ? this.replay.state() : null,
+      venues: this.venues.map((v) => v.state()),
+      flow: this.flows.map((f) => f.state()),
       rng: this.rng.state(),
+      backstopFills: this.backstopFills,
     };
   }
 }

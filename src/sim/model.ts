@@ -1,26 +1,29 @@
 // Simulation: deterministic scheduler over market steps, agent reports and arena rounds.
 
 import {
-  agentFromSnapshot, agentReport, agentToSnapshot, createAgent, decide, enforceFloor, ELIMINATION_FLOOR, resumeIfDue,
-  type AgentReport, type AgentState, type DecisionContext,
+  agentFromSnapshot, agentReport, agentSkill, agentToSnapshot, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
+  type AgentReport, type AgentState, type DecisionContext, type OrderRouter,
 } from './agent.ts';
-import { endRound, type RoundResult } from './arena.ts';
+import { DEFAULT_LINEAGE_RULES, endRound, type LineageRules, type RoundResult } from './arena.ts';
+import type { MarketDataEvent } from './book/market-data.ts';
 import { feedConfig, MarketFeed } from './feed.ts';
 import { deriveSeed } from './hash.ts';
-import { ancestry, DEAD_RECORD_LIMIT, initialAgentId, type DeadRecord } from './lineage.ts';
-import { Market, type MarketTick } from './market.ts';
+import { ancestry, DEAD_RECORD_LIMIT, type DeadRecord } from './lineage.ts';
+import { Market, type MarketTick, type VenueStats } from './market.ts';
 import { resolveOptions, validateOptions, type SimulationOptions } from './options.ts';
 import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
 import { DEFAULT_SCAR_POLICY, type ScarRecord } from './scars.ts';
+import { initialPopulation } from './population.ts';
 import { assertSnapshot, SNAPSHOT_VERSION, type SimulationSnapshot } from './snapshot.ts';
-import { getStrategy } from './strategies/index.ts';
 
+/** Model events; trade, book and candle events only when SimulationOptions.marketData asks for them. */
 export type SimEvent =
   | { kind: 'market'; at: number; data: MarketTick }
   | { kind: 'agent'; at: number; data: AgentReport }
-  | { kind: 'arena'; at: number; data: RoundResult };
+  | { kind: 'arena'; at: number; data: RoundResult }
+  | MarketDataEvent;
 
 export interface AgentDetail {
   report: AgentReport;
@@ -28,7 +31,15 @@ export interface AgentDetail {
   /** parent, grandparent, ... as far as live agents and the dead-agent record know them. */
   ancestry: string[];
   params: Record<string, number>;
+  /** Life-long shrunk round fitness (the selection key), last round's fitness, rounds lived, founder (benchmark). */
+  skill: number;
+  fitness: number;
+  rounds: number;
+  founder: boolean;
 }
+
+/** Entries take at most this share of the opposite side's resting size (participation limit). */
+export const ENTRY_BOOK_SHARE = 0.25;
 
 export interface SimulationStats {
   cacheHits: number;
@@ -41,6 +52,10 @@ export interface SimulationStats {
   marketSteps: number;
   /** Decisions skipped because no fresh quote could be obtained. */
   skips: number;
+  /** Trades printed on all books (background flow and agents). */
+  bookTrades: number;
+  /** Agent exits the books could not absorb, filled by the exchange backstop. */
+  backstopFills: number;
 }
 
 export class Simulation {
@@ -49,6 +64,8 @@ export class Simulation {
   private readonly cache: QuoteCache;
   private readonly feed: MarketFeed;
   private readonly lineageRng: Rng;
+  private readonly execRng: Rng;
+  private readonly rules: LineageRules;
   private readonly population: AgentState[];
   private readonly dead: DeadRecord[];
   private readonly ctx: DecisionContext;
@@ -62,20 +79,35 @@ export class Simulation {
   private births: number;
   /** A market step whose agent decisions have not run yet (they run as the very next step). */
   private pendingDecisions: number | null = null;
+  /** Time of the current market step (hour) and the next of its flow micro-steps (1..subSteps-1). */
+  private hourAt: number | null = null;
+  private microIndex = 0;
+  private readonly subSteps: number;
+  private readonly marketBuffer: SimEvent[] = [];
+  private readonly order: number[] = [];
+  private readonly router: OrderRouter;
 
   /** Fresh simulation. The second argument is internal; use Simulation.restore instead. */
   constructor(options: SimulationOptions, from?: SimulationSnapshot) {
     const o = resolveOptions(options);
     validateOptions(o, from !== undefined);
     this.opts = o;
+    this.rules = { ...DEFAULT_LINEAGE_RULES, ...o.lineage };
     const feedCfg = feedConfig(o.feedErrorRate, o.feedLatencyMs, o.marketIntervalMs);
-    this.ctx = { step: 0, at: 0, round: 1, costs: DEFAULT_COSTS, scarPolicy: DEFAULT_SCAR_POLICY, floor: ELIMINATION_FLOOR };
+    this.router = (agent, side, qty, exit, budget) =>
+      this.market.execute(agent.symbolIndex, agent.id, side, qty, budget, exit ? 1 : ENTRY_BOOK_SHARE, exit);
+    this.ctx = { step: 0, at: 0, round: 1, costs: DEFAULT_COSTS, scarPolicy: DEFAULT_SCAR_POLICY, floor: ELIMINATION_FLOOR, router: this.router };
     if (from) {
       assertSnapshot(from);
-      this.market = Market.restore(from.market, o.marketConfig, o.replay?.rows);
+      this.market = Market.restore(from.market, o.marketConfig, o.replay?.rows, o.marketData);
+      this.subSteps = this.market.subSteps;
       this.cache = new QuoteCache(this.market.symbolCount, o.quoteTtlMs, from.cache);
       this.feed = new MarketFeed(this.market, this.cache, feedCfg, from.feed.rng, from.feed);
       this.lineageRng = Rng.fromState(from.lineageRng);
+      this.execRng = Rng.fromState(from.execRng);
+      this.pendingDecisions = from.schedule.pendingDecisions;
+      this.hourAt = from.schedule.hourAt;
+      this.microIndex = from.schedule.microIndex;
       this.population = from.agents.map(agentFromSnapshot);
       this.dead = from.dead.map((d) => ({ ...d }));
       this.nextMarketAt = from.schedule.nextMarketAt;
@@ -88,22 +120,13 @@ export class Simulation {
       this.births = from.births;
       return;
     }
-    this.market = Market.create(o.seed, o.symbols, deriveSeed(o.seed, 'market'), o.marketConfig, o.replay?.rows);
+    this.market = Market.create(o.seed, o.symbols, deriveSeed(o.seed, 'market'), o.marketConfig, o.replay?.rows, o.marketData);
+    this.subSteps = this.market.subSteps;
     this.cache = new QuoteCache(this.market.symbolCount, o.quoteTtlMs);
     this.feed = new MarketFeed(this.market, this.cache, feedCfg, deriveSeed(o.seed, 'feed'));
     this.lineageRng = new Rng(deriveSeed(o.seed, 'lineage'));
-    this.population = [];
-    const s = this.market.symbolCount;
-    for (let n = 1; n <= o.agents; n++) {
-      const { id, strategy } = initialAgentId(n);
-      // Round-robin over symbols, shifted by one per full pass so strategy and symbol do not lock
-      // together when the symbol count shares a factor with the five strategies.
-      const symbolIndex = (n - 1 + Math.floor((n - 1) / s)) % s;
-      this.population.push(createAgent({
-        id, strategy, params: { ...getStrategy(strategy).defaults }, symbol: this.market.symbols[symbolIndex] ?? '',
-        symbolIndex, generation: 1, parent: null,
-      }));
-    }
+    this.execRng = new Rng(deriveSeed(o.seed, 'exec'));
+    this.population = initialPopulation(o, this.market.symbols, this.lineageRng);
     this.dead = [];
     this.nextMarketAt = o.startTime;
     this.nextAgentAt = o.startTime;
@@ -120,12 +143,15 @@ export class Simulation {
     return new Simulation(options, snapshot);
   }
 
+  /** Plain-JSON state; restoring it continues exactly (a step's pending agent decisions included). */
   snapshot(): SimulationSnapshot {
-    this.settle();
     return {
       version: SNAPSHOT_VERSION,
       seed: this.opts.seed,
-      schedule: { nextMarketAt: this.nextMarketAt, nextAgentAt: this.nextAgentAt, nextArenaAt: this.nextArenaAt },
+      schedule: {
+        nextMarketAt: this.nextMarketAt, nextAgentAt: this.nextAgentAt, nextArenaAt: this.nextArenaAt,
+        pendingDecisions: this.pendingDecisions, hourAt: this.hourAt, microIndex: this.microIndex,
+      },
       round: this.round,
       marketSteps: this.marketSteps,
       trades: this.trades,
@@ -135,24 +161,29 @@ export class Simulation {
       cache: this.cache.state(),
       feed: this.feed.state(),
       lineageRng: this.lineageRng.state(),
+      execRng: this.execRng.state(),
       agents: this.population.map(agentToSnapshot),
       dead: this.dead.map((d) => ({ ...d })),
     };
   }
 
+  /**
+   * When the next step is due: a market step, one of the flow micro-steps spread evenly inside the market interval
+   * (sub-step k of K at hourAt + k * interval / K), an agent report or a round's end.
+   */
   nextDueAt(): number {
     if (this.pendingDecisions !== null) return this.pendingDecisions;
-    return Math.min(this.nextMarketAt, this.nextAgentAt, this.nextArenaAt);
+    return Math.min(this.nextMarketAt, this.nextMicroAt(), this.nextAgentAt, this.nextArenaAt);
   }
 
-  /** Run decisions still pending from the last market step (before a snapshot or a report of the population). */
-  private settle(): void {
-    if (this.pendingDecisions !== null) this.decideStep(this.pendingDecisions);
+  private nextMicroAt(): number {
+    if (this.hourAt === null || this.microIndex >= this.subSteps) return Infinity;
+    return this.hourAt + (this.microIndex * this.opts.marketIntervalMs) / this.subSteps;
   }
 
   /**
    * Run every step due at or before `now`, oldest first; on equal due times the order is market,
-   * agent reports, arena round end. Event `at` is the scheduled time, never `now`, so results do
+   * flow micro-step, agent reports, arena round end. Event `at` is the scheduled time, never `now`, so results do
    * not depend on how the caller slices time.
    */
   advanceTo(now: number): SimEvent[] {
@@ -170,8 +201,8 @@ export class Simulation {
    */
   stepOnce(now: number, events: SimEvent[]): boolean {
     if (this.pendingDecisions !== null) {
-      // The market step's ticks have been handed out; now its agents decide (no events of their own).
-      this.decideStep(this.pendingDecisions);
+      // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
+      this.decideStep(this.pendingDecisions, events);
       return true;
     }
     const t = this.nextDueAt();
@@ -179,6 +210,9 @@ export class Simulation {
     if (this.nextMarketAt === t) {
       this.marketStep(t, events);
       this.nextMarketAt = t + this.opts.marketIntervalMs;
+    } else if (this.nextMicroAt() === t) {
+      this.market.micro(t, events);
+      this.microIndex++;
     } else if (this.nextAgentAt === t) {
       for (const a of this.population) events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
       this.nextAgentAt = t + this.opts.agentIntervalMs;
@@ -191,7 +225,6 @@ export class Simulation {
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
   rebase(now: number): void {
-    this.settle();
     const shift = now - this.nextDueAt();
     if (shift > 0) this.shiftSchedule(shift);
   }
@@ -201,30 +234,51 @@ export class Simulation {
    * their times move.
    */
   shiftSchedule(deltaMs: number): void {
-    this.settle();
     if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
     this.nextMarketAt += deltaMs;
     this.nextAgentAt += deltaMs;
     this.nextArenaAt += deltaMs;
+    if (this.hourAt !== null) this.hourAt += deltaMs;
+    if (this.pendingDecisions !== null) this.pendingDecisions += deltaMs;
   }
 
   private marketStep(t: number, events: SimEvent[]): void {
-    this.market.step(t);
+    const md = this.marketBuffer;
+    this.market.step(t, md);
     this.feed.pushTick(this.market.symbolCount);
     this.marketSteps++;
     for (const tick of this.market.ticks()) events.push({ kind: 'market', at: t, data: tick });
+    for (const e of md) events.push(e);
+    md.length = 0;
     this.pendingDecisions = t;
+    this.hourAt = t;
+    this.microIndex = 1;
   }
 
-  /** Every live agent decides on the prices of the market step at `t`. */
-  private decideStep(t: number): void {
+  /**
+   * Every live agent is marked at the prices of the market step at `t` and decides; orders go to the books as
+   * market orders, agents in a fresh random order each step so none is always first in the queue.
+   */
+  private decideStep(t: number, events: SimEvent[]): void {
     this.pendingDecisions = null;
     const ctx = this.ctx;
     ctx.step = this.marketSteps;
     ctx.at = t;
     ctx.round = this.round;
-    for (const a of this.population) {
-      if (a.status === 'eliminated') continue;
+    const order = this.order;
+    const n = this.population.length;
+    order.length = n;
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.execRng.int(i + 1);
+      const tmp = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = tmp;
+    }
+    for (const idx of order) {
+      const a = this.population[idx];
+      if (!a || a.status === 'eliminated') continue;
+      markStep(a, this.market.price(a.symbolIndex));
       // Exchange-side margin check on the published price, whether or not the agent gets a quote.
       const liquidated = enforceFloor(a, this.market.price(a.symbolIndex), ctx);
       if (liquidated >= 0) {
@@ -239,10 +293,13 @@ export class Simulation {
       }
       this.trades += decide(a, price, ctx);
     }
+    this.market.flush(t, events);
   }
 
   private arenaStep(t: number, events: SimEvent[]): void {
-    const { result, dead } = endRound(this.population, this.round, t, (i) => this.market.price(i), this.lineageRng, () => ++this.births);
+    const { result, dead } = endRound(
+      this.population, this.round, t, (i) => this.market.price(i), this.lineageRng, () => ++this.births, this.rules,
+    );
     for (const d of dead) this.dead.push(d);
     if (this.dead.length > DEAD_RECORD_LIMIT) this.dead.splice(0, this.dead.length - DEAD_RECORD_LIMIT);
     this.round++;
@@ -266,6 +323,10 @@ export class Simulation {
       scars: a.scars.map((s) => ({ ...s })),
       ancestry: ancestry(a.parent, (x) => parents.get(x)),
       params: { ...a.params },
+      skill: agentSkill(a),
+      fitness: a.fitness,
+      rounds: a.rounds,
+      founder: a.founder,
     };
   }
 
@@ -290,6 +351,13 @@ export class Simulation {
       round: this.round,
       marketSteps: this.marketSteps,
       skips: this.skips,
+      bookTrades: this.market.venueStats().reduce((sum, v) => sum + v.trades, 0),
+      backstopFills: this.market.backstopFills,
     };
+  }
+
+  /** Book figures per symbol (spread, depth, trade count, resting orders) for metrics; the caller times matching. */
+  marketStats(): VenueStats[] {
+    return this.market.venueStats();
   }
 }

@@ -1,7 +1,10 @@
 // Simulation options: the public shape, defaults, and validation.
 
+import type { LineageRules } from './arena.ts';
+import type { MarketDataOptions } from './book/market-data.ts';
 import type { MarketConfig } from './market.ts';
 import type { PriceRow } from './price-csv.ts';
+import type { Params, StrategyName } from './strategies/types.ts';
 
 export interface SimulationOptions {
   /** uint32 seed for every random stream. */
@@ -22,6 +25,12 @@ export interface SimulationOptions {
   replay?: { rows: PriceRow[] };
   /** Optional overrides of the price model (tests use this to stress extreme volatility). */
   marketConfig?: Partial<MarketConfig>;
+  /** Opt-in market-data events (trades, book snapshots/deltas, candles); all off by default. */
+  marketData?: MarketDataOptions;
+  /** Experiments: selection control ('random') or no evolution at all (evaluation runs). Default: fitness, evolving. */
+  lineage?: Partial<LineageRules>;
+  /** Experiments: the initial population's strategies and parameters, in roster order (length = agents). */
+  population?: Array<{ strategy: StrategyName; params: Params }>;
 }
 
 export const MIN_AGENTS = 3;
@@ -53,6 +62,9 @@ export function resolveOptions(partial: Partial<SimulationOptions> & Pick<Simula
   };
   if (partial.replay) out.replay = partial.replay;
   if (partial.marketConfig) out.marketConfig = partial.marketConfig;
+  if (partial.marketData) out.marketData = partial.marketData;
+  if (partial.lineage) out.lineage = partial.lineage;
+  if (partial.population) out.population = partial.population;
   return out;
 }
 
@@ -78,6 +90,7 @@ export function validateOptions(o: SimulationOptions, restoring = false): void {
   if (!(o.feedLatencyMs >= 0) || !Number.isFinite(o.feedLatencyMs)) throw new RangeError(`feedLatencyMs must be >= 0, got ${o.feedLatencyMs}`);
   if (!(o.quoteTtlMs >= 0) || !Number.isFinite(o.quoteTtlMs)) throw new RangeError(`quoteTtlMs must be >= 0, got ${o.quoteTtlMs}`);
   if (restoring) return;
+  if (o.population && o.population.length !== o.agents) throw new RangeError(`population lists ${o.population.length} agents, agents is ${o.agents}`);
   if (!o.replay) {
     if (o.symbols.length === 0) throw new RangeError('symbols must not be empty');
     for (const s of o.symbols) if (typeof s !== 'string' || s.length === 0) throw new RangeError(`invalid symbol ${JSON.stringify(s)}`);

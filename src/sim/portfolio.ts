@@ -5,7 +5,10 @@ import type { Side } from './strategies/types.ts';
 export interface TradingCosts {
   /** Fee charged on notional per fill (0.001 = 10 bps). */
   feeRate: number;
-  /** Adverse price slippage per fill (0.0005 = 5 bps): buys fill higher, sells lower. */
+  /**
+   * Adverse price slippage per fill (0.0005 = 5 bps): buys fill higher, sells lower. Orders routed to the books pay
+   * the slippage the book's depth gives them instead; this figure then only buffers the sizing of entries.
+   */
   slippageRate: number;
 }
 
@@ -47,24 +50,32 @@ export function positionSize(
   return notional / fill;
 }
 
-/** Open a position of `qty` (> 0) units in direction `side` from flat at market `price`. */
+/** Open a position of `qty` (> 0) units in direction `side` from flat at market `price` (flat slippage model). */
 export function openPosition(book: Book, side: Side, qty: number, price: number, costs: TradingCosts): void {
-  const fill = fillPrice(price, side, costs);
-  const fee = qty * fill * costs.feeRate;
+  openAt(book, side, qty, fillPrice(price, side, costs), costs.feeRate);
+}
+
+/** Open from flat with `qty` units filled at average price `fill` (e.g. an order that walked the book). */
+export function openAt(book: Book, side: Side, qty: number, fill: number, feeRate: number): void {
+  const fee = qty * fill * feeRate;
   book.cash += side > 0 ? -(qty * fill) - fee : qty * fill - fee;
   book.qty = side > 0 ? qty : -qty;
   book.entryPrice = fill;
   book.entryFee = fee;
 }
 
-/** Close the whole position at market `price`; returns realized PnL including both fills' fees. */
+/** Close the whole position at market `price` (flat slippage model); returns realized PnL including both fees. */
 export function closePosition(book: Book, price: number, costs: TradingCosts): number {
+  return closeAt(book, fillPrice(price, book.qty > 0 ? -1 : 1, costs), costs.feeRate);
+}
+
+/** Close the whole position at average fill price `fill`; returns realized PnL including both fills' fees. */
+export function closeAt(book: Book, fill: number, feeRate: number): number {
   const qty = book.qty;
   if (qty === 0) return 0;
   const long = qty > 0;
   const units = Math.abs(qty);
-  const fill = fillPrice(price, long ? -1 : 1, costs);
-  const fee = units * fill * costs.feeRate;
+  const fee = units * fill * feeRate;
   book.cash += long ? units * fill - fee : -(units * fill) - fee;
   const gross = long ? units * (fill - book.entryPrice) : units * (book.entryPrice - fill);
   const pnl = gross - book.entryFee - fee;

@@ -7,12 +7,22 @@ import type { MarketState } from './market.ts';
 import type { QuoteCacheState } from './quote-cache.ts';
 import type { RngState } from './rng.ts';
 
-export const SNAPSHOT_VERSION = 1;
+/** 2: order books, background flow, latent value, micro-step schedule, pending decisions, fitness. */
+export const SNAPSHOT_VERSION = 2;
 
 export interface SimulationSnapshot {
   version: typeof SNAPSHOT_VERSION;
   seed: number;
-  schedule: { nextMarketAt: number; nextAgentAt: number; nextArenaAt: number };
+  schedule: {
+    nextMarketAt: number;
+    nextAgentAt: number;
+    nextArenaAt: number;
+    /** Time of a market step whose agent decisions have not run yet, else null. */
+    pendingDecisions: number | null;
+    /** Time of the current market step and the index (1..subSteps-1) of its next flow micro-step. */
+    hourAt: number | null;
+    microIndex: number;
+  };
   round: number;
   marketSteps: number;
   trades: number;
@@ -22,6 +32,7 @@ export interface SimulationSnapshot {
   cache: QuoteCacheState;
   feed: FeedState;
   lineageRng: RngState;
+  execRng: RngState;
   agents: AgentSnapshot[];
   dead: DeadRecord[];
 }
@@ -35,7 +46,9 @@ export function assertSnapshot(s: unknown): asserts s is SimulationSnapshot {
   if (!sch || ![sch.nextMarketAt, sch.nextAgentAt, sch.nextArenaAt].every(Number.isFinite)) throw new TypeError('snapshot schedule is invalid');
   if (!o.market || !Array.isArray(o.market.symbols) || o.market.symbols.length === 0) throw new TypeError('snapshot market is invalid');
   if (!Array.isArray(o.agents) || o.agents.length === 0) throw new TypeError('snapshot has no agents');
-  if (!o.cache || !o.feed || !o.lineageRng || !Array.isArray(o.dead)) throw new TypeError('snapshot is missing state');
+  if (!o.cache || !o.feed || !o.lineageRng || !o.execRng || !Array.isArray(o.dead)) throw new TypeError('snapshot is missing state');
+  if (!Array.isArray(o.market.venues) || o.market.venues.length !== o.market.symbols.length) throw new TypeError('snapshot has no book per symbol');
+  if (!Number.isInteger(sch.microIndex)) throw new TypeError('snapshot schedule is invalid');
   for (const a of o.agents) {
     if (a.symbolIndex < 0 || a.symbolIndex >= o.market.symbols.length) throw new TypeError(`agent ${a.id} has an invalid symbol index`);
   }

@@ -28,7 +28,7 @@ describe('determinism', () => {
   test('events are ordered by time, market before agent before arena on equal times, at = scheduled time', () => {
     const o = base({ agentIntervalMs: 10_000 });
     const ev = new Simulation(o).advanceTo(HORIZON);
-    const order = { market: 0, agent: 1, arena: 2 } as const;
+    const order = { market: 0, trade: 0, book: 0, candle: 0, agent: 1, arena: 2 } as const;
     for (let i = 1; i < ev.length; i++) {
       const p = ev[i - 1];
       const e = ev[i];
@@ -66,6 +66,9 @@ describe('determinism', () => {
     expect(sim.nextDueAt()).toBe(START);
     expect(sim.advanceTo(START - 1)).toEqual([]);
     sim.advanceTo(START);
+    // The next step is the first background-flow micro-step inside the hour (20 sub-steps per 5 s market step).
+    expect(sim.nextDueAt()).toBe(START + 250);
+    sim.advanceTo(START + 4999);
     expect(sim.nextDueAt()).toBe(START + 5000);
   });
 
@@ -103,7 +106,8 @@ describe('determinism', () => {
 
   test('corrupt snapshots are rejected', () => {
     const snap = new Simulation(base()).snapshot();
-    expect(() => Simulation.restore({ ...snap, version: 2 } as unknown as SimulationSnapshot, base())).toThrow();
+    expect(() => Simulation.restore({ ...snap, version: 1 } as unknown as SimulationSnapshot, base())).toThrow();
+    expect(() => Simulation.restore({ ...snap, version: 3 } as unknown as SimulationSnapshot, base())).toThrow();
     expect(() => Simulation.restore({ ...snap, agents: [] }, base())).toThrow();
   });
 
@@ -117,7 +121,11 @@ describe('determinism', () => {
     const ev = sim.advanceTo(later);
     expect(ev.filter((e) => e.kind === 'market').every((e) => e.at === later)).toBe(true);
     expect(ev.some((e) => e.kind === 'arena')).toBe(false);
-    expect(sim.stats().marketSteps).toBe(4);
+    // The earliest step was a flow micro-step 250 ms into the hour; the hour's remaining 4,750 ms keep their length.
+    expect(sim.stats().marketSteps).toBe(3);
+    sim.advanceTo(later + 4_749);
+    expect(sim.stats().marketSteps).toBe(3);
+    expect(sim.advanceTo(later + 4_750).filter((e) => e.kind === 'market').length).toBe(4);
     // arena end keeps its remaining distance: it was due 60_000 - (due - START) after `due`
     const next = sim.advanceTo(later + (START + 60_000 - due));
     expect(next.filter((e) => e.kind === 'arena').length).toBe(1);

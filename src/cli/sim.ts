@@ -1,0 +1,162 @@
+// Headless simulation: runs the pure model as fast as it goes and writes wire JSON (NDJSON, one event per line,
+// `sequence` from 1) to stdout. Usage:
+//   bun run sim --seed S --agents N --symbols BTC-USD,ETH-USD --days D [--families market,agent,arena,trade,candle,book]
+//               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
+// Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
+import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
+import { encodeMarketDataEvent } from '../protocol/market-data-encode.ts';
+import { MAX_AGENTS, MIN_AGENTS, resolveOptions, Simulation, type SimEvent } from '../sim/index.ts';
+
+const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;
+type Family = (typeof FAMILIES)[number];
+
+export interface SimCliArgs {
+  seed: number;
+  agents: number;
+  symbols: string[];
+  days: number;
+  families: Set<Family>;
+  bookDeltas: boolean;
+  agentIntervalMs: number;
+  arenaRoundMs: number;
+}
+
+/** Fixed simulated start (2026-01-01T00:00:00Z) so two runs print identical timestamps. */
+export const SIM_START = Date.UTC(2026, 0, 1);
+
+class UsageError extends Error {}
+
+function intArg(name: string, raw: string | undefined, min: number, max: number): number {
+  const v = Number(raw);
+  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw ?? '')}`);
+  return v;
+}
+
+export function parseSimArgs(argv: readonly string[]): SimCliArgs {
+  const out: SimCliArgs = {
+    seed: 1, agents: 5, symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD'], days: 1, families: new Set(['market', 'agent', 'arena']),
+    bookDeltas: false, agentIntervalMs: 10_000, arenaRoundMs: 180_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? '';
+    const value = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--seed':
+        out.seed = intArg('seed', value(), 0, 0xffffffff);
+        break;
+      case '--agents':
+        out.agents = intArg('agents', value(), MIN_AGENTS, MAX_AGENTS);
+        break;
+      case '--days': {
+        const raw = value();
+        const d = Number(raw);
+        if (raw === undefined || !Number.isFinite(d) || d <= 0 || d > 36_500) throw new UsageError(`--days must be a number in (0, 36500], got ${JSON.stringify(raw ?? '')}`);
+        out.days = d;
+        break;
+      }
+      case '--symbols': {
+        const list = (value() ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+        if (list.length === 0 || list.some((s) => !/^[A-Za-z0-9._/-]{1,32}$/.test(s))) throw new UsageError('--symbols must be a comma-separated list of symbols');
+        out.symbols = list;
+        break;
+      }
+      case '--families': {
+        const list = (value() ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+        const bad = list.find((f) => !(FAMILIES as readonly string[]).includes(f));
+        if (list.length === 0 || bad !== undefined) throw new UsageError(`--families takes a comma-separated subset of ${FAMILIES.join(',')}${bad ? `, got ${JSON.stringify(bad)}` : ''}`);
+        out.families = new Set(list as Family[]);
+        break;
+      }
+      case '--book-deltas':
+        out.bookDeltas = true;
+        break;
+      case '--agent-interval-ms':
+        out.agentIntervalMs = intArg('agent-interval-ms', value(), 1, 86_400_000);
+        break;
+      case '--arena-round-ms':
+        out.arenaRoundMs = intArg('arena-round-ms', value(), 10, 86_400_000);
+        break;
+      default:
+        throw new UsageError(`unknown flag ${JSON.stringify(flag)} (flags: --seed --agents --symbols --days --families --book-deltas --agent-interval-ms --arena-round-ms)`);
+    }
+  }
+  return out;
+}
+
+const round = (x: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** Wire JSON of one event (the fields and rounding the server's encoder uses). */
+export function wireJson(e: SimEvent, sequence: number): string {
+  switch (e.kind) {
+    case 'market':
+      return encodeMarketEvent({ symbol: e.data.symbol, price: e.data.price, timestamp: isoTimestamp(e.at), change_percent: e.data.change_percent }, sequence);
+    case 'agent': {
+      const a = e.data;
+      return encodeAgentEvent(
+        {
+          agent_id: a.agent_id, capital: round(a.capital, 2), trades_executed: a.trades_executed, win_rate: round(a.win_rate, 4), status: a.status,
+          timestamp: isoTimestamp(e.at), strategy: a.strategy, generation: a.generation, parent: a.parent, scars: a.scars, wins: a.wins, symbol: a.symbol,
+        },
+        sequence,
+      );
+    }
+    case 'arena': {
+      const r = e.data;
+      return encodeArenaEvent(
+        {
+          round: r.round, winner: r.winner, timestamp: isoTimestamp(e.at), ranking: r.ranking.map((x) => ({ ...x, capital: round(x.capital, 2) })),
+          births: r.births, deaths: r.deaths.map((d) => ({ ...d, capital: round(d.capital, 2) })),
+        },
+        sequence,
+      );
+    }
+    default:
+      return encodeMarketDataEvent(e, sequence);
+  }
+}
+
+/** Run the model for `args.days` simulated days (24 market steps a day) and hand each wire line to `write`. */
+export function runSim(args: SimCliArgs, write: (chunk: string) => void): { events: number; marketSteps: number } {
+  const marketIntervalMs = 5000;
+  const sim = new Simulation(resolveOptions({
+    seed: args.seed, startTime: SIM_START, agents: args.agents, symbols: args.symbols, marketIntervalMs,
+    agentIntervalMs: args.agentIntervalMs, arenaRoundMs: args.arenaRoundMs,
+    marketData: { trades: args.families.has('trade'), candles: args.families.has('candle'), book: args.families.has('book'), bookDeltas: args.bookDeltas },
+  }));
+  const steps = Math.max(1, Math.round(args.days * 24));
+  const end = SIM_START + steps * marketIntervalMs - 1;
+  const events: SimEvent[] = [];
+  let sequence = 0;
+  let buf = '';
+  while (sim.stepOnce(end, events)) {
+    for (const e of events) {
+      if (!args.families.has(e.kind)) continue;
+      buf += `${wireJson(e, ++sequence)}\n`;
+    }
+    events.length = 0;
+    if (buf.length > 1 << 16) {
+      write(buf);
+      buf = '';
+    }
+  }
+  if (buf.length > 0) write(buf);
+  return { events: sequence, marketSteps: sim.stats().marketSteps };
+}
+
+if (import.meta.main) {
+  let args: SimCliArgs;
+  try {
+    args = parseSimArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const writer = Bun.stdout.writer();
+  runSim(args, (chunk) => {
+    writer.write(chunk);
+  });
+  await writer.end();
+}

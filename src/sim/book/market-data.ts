@@ -1,0 +1,81 @@
+// Market-data events the books produce when asked (opt-in): trades, L2 book snapshots and deltas, candles.
+
+import type { L2Change, L2Level } from './l2.ts';
+
+export interface TradeData {
+  symbol: string;
+  /** Consecutive per symbol, from 1. */
+  trade_id: number;
+  price: number;
+  size: number;
+  /** Aggressor (taker) side. */
+  side: 'buy' | 'sell';
+  /** Agent id or background trader id (`bg-...`). */
+  buyer: string;
+  seller: string;
+}
+
+export interface BookSnapshotData {
+  symbol: string;
+  snapshot: true;
+  bids: L2Level[];
+  asks: L2Level[];
+  update_id: number;
+}
+
+export interface BookDeltaData {
+  symbol: string;
+  snapshot: false;
+  update_id: number;
+  changes: L2Change[];
+}
+
+export type BookData = BookSnapshotData | BookDeltaData;
+
+export interface CandleData {
+  symbol: string;
+  /** e.g. "1h": one interval per simulated hour (market step) by default. */
+  interval: string;
+  /** Simulated time (epoch ms) the interval starts. */
+  start: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  closed: boolean;
+}
+
+export type MarketDataEvent =
+  | { kind: 'trade'; at: number; data: TradeData }
+  | { kind: 'book'; at: number; data: BookData }
+  | { kind: 'candle'; at: number; data: CandleData };
+
+/** Which market-data events the model emits; all off by default so the classic stream is unchanged. */
+export interface MarketDataOptions {
+  trades?: boolean;
+  /** Book snapshots at every market step, plus deltas after every change unless `bookDeltas` is false. */
+  book?: boolean;
+  bookDeltas?: boolean;
+  candles?: boolean;
+  /** Levels per side in book events (default 10). */
+  bookDepth?: number;
+}
+
+export interface MarketDataFlags {
+  trades: boolean;
+  book: boolean;
+  bookDeltas: boolean;
+  candles: boolean;
+  bookDepth: number;
+}
+
+export function marketDataFlags(o: MarketDataOptions | undefined): MarketDataFlags {
+  const book = o?.book === true;
+  return { trades: o?.trades === true, book, bookDeltas: book && o?.bookDeltas !== false, candles: o?.candles === true, bookDepth: o?.bookDepth ?? 10 };
+}
+
+/** Where the market pushes its events (a SimEvent[] qualifies). */
+export interface MarketDataOut {
+  push(e: MarketDataEvent): unknown;
+}
