@@ -9,7 +9,7 @@ import type { TargetName } from './harness/targets.ts';
 import { renderChart } from './report/chart-svg.ts';
 import { renderMarkdown } from './report/markdown.ts';
 
-const USAGE = `usage: bun run bench [--profile full|dev|smoke] [--scenarios scale,fanout,churn,storm] [--targets lineage,lineage-sim,bun,node] [--out DIR]
+const USAGE = `usage: bun run bench [--profile full|dev|smoke] [--scenarios scale,fanout,churn,storm] [--targets lineage,lineage-durable,lineage-sim,bun,node] [--out DIR]
 
   --profile    full (default: 10,000 connections, the BENCHMARKS.md run, ~6 min), dev (≤ 2,000, ~2 min), smoke (tiny)
   --scenarios  which scenarios (default: all four)

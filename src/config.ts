@@ -33,7 +33,7 @@ const OPTIONS = {
       .default(DEFAULT_SYMBOLS),
     help: 'comma-separated symbols to simulate',
   },
-  agents: { flag: 'agents', env: 'LINEAGE_AGENTS', schema: int(3, 5000).default(5), help: 'agent population size' },
+  agents: { flag: 'agents', env: 'LINEAGE_AGENTS', schema: int(3, 5000).default(10), help: 'agent population size: the five founders (benchmarks, never culled), then agents that evolve' },
   seed: { flag: 'seed', env: 'LINEAGE_SEED', schema: int(0, 4_294_967_295).optional(), help: 'RNG seed (random when absent; printed at start)' },
   feedErrorRate: { flag: 'feed-error-rate', env: 'LINEAGE_FEED_ERROR_RATE', schema: ratio.default(0.01), help: 'share of market-data requests that fail' },
   feedLatencyMs: { flag: 'feed-latency-ms', env: 'LINEAGE_FEED_LATENCY_MS', schema: int(0, 60_000).default(20), help: 'simulated market-data latency' },

@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
   edge: ['hub', 'http', 'protocol', 'metrics', 'lib'],
   client: ['protocol', 'lib'],
   web: ['client', 'protocol', 'lib'],
-  cli: ['sim', 'protocol', 'lib'],
+  cli: ['sim', 'engine', 'protocol', 'lib'],
 };
 
 function files(dir: string): string[] {

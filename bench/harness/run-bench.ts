@@ -14,7 +14,7 @@ import { target, type TargetName } from './targets.ts';
 /** Which servers each scenario runs against (the heavy-simulation variant only matters for fan-out). */
 export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   scale: ['lineage', 'bun', 'node'],
-  fanout: ['lineage', 'lineage-sim', 'bun', 'node'],
+  fanout: ['lineage', 'lineage-durable', 'lineage-sim', 'bun', 'node'],
   churn: ['lineage', 'bun', 'node'],
   storm: ['lineage', 'bun', 'node'],
 };

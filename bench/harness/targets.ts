@@ -1,10 +1,14 @@
 // The servers under test: Lineage (and Lineage with a heavy simulation), bare Bun pub/sub, Node + ws.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT } from './paths.ts';
 
-export type TargetName = 'lineage' | 'lineage-sim' | 'bun' | 'node';
+export type TargetName = 'lineage' | 'lineage-durable' | 'lineage-sim' | 'bun' | 'node';
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   lineage: 'Lineage',
+  'lineage-durable': 'Lineage, SQLite file (durable commits)',
   'lineage-sim': 'Lineage + 1,000-agent / 50-symbol sim',
   bun: 'bare Bun pub/sub',
   node: 'Node + ws',
@@ -34,10 +38,10 @@ export function benchSymbols(n: number): string[] {
 export const SIM_SYMBOLS = 50;
 export const SIM_AGENTS = 1000;
 
-function lineageCommand(workload: Workload, extra: { symbols: string[]; agents: number; agentIntervalMs: number; arenaRoundMs: number }): string[] {
+function lineageCommand(workload: Workload, extra: { symbols: string[]; agents: number; agentIntervalMs: number; arenaRoundMs: number; db?: string }): string[] {
   return [
     'bun', `${ROOT}src/main.ts`,
-    '--port', '0', '--metrics-port', '0', '--db', ':memory:', '--seed', '42',
+    '--port', '0', '--metrics-port', '0', '--db', extra.db ?? ':memory:', '--seed', '42',
     '--market-interval-ms', String(workload.intervalMs),
     '--symbols', extra.symbols.join(','),
     '--agents', String(extra.agents),
@@ -59,6 +63,13 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         name,
         // The minimum population (3 agents) reporting once an hour, no arena round: only market events flow.
         command: (w) => lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 }),
+        clientTopics: () => ['market'],
+      };
+    case 'lineage-durable':
+      return {
+        name,
+        // As `lineage`, journaling to a SQLite file with synchronous = FULL: what a durable commit costs per delivery.
+        command: (w) => lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000, db: join(mkdtempSync(join(tmpdir(), 'lineage-bench-')), 'lineage.db') }),
         clientTopics: () => ['market'],
       };
     case 'lineage-sim':

@@ -2,7 +2,7 @@
 import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
 
-const COLORS: Record<TargetName, string> = { lineage: '#2563eb', 'lineage-sim': '#7c3aed', bun: '#16a34a', node: '#dc2626' };
+const COLORS: Record<TargetName, string> = { lineage: '#2563eb', 'lineage-durable': '#0891b2', 'lineage-sim': '#7c3aed', bun: '#16a34a', node: '#dc2626' };
 const W = 440;
 const H = 300;
 const M = { left: 56, right: 30, top: 36, bottom: 44 };

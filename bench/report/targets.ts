@@ -20,6 +20,7 @@ export function evaluateTargets(rows: readonly Row[]): TargetCheck[] {
   const scale = find(rows, 'scale', 'lineage');
   const fan = find(rows, 'fanout', 'lineage');
   const fanSim = find(rows, 'fanout', 'lineage-sim');
+  const fanDurable = find(rows, 'fanout', 'lineage-durable');
   const fanBun = find(rows, 'fanout', 'bun');
   const fanNode = find(rows, 'fanout', 'node');
   const churn = find(rows, 'churn', 'lineage');
@@ -63,6 +64,15 @@ export function evaluateTargets(rows: readonly Row[]): TargetCheck[] {
       goal: '< +10%',
       measured: `${pct(change)} (${short(fanSim.age.p99)} vs ${short(fan.age.p99)} ms); 1st-arrival p99 ${pct(first)} (${short(fanSim.firstAge.p99)} vs ${short(fan.firstAge.p99)} ms)`,
       met: change < 10,
+    });
+  }
+  if (fan && fanDurable) {
+    const change = ((fanDurable.cpuPerMillion - fan.cpuPerMillion) / fan.cpuPerMillion) * 100;
+    out.push({
+      target: 'Durable commits (SQLite file, synchronous = FULL): change in server CPU per delivery (fan-out)',
+      goal: '≤ +5%',
+      measured: `${pct(change)} (${short(fanDurable.cpuPerMillion)} vs ${short(fan.cpuPerMillion)} µs in memory)`,
+      met: change <= 5,
     });
   }
   if (churn && churn.extra.rssChangePct !== undefined) {

@@ -4,7 +4,7 @@
 //               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
 // Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
-import { encodeMarketDataEvent } from '../protocol/market-data-encode.ts';
+import { encodeMarketDataEvent } from '../engine/market-data-encode.ts';
 import { MAX_AGENTS, MIN_AGENTS, resolveOptions, Simulation, type SimEvent } from '../sim/index.ts';
 
 const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;

@@ -63,7 +63,7 @@ export class EventEncoder {
       case 'book':
       case 'candle':
         // Opt-in market data (SimulationOptions.marketData) has no stream family on this server yet; the worker does
-        // not ask for it. Wire text: src/protocol/market-data-encode.ts.
+        // not ask for it. Wire text: src/engine/market-data-encode.ts.
         throw new Error(`market-data event '${event.kind}' has no stream family yet`);
     }
   }

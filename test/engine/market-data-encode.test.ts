@@ -1,6 +1,6 @@
 // Wire text of the opt-in market-data events: field names and order are the contract.
 import { describe, expect, test } from 'bun:test';
-import { encodeMarketDataEvent } from '../../src/protocol/market-data-encode.ts';
+import { encodeMarketDataEvent } from '../../src/engine/market-data-encode.ts';
 
 const AT = Date.UTC(2026, 1, 3, 14, 30, 45, 123);
 

@@ -1,6 +1,7 @@
 // Wire text of the opt-in market-data events (trade, book snapshot/delta, candle), field order fixed, serialized once.
+import { isoTimestamp } from '../protocol/encode.ts';
 import type { BookData, CandleData, MarketDataEvent, TradeData } from '../sim/book/market-data.ts';
-import { isoTimestamp } from './encode.ts';
+
 
 export function encodeTradeEvent(t: TradeData, at: number, sequence: number): string {
   const trade = {
