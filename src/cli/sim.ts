@@ -6,6 +6,7 @@
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
 import { encodeMarketDataEvent } from '../engine/market-data-encode.ts';
 import { MAX_AGENTS, MIN_AGENTS, resolveOptions, Simulation, type SimEvent } from '../sim/index.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;
 type Family = (typeof FAMILIES)[number];
@@ -151,7 +152,7 @@ if (import.meta.main) {
   try {
     args = parseSimArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`sim: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`sim: ${describeError(error)}\n`);
     process.exit(2);
   }
   const writer = Bun.stdout.writer();

@@ -10,6 +10,7 @@ import { judgeEntry, judgeMeta, newestRunOf, parseMeta, type FeedPosition, type 
 import type { RedisLink } from './redis-link.ts';
 import { COMMAND_TIMEOUT_MS } from './redis-link.ts';
 import { decodeEntries, decodeLatestHash, streamId, type ClusterKeys } from './stream-codec.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 const BLOCK_MS = 1000;
 const COUNT = 1000;
@@ -80,7 +81,7 @@ export class RedisFeed {
         }
       } catch (error) {
         if (this.closed) return;
-        if (this.synced) this.log(`lineage: redis read paused: ${error instanceof Error ? error.message : String(error)}`);
+        if (this.synced) this.log(`lineage: redis read paused: ${describeError(error)}`);
         this.synced = false;
         await Bun.sleep(50);
       }

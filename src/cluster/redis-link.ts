@@ -2,6 +2,7 @@
 // that hangs is a broker that is down: every command has a timeout, an idle link is pinged, and a command that does not
 // answer in time marks the link down and reconnects.
 import { RedisClient } from 'bun';
+import { describeError } from '../lib/describe-error.ts';
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
@@ -49,7 +50,7 @@ export class RedisLink {
     try {
       return await withTimeout(client.send(command, args), timeoutMs, command, (reason) => this.fail(client, reason));
     } catch (error) {
-      if (!client.connected) this.fail(client, error instanceof Error ? error.message : String(error));
+      if (!client.connected) this.fail(client, describeError(error));
       throw error;
     } finally {
       this.inFlight--;
@@ -95,7 +96,7 @@ export class RedisLink {
       this.events.up?.();
       for (const w of this.waiters.splice(0)) w();
     } catch (error) {
-      this.fail(client, error instanceof Error ? error.message : String(error));
+      this.fail(client, describeError(error));
     }
   }
 

@@ -8,6 +8,7 @@ import type { ClusterMetrics } from './cluster-metrics.ts';
 import { Fence, RELEASE_SCRIPT, RENEW_SCRIPT, appendArgs, claimArgs, fenceReply } from './fenced-scripts.ts';
 import type { RedisLink } from './redis-link.ts';
 import type { ClusterKeys, Origin } from './stream-codec.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 const BATCH = 500;
 /** Arena rounds kept in Redis for the gateways. */
@@ -102,7 +103,7 @@ export class RedisPublisher {
       }
     } catch (error) {
       this.synced = false;
-      this.log(`lineage: redis publish paused: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`lineage: redis publish paused: ${describeError(error)}`);
     } finally {
       this.running = false;
     }

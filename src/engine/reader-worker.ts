@@ -3,6 +3,7 @@
 import { ReaderHostMessage, type ReaderMessage } from '../protocol/reader-messages.ts';
 import { openReadOnly } from '../store/database.ts';
 import { StoreQueries } from '../store/queries.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 declare const self: Worker;
 
@@ -12,7 +13,7 @@ function post(message: ReaderMessage): void {
   self.postMessage(message);
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const describe = (error: unknown) => (describeError(error));
 
 self.onmessage = (event: MessageEvent) => {
   const parsed = ReaderHostMessage.safeParse(event.data);

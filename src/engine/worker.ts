@@ -10,6 +10,7 @@ import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
 import { beginStory, resumeStory, type Story } from './story.ts';
 import { answerQuery, statsOf } from './worker-answers.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 declare const self: Worker;
 
@@ -136,7 +137,7 @@ async function readReplay(path: string) {
   try {
     return parsePriceCsv(text);
   } catch (error) {
-    throw new Error(`--replay ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`--replay ${path}: ${describeError(error)}`);
   }
 }
 
@@ -155,7 +156,7 @@ function loop(): void {
     try {
       r.store.close();
     } catch {}
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
@@ -247,7 +248,7 @@ function stop(): void {
         if (!r.writer.drain(FINAL_COMMIT_MS)) post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
       } else post({ type: 'notice', message: `${r.store.path} is locked by another process; the events not yet committed were never published` });
     } catch (error) {
-      post({ type: 'fatal', message: `final checkpoint failed: ${error instanceof Error ? error.message : String(error)}` });
+      post({ type: 'fatal', message: `final checkpoint failed: ${describeError(error)}` });
     }
     try {
       r.store.close();
@@ -266,14 +267,14 @@ self.onmessage = (event: MessageEvent) => {
   const message = parsed.data;
   switch (message.type) {
     case 'start':
-      start(message.options).catch((error: unknown) => post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) }));
+      start(message.options).catch((error: unknown) => post({ type: 'fatal', message: describeError(error) }));
       return;
     case 'query':
       try {
         if (running === null) throw new Error('not started');
         post({ type: 'reply', id: message.id, ok: true, result: answerQuery(running.sim, running.store, message.query) });
       } catch (error) {
-        post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+        post({ type: 'reply', id: message.id, ok: false, error: describeError(error) });
       }
       return;
     case 'stop':
@@ -284,7 +285,7 @@ self.onmessage = (event: MessageEvent) => {
         if (running === null) throw new Error('not started');
         post({ type: 'new_epoch', id: message.id, epoch: running.store.newEpoch() });
       } catch (error) {
-        post({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+        post({ type: 'reply', id: message.id, ok: false, error: describeError(error) });
       }
       return;
   }

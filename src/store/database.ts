@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tryLock, type FileLock } from './file-lock.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { describeError } from '../lib/describe-error.ts';
 
 /** How long SQLite itself waits for another process's lock while opening (migrations). */
 const OPEN_BUSY_TIMEOUT_MS = 5000;
@@ -148,5 +149,5 @@ function assertWritable(path: string): void {
 }
 
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

@@ -2,6 +2,7 @@
 // database can have one writer and a crashed one never leaves a stale lock. Works from any thread (the sim Worker).
 import { dlopen, FFIType, read } from 'bun:ffi';
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { describeError } from '../lib/describe-error.ts';
 
 const LOCK_EX = 2;
 const LOCK_NB = 4;
@@ -36,7 +37,7 @@ function load(): Libc {
       lastError = error;
     }
   }
-  throw new Error(`cannot load the C library for flock: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(`cannot load the C library for flock: ${describeError(lastError)}`);
 }
 
 export interface FileLock {

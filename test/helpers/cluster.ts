@@ -3,6 +3,7 @@ import { expect } from 'bun:test';
 import { RedisClient } from 'bun';
 import { TestClient, type Frame } from './clients.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
+import { describeError } from '../../src/lib/describe-error.ts';
 
 export const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000'];
 export const ALL = '?topics=market,agent,arena';
@@ -51,7 +52,7 @@ export async function gateway(redisUrl: string, extra: string[] = []): Promise<S
     await until(async () => (await fetch(`${g.http}/health`)).status === 200, 15_000, 'a healthy gateway');
   } catch (error) {
     await g.stop('SIGKILL');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${g.output()}`);
+    throw new Error(`${describeError(error)}: ${g.output()}`);
   }
   return g;
 }
