@@ -125,7 +125,9 @@ export class Store {
         for (const e of batch.events) this.insertEvent.run(e.sequence, e.family, e.key, e.json, e.created_at, e.retired && e.retired.length > 0 ? JSON.stringify(e.retired) : null);
         for (const a of batch.roster ?? []) this.insertAgent.run(a.agent_id, a.strategy, a.generation, a.parent, 0);
         for (const r of batch.rounds ?? []) {
-          this.insertRound.run(r.round, r.endedAt, r.winner, r.sequence, JSON.stringify(r.result), JSON.stringify(summarizeRound(r.result)));
+          // Model times may be fractional (micro-steps, a schedule moved by the monotonic clock); like the wire's
+          // timestamp, the record keeps the millisecond.
+          this.insertRound.run(r.round, Math.floor(r.endedAt), r.winner, r.sequence, JSON.stringify(r.result), JSON.stringify(summarizeRound(r.result)));
           for (const d of r.deaths) this.markDead.run(r.round, d.reason, d.capital, d.agent_id);
           for (const b of r.births) this.insertAgent.run(b.agent_id, b.strategy, b.generation, b.parent, r.round);
         }

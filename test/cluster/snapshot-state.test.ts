@@ -69,7 +69,7 @@ describe('cluster: snapshots from the latest state', () => {
     redis = await startRedis();
     const tiny = ['--history', '100'];
     // Agents report once at start (an hour between reports): after the gap only the snapshot knows them.
-    const s = await sim(redis.url, ':memory:', ['--seed', '3', '--agent-interval-ms', '3600000', '--market-interval-ms', '20', '--arena-round-ms', '3600000', ...tiny]);
+    const s = await sim(redis.url, ':memory:', ['--seed', '3', '--agents', '5', '--agent-interval-ms', '3600000', '--market-interval-ms', '20', '--arena-round-ms', '3600000', ...tiny]);
     nodes.push(s);
     const g = await gateway(redis.url, tiny);
     nodes.push(g);

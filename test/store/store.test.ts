@@ -75,6 +75,14 @@ describe('Store', () => {
     s.close();
   });
 
+  test('regression: a round ending at a fractional model time (micro-steps, a moved schedule) commits, to the millisecond', () => {
+    const s = new Store(join(dir, 'fractional.db'));
+    s.commit({ events: [ev(1, 'arena')], rounds: [{ round: 1, endedAt: 1_764_000_000_123.75, winner: 'B', sequence: 1, result: roundResult(1, 3), births: [], deaths: [] }] });
+    const row = s.queries().rounds(1, undefined).rounds[0] as { ended_at: number } | undefined;
+    expect(row?.ended_at).toBe(1_764_000_000_123);
+    s.close();
+  });
+
   test('a failed batch commits nothing', () => {
     const s = new Store(join(dir, 'atomic.db'));
     s.commit({ events: [ev(1)] });
