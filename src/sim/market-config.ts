@@ -1,6 +1,6 @@
 // Configuration of the simulated exchange: time grid, latent-value model, background flow, candles.
 
-import { DEFAULT_FLOW_CONFIG, type FlowConfig } from './flow/background.ts';
+import { DEFAULT_FLOW_CONFIG, type FlowConfig } from './flow/flow-config.ts';
 import type { LatentConfig } from './flow/latent.ts';
 
 export interface MarketConfig extends Omit<LatentConfig, 'subSteps'> {

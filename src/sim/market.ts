@@ -1,54 +1,32 @@
 // The simulated exchange: per-symbol order books traded by the background flow around a latent value (factor model,
 // or recorded prices in replay mode), hourly market ticks, micro-steps inside the hour, and agent order execution.
 
-import { instrumentFor, notionalOf, priceToTicks, sizeToLots, tickFactor, type Instrument } from './book/instrument.ts';
+import { executeOnVenue, type Execution } from './book/agent-execution.ts';
+import { instrumentFor, priceToTicks, type Instrument } from './book/instrument.ts';
 import { marketDataFlags, type MarketDataFlags, type MarketDataOptions, type MarketDataOut } from './book/market-data.ts';
-import { ASK, BID, type TakeResult } from './book/order-book.ts';
 import { venueStats, type VenueStats } from './book/venue-stats.ts';
-import { Venue, type VenueState } from './book/venue.ts';
-import { freshFlowState, SymbolFlow, type SymbolFlowState } from './flow/background.ts';
-import { LatentModel, type LatentState } from './flow/latent.ts';
+import { Venue } from './book/venue.ts';
+import { freshFlowState, SymbolFlow } from './flow/background.ts';
+import { LatentModel } from './flow/latent.ts';
 import { resolveMarketConfig, type MarketConfig } from './market-config.ts';
-import { ReplayValue, replaySequences, type ReplayState } from './flow/replay-value.ts';
+import { freshMarketState, type MarketState } from './market-state.ts';
+import { ReplayValue, replaySequences } from './flow/replay-value.ts';
 import { mix32 } from './hash.ts';
 import type { PriceRow } from './price-csv.ts';
-import { Rng, type RngState } from './rng.ts';
+import { Rng } from './rng.ts';
 import { percentChange } from './rounding.ts';
 import { symbolProfile } from './symbols.ts';
 
 export { replaySequences };
 export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
 export type { VenueStats } from './book/venue-stats.ts';
+export type { MarketState } from './market-state.ts';
+export type { Execution } from './book/agent-execution.ts';
 
 export interface MarketTick {
   symbol: string;
   price: number;
   change_percent: number;
-}
-
-export interface MarketState {
-  mode: 'sim' | 'replay';
-  /** Seed of the symbol profiles (unknown symbols derive start price, vol and beta from it). */
-  seed: number;
-  symbols: string[];
-  /** Published tick price per symbol. */
-  price: number[];
-  change: number[];
-  tickAt: number | null;
-  steps: number;
-  micros: number;
-  latent: LatentState | null;
-  replay: ReplayState | null;
-  venues: VenueState[];
-  flow: SymbolFlowState[];
-  rng: RngState;
-  backstopFills: number;
-}
-
-/** What an agent market order got: units filled and their average price (0 when nothing filled). */
-export interface Execution {
-  qty: number;
-  price: number;
 }
 
 type ValueProcess = LatentModel | ReplayValue;
@@ -72,6 +50,9 @@ export class Market {
   private readonly seedOf: number;
   /** Agent exits the books could not absorb, filled by the exchange backstop. */
   backstopFills: number;
+  private readonly countBackstop = (): void => {
+    this.backstopFills++;
+  };
 
   private constructor(
     state: MarketState, cfg: MarketConfig, flags: MarketDataFlags, insts: Instrument[], values: ValueProcess, replay: ReplayValue | null,
@@ -110,7 +91,7 @@ export class Market {
       const { symbols: syms, series } = replaySequences(replayRows);
       const insts = syms.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
       const replay = new ReplayValue(series, cfg.subSteps);
-      const state = Market.freshState(seed, 'replay', syms, series.map((s) => s[0] ?? 1), insts, rngSeed, cfg, null, replay.state());
+      const state = freshMarketState(seed, 'replay', syms, series.map((s) => s[0] ?? 1), insts, rngSeed, cfg, null, replay.state());
       return new Market(state, cfg, flags, insts, replay, replay);
     }
     const unique = [...new Set(symbols)];
@@ -118,19 +99,8 @@ export class Market {
     const profiles = unique.map((s) => symbolProfile(s, seed));
     const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
     const latent = new LatentModel({ ...cfg }, profiles, latentSeed);
-    const state = Market.freshState(seed, 'sim', unique, profiles.map((p) => p.startPrice), insts, rngSeed, cfg, latent.state(), null);
+    const state = freshMarketState(seed, 'sim', unique, profiles.map((p) => p.startPrice), insts, rngSeed, cfg, latent.state(), null);
     return new Market(state, cfg, flags, insts, latent, null);
-  }
-
-  private static freshState(
-    seed: number, mode: 'sim' | 'replay', symbols: string[], start: number[], insts: Instrument[], rngSeed: number, cfg: MarketConfig,
-    latent: LatentState | null, replay: ReplayState | null,
-  ): MarketState {
-    return {
-      mode, seed, symbols, price: start.map((p, i) => { const inst = insts[i]; return inst ? priceToTicks(inst, p) / tickFactor(inst) : p; }),
-      change: start.map(() => 0), tickAt: null, steps: 0, micros: 0, latent, replay, venues: [], flow: symbols.map(() => freshFlowState(cfg.flow.mmCount)),
-      rng: new Rng(rngSeed).state(), backstopFills: 0,
-    };
   }
 
   static restore(state: MarketState, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[], marketData?: MarketDataOptions): Market {
@@ -252,27 +222,8 @@ export class Market {
    */
   execute(i: number, owner: string, side: 1 | -1, qty: number, budget = Infinity, maxShare = 1, mustFill = false): Execution {
     const v = this.venues[i];
-    if (!v || !(qty > 0)) return { qty: 0, price: 0 };
-    const inst = v.inst;
-    const bookSide = side > 0 ? BID : ASK;
-    let lots = sizeToLots(inst, qty);
-    if (maxShare < 1) lots = Math.min(lots, Math.floor(v.book.depth(side > 0 ? ASK : BID) * maxShare));
-    if (Number.isFinite(budget)) lots = Math.min(lots, v.book.lotsForBudget(bookSide, (budget * tickFactor(inst)) / v.size(1)));
-    if (!(lots > 0)) return { qty: 0, price: 0 };
-    const res: TakeResult = { lots: 0, ticksLots: 0 };
-    v.market(owner, bookSide, lots, res);
-    let filledLots = res.lots;
-    let value = notionalOf(inst, res.ticksLots);
-    if (mustFill && filledLots < lots) {
-      const worst = filledLots > 0 ? v.price(v.lastTrade) : this.price(i);
-      const rest = lots - filledLots;
-      value += v.size(rest) * worst * (side > 0 ? 1.01 : 0.99);
-      filledLots = lots;
-      this.backstopFills++;
-    }
-    if (filledLots === 0) return { qty: 0, price: 0 };
-    const units = v.size(filledLots);
-    return { qty: units, price: value / units };
+    if (!v) return { qty: 0, price: 0 };
+    return executeOnVenue(v, this.price(i), owner, side, qty, budget, maxShare, mustFill, this.countBackstop);
   }
 
   private publish(i: number, p: number): void {

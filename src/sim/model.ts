@@ -1,62 +1,29 @@
 // Simulation: deterministic scheduler over market steps, agent reports and arena rounds.
 
 import {
-  agentFromSnapshot, agentReport, agentSkill, agentToSnapshot, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
+  agentFromSnapshot, agentReport, agentToSnapshot, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
   type AgentReport, type AgentState, type DecisionContext, type OrderRouter,
 } from './agent.ts';
-import { DEFAULT_LINEAGE_RULES, endRound, type LineageRules, type RoundResult } from './arena.ts';
-import type { MarketDataEvent } from './book/market-data.ts';
+import { DEFAULT_LINEAGE_RULES, endRound, type LineageRules } from './arena.ts';
 import { feedConfig, MarketFeed } from './feed.ts';
 import { deriveSeed } from './hash.ts';
-import { ancestry, DEAD_RECORD_LIMIT, type DeadRecord } from './lineage.ts';
+import { DEAD_RECORD_LIMIT, type DeadRecord } from './lineage.ts';
 import { Market, type MarketTick, type VenueStats } from './market.ts';
 import { resolveOptions, validateOptions, type SimulationOptions } from './options.ts';
 import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
-import { DEFAULT_SCAR_POLICY, type ScarRecord } from './scars.ts';
+import { freshSchedule, Schedule } from './schedule.ts';
+import { DEFAULT_SCAR_POLICY } from './scars.ts';
 import { initialPopulation } from './population.ts';
+import type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
+import { agentDetailOf, agentReports, simulationStats } from './simulation-views.ts';
 import { assertSnapshot, SNAPSHOT_VERSION, type SimulationSnapshot } from './snapshot.ts';
 
-/** Model events; trade, book and candle events only when SimulationOptions.marketData asks for them. */
-export type SimEvent =
-  | { kind: 'market'; at: number; data: MarketTick }
-  | { kind: 'agent'; at: number; data: AgentReport }
-  | { kind: 'arena'; at: number; data: RoundResult }
-  | MarketDataEvent;
-
-export interface AgentDetail {
-  report: AgentReport;
-  scars: ScarRecord[];
-  /** parent, grandparent, ... as far as live agents and the dead-agent record know them. */
-  ancestry: string[];
-  params: Record<string, number>;
-  /** Life-long shrunk round fitness (the selection key), last round's fitness, rounds lived, founder (benchmark). */
-  skill: number;
-  fitness: number;
-  rounds: number;
-  founder: boolean;
-}
+export type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
 
 /** Entries take at most this share of the opposite side's resting size (participation limit). */
 export const ENTRY_BOOK_SHARE = 0.25;
-
-export interface SimulationStats {
-  cacheHits: number;
-  cacheMisses: number;
-  requests: number;
-  successes: number;
-  failures: number;
-  trades: number;
-  round: number;
-  marketSteps: number;
-  /** Decisions skipped because no fresh quote could be obtained. */
-  skips: number;
-  /** Trades printed on all books (background flow and agents). */
-  bookTrades: number;
-  /** Agent exits the books could not absorb, filled by the exchange backstop. */
-  backstopFills: number;
-}
 
 export class Simulation {
   private readonly opts: SimulationOptions;
@@ -69,20 +36,12 @@ export class Simulation {
   private readonly population: AgentState[];
   private readonly dead: DeadRecord[];
   private readonly ctx: DecisionContext;
-  private nextMarketAt: number;
-  private nextAgentAt: number;
-  private nextArenaAt: number;
+  private readonly schedule: Schedule;
   private round: number;
   private marketSteps: number;
   private trades: number;
   private skips: number;
   private births: number;
-  /** A market step whose agent decisions have not run yet (they run as the very next step). */
-  private pendingDecisions: number | null = null;
-  /** Time of the current market step (hour) and the next of its flow micro-steps (1..subSteps-1). */
-  private hourAt: number | null = null;
-  private microIndex = 0;
-  private readonly subSteps: number;
   private readonly marketBuffer: SimEvent[] = [];
   private readonly order: number[] = [];
   private readonly router: OrderRouter;
@@ -100,19 +59,13 @@ export class Simulation {
     if (from) {
       assertSnapshot(from);
       this.market = Market.restore(from.market, o.marketConfig, o.replay?.rows, o.marketData);
-      this.subSteps = this.market.subSteps;
+      this.schedule = new Schedule(from.schedule, o.marketIntervalMs, this.market.subSteps);
       this.cache = new QuoteCache(this.market.symbolCount, o.quoteTtlMs, from.cache);
       this.feed = new MarketFeed(this.market, this.cache, feedCfg, from.feed.rng, from.feed);
       this.lineageRng = Rng.fromState(from.lineageRng);
       this.execRng = Rng.fromState(from.execRng);
-      this.pendingDecisions = from.schedule.pendingDecisions;
-      this.hourAt = from.schedule.hourAt;
-      this.microIndex = from.schedule.microIndex;
       this.population = from.agents.map(agentFromSnapshot);
       this.dead = from.dead.map((d) => ({ ...d }));
-      this.nextMarketAt = from.schedule.nextMarketAt;
-      this.nextAgentAt = from.schedule.nextAgentAt;
-      this.nextArenaAt = from.schedule.nextArenaAt;
       this.round = from.round;
       this.marketSteps = from.marketSteps;
       this.trades = from.trades;
@@ -121,16 +74,13 @@ export class Simulation {
       return;
     }
     this.market = Market.create(o.seed, o.symbols, deriveSeed(o.seed, 'market'), o.marketConfig, o.replay?.rows, o.marketData);
-    this.subSteps = this.market.subSteps;
+    this.schedule = new Schedule(freshSchedule(o.startTime, o.arenaRoundMs), o.marketIntervalMs, this.market.subSteps);
     this.cache = new QuoteCache(this.market.symbolCount, o.quoteTtlMs);
     this.feed = new MarketFeed(this.market, this.cache, feedCfg, deriveSeed(o.seed, 'feed'));
     this.lineageRng = new Rng(deriveSeed(o.seed, 'lineage'));
     this.execRng = new Rng(deriveSeed(o.seed, 'exec'));
     this.population = initialPopulation(o, this.market.symbols, this.lineageRng);
     this.dead = [];
-    this.nextMarketAt = o.startTime;
-    this.nextAgentAt = o.startTime;
-    this.nextArenaAt = o.startTime + o.arenaRoundMs;
     this.round = 1;
     this.marketSteps = 0;
     this.trades = 0;
@@ -148,10 +98,7 @@ export class Simulation {
     return {
       version: SNAPSHOT_VERSION,
       seed: this.opts.seed,
-      schedule: {
-        nextMarketAt: this.nextMarketAt, nextAgentAt: this.nextAgentAt, nextArenaAt: this.nextArenaAt,
-        pendingDecisions: this.pendingDecisions, hourAt: this.hourAt, microIndex: this.microIndex,
-      },
+      schedule: this.schedule.state(),
       round: this.round,
       marketSteps: this.marketSteps,
       trades: this.trades,
@@ -167,18 +114,9 @@ export class Simulation {
     };
   }
 
-  /**
-   * When the next step is due: a market step, one of the flow micro-steps spread evenly inside the market interval
-   * (sub-step k of K at hourAt + k * interval / K), an agent report or a round's end.
-   */
+  /** When the next step is due (a market step, a flow micro-step, an agent report, a round's end). */
   nextDueAt(): number {
-    if (this.pendingDecisions !== null) return this.pendingDecisions;
-    return Math.min(this.nextMarketAt, this.nextMicroAt(), this.nextAgentAt, this.nextArenaAt);
-  }
-
-  private nextMicroAt(): number {
-    if (this.hourAt === null || this.microIndex >= this.subSteps) return Infinity;
-    return this.hourAt + (this.microIndex * this.opts.marketIntervalMs) / this.subSteps;
+    return this.schedule.nextDueAt();
   }
 
   /**
@@ -200,46 +138,38 @@ export class Simulation {
    * spends time on reports and rounds; any slicing gives the same events as `advanceTo`.
    */
   stepOnce(now: number, events: SimEvent[]): boolean {
-    if (this.pendingDecisions !== null) {
+    const s = this.schedule;
+    if (s.pendingDecisions !== null) {
       // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
-      this.decideStep(this.pendingDecisions, events);
+      this.decideStep(s.pendingDecisions, events);
       return true;
     }
-    const t = this.nextDueAt();
+    const t = s.nextDueAt();
     if (!(t <= now)) return false;
-    if (this.nextMarketAt === t) {
+    if (s.nextMarketAt === t) {
       this.marketStep(t, events);
-      this.nextMarketAt = t + this.opts.marketIntervalMs;
-    } else if (this.nextMicroAt() === t) {
+      s.nextMarketAt = t + this.opts.marketIntervalMs;
+    } else if (s.nextMicroAt() === t) {
       this.market.micro(t, events);
-      this.microIndex++;
-    } else if (this.nextAgentAt === t) {
+      s.microIndex++;
+    } else if (s.nextAgentAt === t) {
       for (const a of this.population) events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
-      this.nextAgentAt = t + this.opts.agentIntervalMs;
+      s.nextAgentAt = t + this.opts.agentIntervalMs;
     } else {
       this.arenaStep(t, events);
-      this.nextArenaAt = t + this.opts.arenaRoundMs;
+      s.nextArenaAt = t + this.opts.arenaRoundMs;
     }
     return true;
   }
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
   rebase(now: number): void {
-    const shift = now - this.nextDueAt();
-    if (shift > 0) this.shiftSchedule(shift);
+    this.schedule.rebase(now);
   }
 
-  /**
-   * Move every future step by `deltaMs`, either way (the wall clock was stepped): the same steps in the same order, only
-   * their times move.
-   */
+  /** Move every future step by `deltaMs`, either way (the wall clock was stepped); their order stays. */
   shiftSchedule(deltaMs: number): void {
-    if (!Number.isFinite(deltaMs) || deltaMs === 0) return;
-    this.nextMarketAt += deltaMs;
-    this.nextAgentAt += deltaMs;
-    this.nextArenaAt += deltaMs;
-    if (this.hourAt !== null) this.hourAt += deltaMs;
-    if (this.pendingDecisions !== null) this.pendingDecisions += deltaMs;
+    this.schedule.shift(deltaMs);
   }
 
   private marketStep(t: number, events: SimEvent[]): void {
@@ -250,9 +180,7 @@ export class Simulation {
     for (const tick of this.market.ticks()) events.push({ kind: 'market', at: t, data: tick });
     for (const e of md) events.push(e);
     md.length = 0;
-    this.pendingDecisions = t;
-    this.hourAt = t;
-    this.microIndex = 1;
+    this.schedule.marketStepped(t);
   }
 
   /**
@@ -260,7 +188,7 @@ export class Simulation {
    * market orders, agents in a fresh random order each step so none is always first in the queue.
    */
   private decideStep(t: number, events: SimEvent[]): void {
-    this.pendingDecisions = null;
+    this.schedule.pendingDecisions = null;
     const ctx = this.ctx;
     ctx.step = this.marketSteps;
     ctx.at = t;
@@ -308,26 +236,12 @@ export class Simulation {
 
   /** Reports for the current population (eliminated agents stay listed until their round ends). */
   agents(): AgentReport[] {
-    return this.population.map((a) => agentReport(a, this.market.price(a.symbolIndex)));
+    return agentReports(this.population, this.market);
   }
 
   /** Detail for a live agent; undefined for unknown or already replaced agents. */
   agentDetail(id: string): AgentDetail | undefined {
-    const a = this.population.find((x) => x.id === id);
-    if (!a) return undefined;
-    const parents = new Map<string, string | null>();
-    for (const d of this.dead) parents.set(d.agent_id, d.parent);
-    for (const x of this.population) parents.set(x.id, x.parent);
-    return {
-      report: agentReport(a, this.market.price(a.symbolIndex)),
-      scars: a.scars.map((s) => ({ ...s })),
-      ancestry: ancestry(a.parent, (x) => parents.get(x)),
-      params: { ...a.params },
-      skill: agentSkill(a),
-      fitness: a.fitness,
-      rounds: a.rounds,
-      founder: a.founder,
-    };
+    return agentDetailOf(this.population, this.dead, this.market, id);
   }
 
   latestPrices(): MarketTick[] {
@@ -341,19 +255,8 @@ export class Simulation {
 
   /** Counters for cache_hit_rate = hits/(hits+misses), request_success_rate = successes/requests, api_errors_total = failures. */
   stats(): SimulationStats {
-    return {
-      cacheHits: this.cache.hits,
-      cacheMisses: this.cache.misses,
-      requests: this.feed.requests,
-      successes: this.feed.successes,
-      failures: this.feed.failures,
-      trades: this.trades,
-      round: this.round,
-      marketSteps: this.marketSteps,
-      skips: this.skips,
-      bookTrades: this.market.venueStats().reduce((sum, v) => sum + v.trades, 0),
-      backstopFills: this.market.backstopFills,
-    };
+    const { trades, round, marketSteps, skips } = this;
+    return simulationStats(this.cache, this.feed, this.market, { trades, round, marketSteps, skips });
   }
 
   /** Book figures per symbol (spread, depth, trade count, resting orders) for metrics; the caller times matching. */
