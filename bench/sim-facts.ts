@@ -1,8 +1,9 @@
 // Measures the simulation's stylized facts, impact, lineage selection and throughput, and writes docs/SIMULATION.md.
 // Price facts come from `bun src/cli/sim.ts` output (NDJSON market ticks) over several seeds; impact, lineage and
 // throughput drive the model directly. Run: nice -n 10 bun bench/sim-facts.ts [--seeds 5] [--quick]
-import { DEFAULT_MARKET_CONFIG, Market } from '../src/sim/market.ts';
+
 import { resolveOptions, Simulation } from '../src/sim/index.ts';
+import { DEFAULT_MARKET_CONFIG, Market } from '../src/sim/market.ts';
 import { getStrategy, STRATEGY_ORDER } from '../src/sim/strategies/index.ts';
 import type { Params, StrategyName } from '../src/sim/strategies/types.ts';
 import { symbolProfile } from '../src/sim/symbols.ts';
@@ -46,13 +47,32 @@ function corr(a: number[], b: number[]): number {
   }
   return c / Math.sqrt(va * vb);
 }
-const aggregate = (r: number[], k: number) => Array.from({ length: Math.floor(r.length / k) }, (_, i) => sum(r.slice(k * i, k * i + k)));
+const aggregate = (r: number[], k: number) =>
+  Array.from({ length: Math.floor(r.length / k) }, (_, i) => sum(r.slice(k * i, k * i + k)));
 
 /** Hourly prices per symbol from a headless run's market ticks. */
 function runPrices(seed: number, days: number, agents: number): Map<string, number[]> {
-  const p = Bun.spawnSync(['bun', 'src/cli/sim.ts', '--seed', String(seed), '--agents', String(agents), '--symbols', SYMBOLS.join(','), '--days', String(days), '--families', 'market'], {
-    cwd: ROOT, stdout: 'pipe', stderr: 'pipe',
-  });
+  const p = Bun.spawnSync(
+    [
+      'bun',
+      'src/cli/sim.ts',
+      '--seed',
+      String(seed),
+      '--agents',
+      String(agents),
+      '--symbols',
+      SYMBOLS.join(','),
+      '--days',
+      String(days),
+      '--families',
+      'market',
+    ],
+    {
+      cwd: ROOT,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  );
   if (p.exitCode !== 0) throw new Error(`sim failed: ${p.stderr.toString()}`);
   const out = new Map<string, number[]>();
   for (const line of p.stdout.toString().split('\n')) {
@@ -67,7 +87,11 @@ function runPrices(seed: number, days: number, agents: number): Map<string, numb
 
 const logReturns = (p: number[]) => p.slice(1).map((x, i) => Math.log(x / (p[i] ?? x)));
 
-interface Row { target: string; figure: string; met: boolean }
+interface Row {
+  target: string;
+  figure: string;
+  met: boolean;
+}
 const rows: Row[] = [];
 const notes: string[] = [];
 const row = (target: string, figure: string, met: boolean) => rows.push({ target, figure, met });
@@ -76,7 +100,19 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 // 1. Stylized facts over one simulated year per seed, 50 agents.
 const DAYS = QUICK ? 120 : 365;
 log(`facts: ${SEEDS} seeds x ${DAYS} days`);
-const perSym = new Map<string, { kH: number[]; k4: number[]; kD: number[]; acf1: number[]; abs1: number[]; abs50: number[]; vol: number[]; growth: number[] }>();
+const perSym = new Map<
+  string,
+  {
+    kH: number[];
+    k4: number[];
+    kD: number[];
+    acf1: number[];
+    abs1: number[];
+    abs50: number[];
+    vol: number[];
+    growth: number[];
+  }
+>();
 const btcEth: number[] = [];
 const pairAvg: number[] = [];
 for (const seed of seeds) {
@@ -101,18 +137,43 @@ for (const seed of seeds) {
   btcEth.push(corr(d[0] ?? [], d[1] ?? []));
   pairAvg.push(mean([corr(d[0] ?? [], d[1] ?? []), corr(d[0] ?? [], d[2] ?? []), corr(d[1] ?? [], d[2] ?? [])]));
 }
-const all = (k: 'kH' | 'k4' | 'kD' | 'acf1' | 'abs1' | 'abs50' | 'vol' | 'growth') => SYMBOLS.flatMap((s) => perSym.get(s)?.[k] ?? []);
+const all = (k: 'kH' | 'k4' | 'kD' | 'acf1' | 'abs1' | 'abs50' | 'vol' | 'growth') =>
+  SYMBOLS.flatMap((s) => perSym.get(s)?.[k] ?? []);
 const kH = mean(all('kH'));
 const k4 = mean(all('k4'));
 const kD = mean(all('kD'));
-row('hourly log-return excess kurtosis > 3', `${f(kH, 2)} (range ${f(Math.min(...all('kH')), 2)}-${f(Math.max(...all('kH')), 2)})`, kH > 3);
+row(
+  'hourly log-return excess kurtosis > 3',
+  `${f(kH, 2)} (range ${f(Math.min(...all('kH')), 2)}-${f(Math.max(...all('kH')), 2)})`,
+  kH > 3,
+);
 row('... decreasing under aggregation (1h > 4h > 1d)', `${f(kH, 2)} > ${f(k4, 2)} > ${f(kD, 2)}`, kH > k4 && k4 > kD);
 const acf1 = all('acf1');
-row('|acf(r)| at lag 1 < 0.05', `mean ${f(mean(acf1))}, max |.| ${f(Math.max(...acf1.map(Math.abs)))}`, Math.max(...acf1.map(Math.abs)) < 0.05);
-row('acf(|r|) lag 1 > 0.15', `${f(mean(all('abs1')))} (min ${f(Math.min(...all('abs1')))})`, Math.min(...all('abs1')) > 0.15);
-row('acf(|r|) lag 50 > 0.05', `${f(mean(all('abs50')))} (min ${f(Math.min(...all('abs50')))})`, mean(all('abs50')) > 0.05);
-row('BTC/ETH daily correlation in 0.5-0.95', `${f(mean(btcEth), 2)} (range ${f(Math.min(...btcEth), 2)}-${f(Math.max(...btcEth), 2)})`, Math.min(...btcEth) >= 0.5 && Math.max(...btcEth) <= 0.95);
-row('average pairwise daily correlation > 0.4', `${f(mean(pairAvg), 2)} (min ${f(Math.min(...pairAvg), 2)})`, Math.min(...pairAvg) > 0.4);
+row(
+  '|acf(r)| at lag 1 < 0.05',
+  `mean ${f(mean(acf1))}, max |.| ${f(Math.max(...acf1.map(Math.abs)))}`,
+  Math.max(...acf1.map(Math.abs)) < 0.05,
+);
+row(
+  'acf(|r|) lag 1 > 0.15',
+  `${f(mean(all('abs1')))} (min ${f(Math.min(...all('abs1')))})`,
+  Math.min(...all('abs1')) > 0.15,
+);
+row(
+  'acf(|r|) lag 50 > 0.05',
+  `${f(mean(all('abs50')))} (min ${f(Math.min(...all('abs50')))})`,
+  mean(all('abs50')) > 0.05,
+);
+row(
+  'BTC/ETH daily correlation in 0.5-0.95',
+  `${f(mean(btcEth), 2)} (range ${f(Math.min(...btcEth), 2)}-${f(Math.max(...btcEth), 2)})`,
+  Math.min(...btcEth) >= 0.5 && Math.max(...btcEth) <= 0.95,
+);
+row(
+  'average pairwise daily correlation > 0.4',
+  `${f(mean(pairAvg), 2)} (min ${f(Math.min(...pairAvg), 2)})`,
+  Math.min(...pairAvg) > 0.4,
+);
 const volRows: string[] = [];
 let volMet = true;
 for (const s of SYMBOLS) {
@@ -120,11 +181,15 @@ for (const s of SYMBOLS) {
   const v = perSym.get(s)?.vol ?? [];
   const ratio = mean(v) / cfg;
   volMet &&= Math.abs(ratio - 1) <= 0.25;
-  volRows.push(`| ${s} | ${f(cfg, 2)} | ${f(mean(v), 3)} | ${f(Math.min(...v), 3)}-${f(Math.max(...v), 3)} | ${f(100 * (ratio - 1), 1)}% |`);
+  volRows.push(
+    `| ${s} | ${f(cfg, 2)} | ${f(mean(v), 3)} | ${f(Math.min(...v), 3)}-${f(Math.max(...v), 3)} | ${f(100 * (ratio - 1), 1)}% |`,
+  );
 }
 row('realised annual vol within +-25% of configured (mean over seeds)', 'see the volatility table', volMet);
 const growth = all('growth');
-notes.push(`Log growth per year over ${DAYS} days (configured drift ${DEFAULT_MARKET_CONFIG.drift}): mean ${f(mean(growth))}, sd ${f(sd(growth))} across seeds and symbols.`);
+notes.push(
+  `Log growth per year over ${DAYS} days (configured drift ${DEFAULT_MARKET_CONFIG.drift}): mean ${f(mean(growth))}, sd ${f(sd(growth))} across seeds and symbols.`,
+);
 
 // 2. Ten simulated years: the range of every price relative to its start.
 const YEARS = QUICK ? 2 : 10;
@@ -144,8 +209,14 @@ for (const seed of seeds) {
     longGrowth.push(Math.log((p.at(-1) ?? p0) / p0) / YEARS);
   }
 }
-row(`in ${YEARS} simulated years no price leaves 1/20-20x its start`, `min ${f(lo, 3)}x, max ${f(hi, 2)}x`, lo > 1 / 20 && hi < 20);
-notes.push(`Log growth per year over ${YEARS} years: mean ${f(mean(longGrowth))} (sd ${f(sd(longGrowth))}); the value mean-reverts (sd 0.5) around an anchor growing at the drift, so the long-run growth of the level is the drift.`);
+row(
+  `in ${YEARS} simulated years no price leaves 1/20-20x its start`,
+  `min ${f(lo, 3)}x, max ${f(hi, 2)}x`,
+  lo > 1 / 20 && hi < 20,
+);
+notes.push(
+  `Log growth per year over ${YEARS} years: mean ${f(mean(longGrowth))} (sd ${f(sd(longGrowth))}); the value mean-reverts (sd 0.5) around an anchor growing at the drift, so the long-run growth of the level is the drift.`,
+);
 
 // 3. Market-order impact on the mid, by size (model probed directly: books 3 hours into a run, mean over seeds).
 log('impact');
@@ -166,9 +237,14 @@ const impacts = sizes.map((notional) => {
   }
   return mean(moves);
 });
-const slope = (Math.log(impacts.at(-1) ?? 1) - Math.log(impacts[1] ?? 1)) / (Math.log(sizes.at(-1) ?? 1) - Math.log(sizes[1] ?? 1));
+const slope =
+  (Math.log(impacts.at(-1) ?? 1) - Math.log(impacts[1] ?? 1)) / (Math.log(sizes.at(-1) ?? 1) - Math.log(sizes[1] ?? 1));
 const growing = impacts.every((x, i) => i === 0 || x > (impacts[i - 1] ?? 0));
-row('market-order impact on mid grows with size, concavely', `${sizes.map((s, i) => `${s / 1000}k: ${f(impacts[i] ?? 0, 2)} bp`).join(', ')}; log-log slope ${f(slope, 2)}`, growing && slope < 1);
+row(
+  'market-order impact on mid grows with size, concavely',
+  `${sizes.map((s, i) => `${s / 1000}k: ${f(impacts[i] ?? 0, 2)} bp`).join(', ')}; log-log slope ${f(slope, 2)}`,
+  growing && slope < 1,
+);
 
 // 4. Lineage: 100 agents x 200 rounds with selection on skill vs a random-ranking control, then each final population,
 // and the default parameters, on fresh prices (new seeds) without evolution.
@@ -177,17 +253,39 @@ const EVAL = QUICK ? 20 : 100;
 const ROUND_MS = 180_000;
 type Pop = Array<{ strategy: StrategyName; params: Params }>;
 function evolve(seed: number, selection: 'fitness' | 'random'): Pop {
-  const sim = new Simulation(resolveOptions({ seed, startTime: 0, agents: 100, symbols: SYMBOLS, arenaRoundMs: ROUND_MS, agentIntervalMs: 1e12, lineage: { selection } }));
+  const sim = new Simulation(
+    resolveOptions({
+      seed,
+      startTime: 0,
+      agents: 100,
+      symbols: SYMBOLS,
+      arenaRoundMs: ROUND_MS,
+      agentIntervalMs: 1e12,
+      lineage: { selection },
+    }),
+  );
   sim.advanceTo(ROUNDS * ROUND_MS);
   return sim.snapshot().agents.map((a) => ({ strategy: a.strategy, params: { ...a.params } }));
 }
 function evaluate(seed: number, population: Pop): { fitness: number; capital: number } {
-  const sim = new Simulation(resolveOptions({
-    seed, startTime: 0, agents: population.length, symbols: SYMBOLS, arenaRoundMs: ROUND_MS, agentIntervalMs: 1e12, lineage: { evolve: false }, population,
-  }));
+  const sim = new Simulation(
+    resolveOptions({
+      seed,
+      startTime: 0,
+      agents: population.length,
+      symbols: SYMBOLS,
+      arenaRoundMs: ROUND_MS,
+      agentIntervalMs: 1e12,
+      lineage: { evolve: false },
+      population,
+    }),
+  );
   sim.advanceTo(EVAL * ROUND_MS);
   const agents = sim.snapshot().agents;
-  return { fitness: mean(agents.map((a) => a.fitSum / Math.max(1, a.rounds))), capital: mean(sim.agents().map((a) => a.capital)) };
+  return {
+    fitness: mean(agents.map((a) => a.fitSum / Math.max(1, a.rounds))),
+    capital: mean(sim.agents().map((a) => a.capital)),
+  };
 }
 const defaults: Pop = Array.from({ length: 100 }, (_, i) => {
   const s = STRATEGY_ORDER[i % 5] ?? 'Balanced';
@@ -202,14 +300,22 @@ for (const seed of seeds) {
   const rnd = evolve(seed, 'random');
   mixes.push(STRATEGY_ORDER.map((s) => sel.filter((x) => x.strategy === s).length).join('/'));
   const fresh = 1000 + seed;
-  for (const [k, pop] of [['selected', sel], ['random', rnd], ['defaults', defaults]] as const) {
+  for (const [k, pop] of [
+    ['selected', sel],
+    ['random', rnd],
+    ['defaults', defaults],
+  ] as const) {
     const e = evaluate(fresh, pop);
     res[k].push(e.fitness);
     capRes[k].push(e.capital);
   }
-  log(`  seed ${seed}: selected ${f(res.selected.at(-1) ?? 0)} random ${f(res.random.at(-1) ?? 0)} defaults ${f(res.defaults.at(-1) ?? 0)}`);
+  log(
+    `  seed ${seed}: selected ${f(res.selected.at(-1) ?? 0)} random ${f(res.random.at(-1) ?? 0)} defaults ${f(res.defaults.at(-1) ?? 0)}`,
+  );
 }
-const wins = seeds.filter((_, i) => (res.selected[i] ?? 0) > (res.defaults[i] ?? 0) && (res.selected[i] ?? 0) > (res.random[i] ?? 0)).length;
+const wins = seeds.filter(
+  (_, i) => (res.selected[i] ?? 0) > (res.defaults[i] ?? 0) && (res.selected[i] ?? 0) > (res.random[i] ?? 0),
+).length;
 row(
   'lineage (100 agents x 200 rounds): offspring of selection beat default parameters and a random-ranking control on fresh prices',
   `mean round fitness ${f(mean(res.selected))} +- ${f(sd(res.selected))} vs defaults ${f(mean(res.defaults))} +- ${f(sd(res.defaults))}, random control ${f(mean(res.random))} +- ${f(sd(res.random))}; better than both on ${wins}/${SEEDS} fresh seeds`,
@@ -228,21 +334,42 @@ for (const agents of [5, 100, 1000, 5000]) {
   const secs = (performance.now() - t0) / 1000;
   speed.push(`| ${agents} | 3 | ${f(steps / secs, 0)} | ${f((1000 * secs) / steps, 2)} ms |`);
 }
-const big = new Simulation(resolveOptions({
-  seed: 1, startTime: 0, agents: 1000, symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD', 'BNB-USD', 'XRP-USD', 'ADA-USD', 'DOGE-USD', 'AVAX-USD', 'DOT-USD', 'LINK-USD', ...Array.from({ length: 40 }, (_, i) => `SIM${i}-USD`)],
-}));
+const big = new Simulation(
+  resolveOptions({
+    seed: 1,
+    startTime: 0,
+    agents: 1000,
+    symbols: [
+      'BTC-USD',
+      'ETH-USD',
+      'SOL-USD',
+      'BNB-USD',
+      'XRP-USD',
+      'ADA-USD',
+      'DOGE-USD',
+      'AVAX-USD',
+      'DOT-USD',
+      'LINK-USD',
+      ...Array.from({ length: 40 }, (_, i) => `SIM${i}-USD`),
+    ],
+  }),
+);
 big.advanceTo(100 * 5000 - 1);
 const bigSteps = QUICK ? 20 : 80;
 const tb = performance.now();
 big.advanceTo((100 + bigSteps) * 5000 - 1);
 const bigMs = (performance.now() - tb) / bigSteps;
 speed.push(`| 1000 | 50 | ${f(1000 / bigMs, 1)} | ${f(bigMs, 1)} ms |`);
-row('1,000 agents x 50 symbols keeps real time at 5,000 ms per step', `${f(bigMs, 1)} ms of compute per 5,000 ms step (${f((100 * bigMs) / 5000, 1)}% of one core)`, bigMs < 5000);
+row(
+  '1,000 agents x 50 symbols keeps real time at 5,000 ms per step',
+  `${f(bigMs, 1)} ms of compute per 5,000 ms step (${f((100 * bigMs) / 5000, 1)}% of one core)`,
+  bigMs < 5000,
+);
 
 notes.push(
   'Returns: the books add a small short-term reversal to the latent value (spread bounce, trend followers overshooting and fundamentalists pulling back), which is why the mean lag-1 autocorrelation of hourly returns is slightly negative.',
   'Lineage: fitness is net of fees and book slippage, and on fresh prices every population loses money on average (hourly strategies pay ~10 bps fee + spread + impact per fill). Selection finds the behaviours that lose least per unit of risk - typically one strategy grows to 80% of the population while the others are held at the 5% floor - so the skill figure is relative: better than the defaults and than drift, not profitable in absolute terms.',
-  'Impact is measured on a book three hours into a run (mean over 20 seeds), immediately after a market buy of the given notional; sizes above ~1.5 M exhaust the makers\' ladders on one side.',
+  "Impact is measured on a book three hours into a run (mean over 20 seeds), immediately after a market buy of the given notional; sizes above ~1.5 M exhaust the makers' ladders on one side.",
 );
 
 /** Table cells: pipes inside a cell (as in |acf(r)|) must be escaped. */

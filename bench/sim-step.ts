@@ -4,17 +4,41 @@
 import { Simulation } from '../src/sim/model.ts';
 import { resolveOptions } from '../src/sim/options.ts';
 
-const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'BNB-USD', 'XRP-USD', 'ADA-USD', 'DOGE-USD', 'AVAX-USD', 'DOT-USD', 'LINK-USD',
-  ...Array.from({ length: 40 }, (_, i) => `SIM${i}-USD`)];
+const SYMBOLS = [
+  'BTC-USD',
+  'ETH-USD',
+  'SOL-USD',
+  'BNB-USD',
+  'XRP-USD',
+  'ADA-USD',
+  'DOGE-USD',
+  'AVAX-USD',
+  'DOT-USD',
+  'LINK-USD',
+  ...Array.from({ length: 40 }, (_, i) => `SIM${i}-USD`),
+];
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 export function measureSimStep(
-  label: string, agentIntervalMs: number, arenaRoundMs: number, warmup = 300, steps = 1000,
+  label: string,
+  agentIntervalMs: number,
+  arenaRoundMs: number,
+  warmup = 300,
+  steps = 1000,
 ): { median: number; p99: number; trades: number; hitRate: number } {
-  const o = resolveOptions({ seed: 77, startTime: 0, agents: 1000, symbols: SYMBOLS, marketIntervalMs: 20, agentIntervalMs, arenaRoundMs, quoteTtlMs: 20 });
+  const o = resolveOptions({
+    seed: 77,
+    startTime: 0,
+    agents: 1000,
+    symbols: SYMBOLS,
+    marketIntervalMs: 20,
+    agentIntervalMs,
+    arenaRoundMs,
+    quoteTtlMs: 20,
+  });
   const sim = new Simulation(o);
   // Warm up past the longest lookbacks so strategies do their full work, and let the JIT settle. Each advance covers
   // one market interval: the market step, its agents' decisions and the flow micro-steps inside the interval.
@@ -42,7 +66,10 @@ export function measureSimStep(
 export function runSimStepBench(): Record<string, { median: number; p99: number }> {
   const marketOnly = measureSimStep('market step only', 1e12, 1e12);
   const full = measureSimStep('market + 1000 reports/step + round end every 100 steps', 20, 2000);
-  return { marketOnly: { median: marketOnly.median, p99: marketOnly.p99 }, full: { median: full.median, p99: full.p99 } };
+  return {
+    marketOnly: { median: marketOnly.median, p99: marketOnly.p99 },
+    full: { median: full.median, p99: full.p99 },
+  };
 }
 
 if (import.meta.main) runSimStepBench();

@@ -5,10 +5,10 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { CONTIGUOUS, SYMBOLS, TOPICS, commonThresholds, durationMs, env, envInt, streamUrl } from './lib/config.ts';
-import { subscribeAck, wsErrors } from './lib/metrics.ts';
+import { CONTIGUOUS, commonThresholds, durationMs, env, envInt, SYMBOLS, streamUrl, TOPICS } from './lib/config.ts';
 import { holdStream } from './lib/held-stream.ts';
-import { StreamTracker, type Frame } from './lib/stream-tracker.ts';
+import { subscribeAck, wsErrors } from './lib/metrics.ts';
+import { type Frame, StreamTracker } from './lib/stream-tracker.ts';
 
 const DURATION = env('DURATION', '60s');
 const HOLD_MIN_MS = envInt('HOLD_MIN_MS', 200);
@@ -17,9 +17,27 @@ const TOGGLE_MS = envInt('TOGGLE_MS', 200);
 
 export const options: Options = {
   scenarios: {
-    steady: { executor: 'constant-vus', exec: 'steady', vus: envInt('STEADY_VUS', 500), duration: DURATION, gracefulStop: '10s' },
-    connect_churn: { executor: 'constant-vus', exec: 'connectChurn', vus: envInt('CONNECT_VUS', 100), duration: DURATION, gracefulStop: '10s' },
-    subscribe_churn: { executor: 'constant-vus', exec: 'subscribeChurn', vus: envInt('SUB_VUS', 100), duration: DURATION, gracefulStop: '10s' },
+    steady: {
+      executor: 'constant-vus',
+      exec: 'steady',
+      vus: envInt('STEADY_VUS', 500),
+      duration: DURATION,
+      gracefulStop: '10s',
+    },
+    connect_churn: {
+      executor: 'constant-vus',
+      exec: 'connectChurn',
+      vus: envInt('CONNECT_VUS', 100),
+      duration: DURATION,
+      gracefulStop: '10s',
+    },
+    subscribe_churn: {
+      executor: 'constant-vus',
+      exec: 'subscribeChurn',
+      vus: envInt('SUB_VUS', 100),
+      duration: DURATION,
+      gracefulStop: '10s',
+    },
   },
   thresholds: { ...commonThresholds(), subscribe_ack: [`p(99)<${envInt('ACK_P99_MS', 100)}`] },
 };

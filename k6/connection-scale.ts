@@ -5,7 +5,7 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { CONTIGUOUS, TOPICS, commonThresholds, durationMs, env, envInt, streamUrl } from './lib/config.ts';
+import { CONTIGUOUS, commonThresholds, durationMs, env, envInt, streamUrl, TOPICS } from './lib/config.ts';
 import { wsErrors } from './lib/metrics.ts';
 import { StreamTracker } from './lib/stream-tracker.ts';
 

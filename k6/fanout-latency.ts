@@ -3,7 +3,7 @@
 //   k6 run -e WS_URL=ws://127.0.0.1:9001 -e VUS=1000 -e DURATION=60s -e AGE_P99_MS=50 k6/fanout-latency.ts
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { CONTIGUOUS, TOPICS, commonThresholds, durationMs, env, envInt } from './lib/config.ts';
+import { CONTIGUOUS, commonThresholds, durationMs, env, envInt, TOPICS } from './lib/config.ts';
 import { holdStream } from './lib/held-stream.ts';
 
 const VUS = envInt('VUS', 1000);

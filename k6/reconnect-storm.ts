@@ -6,7 +6,7 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
-import { CONTIGUOUS, TOPICS, commonThresholds, durationMs, env, envInt, streamUrl } from './lib/config.ts';
+import { CONTIGUOUS, commonThresholds, durationMs, env, envInt, streamUrl, TOPICS } from './lib/config.ts';
 import { eventsReplayed, resumeTime, wsErrors } from './lib/metrics.ts';
 import { StreamTracker } from './lib/stream-tracker.ts';
 
@@ -17,7 +17,12 @@ const OFFLINE_MS = envInt('OFFLINE_MS', 500);
 
 export const options: Options = {
   scenarios: {
-    storm: { executor: 'per-vu-iterations', vus: VUS, iterations: 1, maxDuration: `${Math.ceil((durationMs(EVERY) * (ROUNDS + 2)) / 1000) + 30}s` },
+    storm: {
+      executor: 'per-vu-iterations',
+      vus: VUS,
+      iterations: 1,
+      maxDuration: `${Math.ceil((durationMs(EVERY) * (ROUNDS + 2)) / 1000) + 30}s`,
+    },
   },
   thresholds: { ...commonThresholds(), resume_time: [`p(99)<${envInt('RESUME_P99_MS', 2000)}`] },
 };
@@ -55,12 +60,15 @@ export default function (): void {
       // Every VU drops at the same wall-clock moments: start + every × (round + 1).
       round++;
       const dropAt = start + every * round;
-      setTimeout(() => {
-        closing = true;
-        ws.close();
-        if (round <= ROUNDS) setTimeout(() => open(tracker.last), OFFLINE_MS);
-        else check(tracker, { 'resumed every round without holes': (t) => resumed === ROUNDS && t.received > 0 });
-      }, Math.max(0, dropAt - Date.now()));
+      setTimeout(
+        () => {
+          closing = true;
+          ws.close();
+          if (round <= ROUNDS) setTimeout(() => open(tracker.last), OFFLINE_MS);
+          else check(tracker, { 'resumed every round without holes': (t) => resumed === ROUNDS && t.received > 0 });
+        },
+        Math.max(0, dropAt - Date.now()),
+      );
     };
   };
   open();

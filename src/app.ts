@@ -1,23 +1,23 @@
 // Wires one Lineage node: upstream (simulation worker, or Redis on a gateway) → hub → Bun.serve edge, plus the metrics
 // listener. Shutdown in a fixed order.
 import type { Server } from 'bun';
-import type { Config } from './config.ts';
 import { redisSink, startGatewayUpstream } from './cluster/cluster-upstream.ts';
+import type { Config } from './config.ts';
+import { connectionBound, readFdLimit } from './edge/connection-limit.ts';
+import { startEdge } from './edge/edge.ts';
 import { startLocalUpstream } from './engine/local-upstream.ts';
 import type { Upstream } from './engine/upstream.ts';
 import { apiRoutes, healthOf } from './http/api-routes.ts';
 import { addWebRoutes } from './http/web-routes.ts';
 import { Hub } from './hub/hub.ts';
-import { startEdge } from './edge/edge.ts';
-import { connectionBound, readFdLimit } from './edge/connection-limit.ts';
 import type { Session } from './hub/session.ts';
 import { AgentBook } from './metrics/agent-book.ts';
 import { LineageMetricsCollector } from './metrics/instrument.ts';
+import { startMetricsListener } from './metrics/metrics-listener.ts';
+import { OtelHubMetrics } from './metrics/otel-hub-metrics.ts';
 import { ProcessMetrics } from './metrics/process-metrics.ts';
 import { MetricsRegistry } from './metrics/registry.ts';
-import { OtelHubMetrics } from './metrics/otel-hub-metrics.ts';
 import { SimMetrics } from './metrics/sim-metrics.ts';
-import { startMetricsListener } from './metrics/metrics-listener.ts';
 import { VERSION } from './version.ts';
 
 export interface App {
@@ -57,10 +57,20 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const upstream: Upstream =
     config.role === 'gateway'
       ? startGatewayUpstream(config, hub, registry, log)
-      : await startLocalUpstream(config, seed, hub, (stats) => simMetrics.update(stats), config.role === 'sim' ? redisSink(config, hub.history, registry, log) : undefined, log);
+      : await startLocalUpstream(
+          config,
+          seed,
+          hub,
+          (stats) => simMetrics.update(stats),
+          config.role === 'sim' ? redisSink(config, hub.history, registry, log) : undefined,
+          log,
+        );
   isReady = true;
 
-  const health = () => healthOf(hub, VERSION, startedAt, config.role, () => (isReady ? upstream.health() : { ok: false, reason: 'starting' }));
+  const health = () =>
+    healthOf(hub, VERSION, startedAt, config.role, () =>
+      isReady ? upstream.health() : { ok: false, reason: 'starting' },
+    );
   const bound = connectionBound(config.maxConnections, readFdLimit());
   let edge: Server<Session>;
   let metricsServer: Server<undefined>;
@@ -76,10 +86,15 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${describe(error)}`);
   }
   try {
-    metricsServer = startMetricsListener(registry, () => {
-      const h = health();
-      return { status: h.status === 'ok' ? 200 : 503, body: h };
-    }, config.metricsHost, config.metricsPort);
+    metricsServer = startMetricsListener(
+      registry,
+      () => {
+        const h = health();
+        return { status: h.status === 'ok' ? 200 : 503, body: h };
+      },
+      config.metricsHost,
+      config.metricsPort,
+    );
   } catch (error) {
     edge.stop(true);
     await upstream.stop(1000);
@@ -94,7 +109,9 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   log(`🖥️  Dashboard on ${url.replace('ws://', 'http://')}/`);
   log(upstream.describe);
   if (bound.lowered) {
-    log(`🔌 up to ${bound.max} connections: the fd limit is ${bound.fdLimit} (${bound.headroom} kept for files, Redis and HTTP), below --max-connections ${config.maxConnections}`);
+    log(
+      `🔌 up to ${bound.max} connections: the fd limit is ${bound.fdLimit} (${bound.headroom} kept for files, Redis and HTTP), below --max-connections ${config.maxConnections}`,
+    );
   }
 
   let stopping: Promise<void> | null = null;
@@ -113,7 +130,17 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     return stopping;
   };
   // A restored database keeps the seed of its story.
-  return { hub, upstream, seed: upstream.seed ?? seed, url, metricsUrl, edge, shutdown, failed: upstream.failed, metrics: new LineageMetricsCollector(registry, book) };
+  return {
+    hub,
+    upstream,
+    seed: upstream.seed ?? seed,
+    url,
+    metricsUrl,
+    edge,
+    shutdown,
+    failed: upstream.failed,
+    metrics: new LineageMetricsCollector(registry, book),
+  };
 }
 
 function formatHost(host: string): string {

@@ -1,8 +1,9 @@
 // Entry point (`bun run server`): parse config once, start the node, handle signals. Exit 2 on bad config.
-import { ConfigError, loadConfig, usage } from './config.ts';
+
 import { startApp } from './app.ts';
-import { VERSION } from './version.ts';
+import { type Config, ConfigError, loadConfig, usage } from './config.ts';
 import { describeError } from './lib/describe-error.ts';
+import { VERSION } from './version.ts';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -14,7 +15,7 @@ if (argv.includes('--version')) {
   process.exit(0);
 }
 
-let config;
+let config: Config;
 try {
   config = loadConfig(argv, process.env);
 } catch (error) {

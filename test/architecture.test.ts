@@ -56,7 +56,9 @@ describe('architecture', () => {
 
   test('every import between folders is one the layout allows', () => {
     const violations: string[] = [];
-    for (const [from, tos] of graph) for (const [to, file] of tos) if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${file}: ${from} → ${to}`);
+    for (const [from, tos] of graph)
+      for (const [to, file] of tos)
+        if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${file}: ${from} → ${to}`);
     expect(violations).toEqual([]);
   });
 

@@ -5,7 +5,15 @@ import { ConfigError, DEFAULT_SYMBOLS, loadConfig, usage } from '../src/config.t
 describe('loadConfig', () => {
   test('embedded defaults match the seed', () => {
     const c = loadConfig([], {});
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 9001, metricsHost: '127.0.0.1', metricsPort: 9184, marketIntervalMs: 5000, agentIntervalMs: 10000, db: 'data/lineage.db' });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 9001,
+      metricsHost: '127.0.0.1',
+      metricsPort: 9184,
+      marketIntervalMs: 5000,
+      agentIntervalMs: 10000,
+      db: 'data/lineage.db',
+    });
     expect(c.symbols).toEqual(DEFAULT_SYMBOLS);
     expect(c.history).toBeGreaterThanOrEqual(10000);
     expect(c.seed).toBeUndefined();
@@ -14,7 +22,12 @@ describe('loadConfig', () => {
   });
 
   test('flags override env, env overrides defaults; --flag=value and --flag value', () => {
-    const env = { LINEAGE_PORT: '7000', LINEAGE_MARKET_INTERVAL_MS: '100', LINEAGE_SYMBOLS: 'AAA-USD, BBB-USD', LINEAGE_SEED: '42' };
+    const env = {
+      LINEAGE_PORT: '7000',
+      LINEAGE_MARKET_INTERVAL_MS: '100',
+      LINEAGE_SYMBOLS: 'AAA-USD, BBB-USD',
+      LINEAGE_SEED: '42',
+    };
     const c = loadConfig(['--port', '19001', '--market-interval-ms=50'], env);
     expect(c.port).toBe(19001);
     expect(c.marketIntervalMs).toBe(50);
@@ -51,7 +64,20 @@ describe('loadConfig', () => {
 
   test('usage lists every flag with its env var', () => {
     const text = usage();
-    for (const f of ['--host', '--port', '--metrics-host', '--metrics-port', '--market-interval-ms', '--agent-interval-ms', '--symbols', '--seed', '--db', '--history', '--max-connections', '--auth-token']) {
+    for (const f of [
+      '--host',
+      '--port',
+      '--metrics-host',
+      '--metrics-port',
+      '--market-interval-ms',
+      '--agent-interval-ms',
+      '--symbols',
+      '--seed',
+      '--db',
+      '--history',
+      '--max-connections',
+      '--auth-token',
+    ]) {
       expect(text).toContain(f);
     }
     expect(text).toContain('LINEAGE_AUTH_TOKEN');

@@ -1,6 +1,7 @@
 // Test preload (and a CI step): the real Prometheus, Chromium and Redis the suite drives, installed from Debian when missing.
-import { ensureCommand } from './helpers/system-deps.ts';
+
 import { describeError } from '../src/lib/describe-error.ts';
+import { ensureCommand } from './helpers/system-deps.ts';
 
 for (const [command, aptPackage] of [
   ['prometheus', 'prometheus'],

@@ -21,14 +21,23 @@ export function split(n: number, parts: number): number[] {
 export class LoadFleet {
   private nextId = 1;
 
-  private constructor(private readonly loaders: Loader[], private readonly clkTck: number) {}
+  private constructor(
+    private readonly loaders: Loader[],
+    private readonly clkTck: number,
+  ) {}
 
   get size(): number {
     return this.loaders.length;
   }
 
   /** Start `count` load processes against `url` and wait until each has its reference connection. */
-  static async start(url: string, count: number, referenceTopics: string[], lifetimeMs: number, clkTck = 100): Promise<LoadFleet> {
+  static async start(
+    url: string,
+    count: number,
+    referenceTopics: string[],
+    lifetimeMs: number,
+    clkTck = 100,
+  ): Promise<LoadFleet> {
     const loaders: Loader[] = [];
     const fleet = new LoadFleet(loaders, clkTck);
     try {
@@ -38,18 +47,20 @@ export class LoadFleet {
         let readyResolve!: () => void;
         let readyReject!: (e: Error) => void;
         const ready = new Promise<void>((res, rej) => ((readyResolve = res), (readyReject = rej)));
-        const proc = track(Bun.spawn(['bun', `${BENCH}load/main.ts`, JSON.stringify(init)], {
-          cwd: ROOT,
-          stdin: 'ignore',
-          stdout: 'inherit',
-          stderr: 'inherit',
-          ipc(message: unknown) {
-            const m = message as LoadMessage;
-            if (m.type === 'ready') readyResolve();
-            else if (m.type === 'fatal') readyReject(new Error(`load process ${id}: ${m.message}`));
-            else if (m.type === 'reply') settle(pending, m.reply);
-          },
-        }));
+        const proc = track(
+          Bun.spawn(['bun', `${BENCH}load/main.ts`, JSON.stringify(init)], {
+            cwd: ROOT,
+            stdin: 'ignore',
+            stdout: 'inherit',
+            stderr: 'inherit',
+            ipc(message: unknown) {
+              const m = message as LoadMessage;
+              if (m.type === 'ready') readyResolve();
+              else if (m.type === 'fatal') readyReject(new Error(`load process ${id}: ${m.message}`));
+              else if (m.type === 'reply') settle(pending, m.reply);
+            },
+          }),
+        );
         void proc.exited.then((code) => {
           const error = new Error(`load process ${id} exited (${code})`);
           readyReject(error);
@@ -71,14 +82,18 @@ export class LoadFleet {
     const loader = this.loaders[i];
     if (loader === undefined) return Promise.reject(new Error(`no load process ${i}`));
     const id = this.nextId++;
-    const reply = new Promise<T>((resolve, reject) => loader.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    const reply = new Promise<T>((resolve, reject) =>
+      loader.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
+    );
     loader.proc.send({ ...body, id });
     return withTimeout(reply, timeoutMs, `load process ${i}: no reply to ${body.cmd}`);
   }
 
   /** The same (or a per-loader) command to every loader at once. */
   all<T>(body: CommandBody | ((i: number) => CommandBody), timeoutMs?: number): Promise<T[]> {
-    return Promise.all(this.loaders.map((_, i) => this.request<T>(i, typeof body === 'function' ? body(i) : body, timeoutMs)));
+    return Promise.all(
+      this.loaders.map((_, i) => this.request<T>(i, typeof body === 'function' ? body(i) : body, timeoutMs)),
+    );
   }
 
   /** CPU seconds used so far by all load processes together. */

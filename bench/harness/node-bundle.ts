@@ -18,7 +18,8 @@ export async function buildNodeBundle(): Promise<NodeBundle> {
     external: ['bufferutil', 'utf-8-validate'],
   });
   const output = result.outputs[0];
-  if (!result.success || output === undefined) throw new Error(`cannot build the Node + ws peer: ${result.logs.map(String).join('\n')}`);
+  if (!result.success || output === undefined)
+    throw new Error(`cannot build the Node + ws peer: ${result.logs.map(String).join('\n')}`);
   const dir = mkdtempSync(join(tmpdir(), 'lineage-bench-'));
   const path = join(dir, 'node-ws.mjs');
   writeFileSync(path, await output.text());

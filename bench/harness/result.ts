@@ -52,5 +52,11 @@ export interface Row {
 }
 
 export function summarize(h: Histogram): AgeSummary {
-  return { p50: h.percentile(0.5), p99: h.percentile(0.99), p999: h.percentile(0.999), max: h.count ? h.max : Number.NaN, samples: h.count };
+  return {
+    p50: h.percentile(0.5),
+    p99: h.percentile(0.99),
+    p999: h.percentile(0.999),
+    max: h.count ? h.max : Number.NaN,
+    samples: h.count,
+  };
 }

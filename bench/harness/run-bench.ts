@@ -9,7 +9,7 @@ import { runFanout } from './scenarios/fanout.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runStorm } from './scenarios/storm.ts';
 import type { RunContext } from './session.ts';
-import { target, type TargetName } from './targets.ts';
+import { type TargetName, target } from './targets.ts';
 
 /** Which servers each scenario runs against (the heavy-simulation variant only matters for fan-out). */
 export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
@@ -56,7 +56,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   let bundle: NodeBundle | null = null;
   const rows: Row[] = [];
   try {
-    const wantsNode = options.scenarios.some((s) => SCENARIO_TARGETS[s].includes('node')) && (options.targets?.includes('node') ?? true);
+    const wantsNode =
+      options.scenarios.some((s) => SCENARIO_TARGETS[s].includes('node')) &&
+      (options.targets?.includes('node') ?? true);
     if (wantsNode) bundle = await buildNodeBundle();
     const nodePath = bundle?.path;
     const ctx: RunContext = {
@@ -83,7 +85,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   return { profile, startedAt, seconds: (performance.now() - started) / 1000, machine, rows };
 }
 
-function runScenario(ctx: RunContext, scenario: ScenarioName, t: ReturnType<typeof target>, profile: Profile): Promise<Row> {
+function runScenario(
+  ctx: RunContext,
+  scenario: ScenarioName,
+  t: ReturnType<typeof target>,
+  profile: Profile,
+): Promise<Row> {
   switch (scenario) {
     case 'scale':
       return runScale(ctx, t, profile.scale, profile.stallMs);
@@ -97,7 +104,9 @@ function runScenario(ctx: RunContext, scenario: ScenarioName, t: ReturnType<type
 }
 
 function describeRow(r: Row): string {
-  const errors = Object.entries(r.errors).map(([k, v]) => `${k}=${v}`).join(' ');
+  const errors = Object.entries(r.errors)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return (
     `${r.connections} conns · ${Math.round(r.deliveriesPerS)} deliveries/s · age p50 ${r.age.p50.toFixed(2)} p99 ${r.age.p99.toFixed(2)} p999 ${r.age.p999.toFixed(2)} ms · ` +
     `${r.cpuPerMillion.toFixed(2)} CPU s/M (load ${r.loadCpuPerMillion.toFixed(2)}) · lost ${r.lost} dup ${r.duplicated}${errors ? ` · ${errors}` : ''}`

@@ -17,7 +17,9 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(command: string[], timeoutMs = 20_000, clkTck = 100): Promise<ServerProcess> {
-  const proc: Subprocess<'ignore', 'pipe', 'pipe'> = track(Bun.spawn(command, { cwd: ROOT, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env } }));
+  const proc: Subprocess<'ignore', 'pipe', 'pipe'> = track(
+    Bun.spawn(command, { cwd: ROOT, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env } }),
+  );
   let text = '';
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
@@ -41,7 +43,14 @@ export async function startServerProcess(command: string[], timeoutMs = 20_000, 
       const m = /WebSocket server listening on (ws:\/\/\S+)/.exec(text);
       if (m) {
         const url = m[1] as string;
-        return { pid: proc.pid, url, cpuSeconds: () => cpuSeconds(proc.pid, clkTck), rssBytes: () => rssBytes(proc.pid), output: () => text, stop };
+        return {
+          pid: proc.pid,
+          url,
+          cpuSeconds: () => cpuSeconds(proc.pid, clkTck),
+          rssBytes: () => rssBytes(proc.pid),
+          output: () => text,
+          stop,
+        };
       }
       if (proc.exitCode !== null) throw new Error(`${command.join(' ')} exited with ${proc.exitCode}:\n${text}`);
       if (Date.now() > deadline) throw new Error(`${command.join(' ')} did not start in ${timeoutMs} ms:\n${text}`);

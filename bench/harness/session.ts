@@ -4,7 +4,7 @@ import { Histogram } from '../stats/histogram.ts';
 import type { LossTotals } from '../stats/loss.ts';
 import { cpuPerMillion } from '../stats/proc-stats.ts';
 import { LoadFleet, split } from './load-fleet.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { type ServerProcess, startServerProcess } from './server-process.ts';
 import { REFERENCE_TOPICS, type Target, type Workload } from './targets.ts';
 
 export interface RunContext {
@@ -21,7 +21,14 @@ export interface Session {
 }
 
 /** Start the server and `loaders` load processes, run `fn`, and end every process whatever happens. */
-export async function withSession<T>(ctx: RunContext, target: Target, workload: Workload, loaders: number, lifetimeMs: number, fn: (s: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  ctx: RunContext,
+  target: Target,
+  workload: Workload,
+  loaders: number,
+  lifetimeMs: number,
+  fn: (s: Session) => Promise<T>,
+): Promise<T> {
   const server = await startServerProcess(target.command(workload), 20_000, ctx.clkTck);
   let fleet: LoadFleet | null = null;
   try {
@@ -44,7 +51,10 @@ export interface Connected {
 /** Open `n` more held connections, spread over the load processes. */
 export async function connect(s: Session, n: number, concurrency: number): Promise<Connected> {
   const counts = split(n, s.fleet.size);
-  const replies = await s.fleet.all<ConnectReply>((i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency }), 180_000);
+  const replies = await s.fleet.all<ConnectReply>(
+    (i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency }),
+    180_000,
+  );
   const connectMs = new Histogram();
   for (const r of replies) connectMs.merge(r.connectMs);
   return {
@@ -122,7 +132,12 @@ export async function finish(s: Session, stallMs: number): Promise<Finished> {
     for (const k of Object.keys(loss) as (keyof LossTotals)[]) loss[k] += r.loss[k];
     for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
   }
-  return { loss, errors, held: replies.reduce((a, r) => a + r.held, 0), drainSeconds: Math.max(...replies.map((r) => r.drainSeconds)) };
+  return {
+    loss,
+    errors,
+    held: replies.reduce((a, r) => a + r.held, 0),
+    drainSeconds: Math.max(...replies.map((r) => r.drainSeconds)),
+  };
 }
 
 /** Sample RSS every `everyMs` for `ms`; returns the smallest and the last sample (bytes). */

@@ -38,22 +38,51 @@ export function benchSymbols(n: number): string[] {
 export const SIM_SYMBOLS = 50;
 export const SIM_AGENTS = 1000;
 
-function lineageCommand(workload: Workload, extra: { symbols: string[]; agents: number; agentIntervalMs: number; arenaRoundMs: number; db?: string }): string[] {
+function lineageCommand(
+  workload: Workload,
+  extra: { symbols: string[]; agents: number; agentIntervalMs: number; arenaRoundMs: number; db?: string },
+): string[] {
   return [
-    'bun', `${ROOT}src/main.ts`,
-    '--port', '0', '--metrics-port', '0', '--db', extra.db ?? ':memory:', '--seed', '42',
-    '--market-interval-ms', String(workload.intervalMs),
-    '--symbols', extra.symbols.join(','),
-    '--agents', String(extra.agents),
-    '--agent-interval-ms', String(extra.agentIntervalMs),
-    '--arena-round-ms', String(extra.arenaRoundMs),
-    '--idle-timeout-s', '960',
-    '--max-message-rate', '1000',
+    'bun',
+    `${ROOT}src/main.ts`,
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--db',
+    extra.db ?? ':memory:',
+    '--seed',
+    '42',
+    '--market-interval-ms',
+    String(workload.intervalMs),
+    '--symbols',
+    extra.symbols.join(','),
+    '--agents',
+    String(extra.agents),
+    '--agent-interval-ms',
+    String(extra.agentIntervalMs),
+    '--arena-round-ms',
+    String(extra.arenaRoundMs),
+    '--idle-timeout-s',
+    '960',
+    '--max-message-rate',
+    '1000',
   ];
 }
 
 function peerArgs(workload: Workload): string[] {
-  return ['--port', '0', '--symbols', workload.symbols.join(','), '--interval-ms', String(workload.intervalMs), '--history', '20000', '--max-lifetime-s', '900'];
+  return [
+    '--port',
+    '0',
+    '--symbols',
+    workload.symbols.join(','),
+    '--interval-ms',
+    String(workload.intervalMs),
+    '--history',
+    '20000',
+    '--max-lifetime-s',
+    '900',
+  ];
 }
 
 export function target(name: TargetName, nodeBundle: () => string): Target {
@@ -62,14 +91,22 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
       return {
         name,
         // The minimum population (3 agents) reporting once an hour, no arena round: only market events flow.
-        command: (w) => lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 }),
+        command: (w) =>
+          lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 }),
         clientTopics: () => ['market'],
       };
     case 'lineage-durable':
       return {
         name,
         // As `lineage`, journaling to a SQLite file with synchronous = FULL: what a durable commit costs per delivery.
-        command: (w) => lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000, db: join(mkdtempSync(join(tmpdir(), 'lineage-bench-')), 'lineage.db') }),
+        command: (w) =>
+          lineageCommand(w, {
+            symbols: w.symbols,
+            agents: 3,
+            agentIntervalMs: 3_600_000,
+            arenaRoundMs: 86_400_000,
+            db: join(mkdtempSync(join(tmpdir(), 'lineage-bench-')), 'lineage.db'),
+          }),
         clientTopics: () => ['market'],
       };
     case 'lineage-sim':
@@ -84,7 +121,11 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         clientTopics: (w) => w.symbols.map((s) => `market.${s}`),
       };
     case 'bun':
-      return { name, command: (w) => ['bun', `${ROOT}bench/peers/bun-pubsub.ts`, ...peerArgs(w)], clientTopics: () => ['market'] };
+      return {
+        name,
+        command: (w) => ['bun', `${ROOT}bench/peers/bun-pubsub.ts`, ...peerArgs(w)],
+        clientTopics: () => ['market'],
+      };
     case 'node':
       return { name, command: (w) => ['/usr/bin/node', nodeBundle(), ...peerArgs(w)], clientTopics: () => ['market'] };
   }

@@ -2,7 +2,7 @@
 import { Histogram } from '../stats/histogram.ts';
 import type { ClientRecord } from '../stats/sequence-tracker.ts';
 import type { ChurnPlan, ChurnReply } from './commands.ts';
-import { between, sleep, type FleetContext } from './fleet-context.ts';
+import { between, type FleetContext, sleep } from './fleet-context.ts';
 import { StreamClient } from './stream-client.ts';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -35,7 +35,13 @@ export class ChurnRun {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.all(this.loops), new Promise((r) => (timer = setTimeout(r, STOP_TIMEOUT_MS)))]);
     clearTimeout(timer);
-    return { connects: this.connects, connectMs: this.connectMs.toData(), subscribeOps: this.subscribeOps, ackMs: this.ackMs.toData(), seconds };
+    return {
+      connects: this.connects,
+      connectMs: this.connectMs.toData(),
+      subscribeOps: this.subscribeOps,
+      ackMs: this.ackMs.toData(),
+      seconds,
+    };
   }
 
   /** Hold `toggleBase`; subscribe and unsubscribe one topic after another, timing each acknowledgement. */

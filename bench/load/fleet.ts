@@ -3,7 +3,16 @@ import { Histogram } from '../stats/histogram.ts';
 import { assess } from '../stats/loss.ts';
 import type { ClientRecord } from '../stats/sequence-tracker.ts';
 import { ChurnRun } from './churn-run.ts';
-import type { ChurnPlan, ChurnReply, Command, ConnectReply, FinishReply, LoadInit, StormReply, WindowReply } from './commands.ts';
+import type {
+  ChurnPlan,
+  ChurnReply,
+  Command,
+  ConnectReply,
+  FinishReply,
+  LoadInit,
+  StormReply,
+  WindowReply,
+} from './commands.ts';
 import { FleetContext, mapLimit, sleep } from './fleet-context.ts';
 import { Reference } from './reference.ts';
 import { StreamClient } from './stream-client.ts';
@@ -87,7 +96,14 @@ export class Fleet {
       held++;
       if (c.tracker.received > c.windowMark) receiving++;
     }
-    return { deliveries: w.deliveries, seconds: (this.ctx.now() - w.startedAt) / 1000, ages: w.ages.toData(), firstAges: w.firstAges.toData(), receiving, held };
+    return {
+      deliveries: w.deliveries,
+      seconds: (this.ctx.now() - w.startedAt) / 1000,
+      ages: w.ages.toData(),
+      firstAges: w.firstAges.toData(),
+      receiving,
+      held,
+    };
   }
 
   private churnStart(plan: ChurnPlan): null {
@@ -131,7 +147,13 @@ export class Fleet {
       }),
     );
     const replayed = this.steady.reduce((n, c) => n + c.replayed, 0) - replayedBefore;
-    return { reconnected: this.steady.length - failed, failed, seconds: Math.max(0, lastDone - firstStart) / 1000, reconnectMs: reconnectMs.toData(), replayed };
+    return {
+      reconnected: this.steady.length - failed,
+      failed,
+      seconds: Math.max(0, lastDone - firstStart) / 1000,
+      reconnectMs: reconnectMs.toData(),
+      replayed,
+    };
   }
 
   /**

@@ -50,7 +50,15 @@ function digits(d: Uint8Array, at: number, count: number): number {
 /** Epoch ms of `YYYY-MM-DDTHH:MM:SS.mmmZ` at `at` (NaN when it is not one). */
 export function parseIsoAt(d: Uint8Array, at: number): number {
   if (at + ISO_LENGTH > d.length || d[at + 10] !== 84 /* T */ || d[at + 23] !== 90 /* Z */) return Number.NaN;
-  return Date.UTC(digits(d, at, 4), digits(d, at + 5, 2) - 1, digits(d, at + 8, 2), digits(d, at + 11, 2), digits(d, at + 14, 2), digits(d, at + 17, 2), digits(d, at + 20, 3));
+  return Date.UTC(
+    digits(d, at, 4),
+    digits(d, at + 5, 2) - 1,
+    digits(d, at + 8, 2),
+    digits(d, at + 11, 2),
+    digits(d, at + 14, 2),
+    digits(d, at + 17, 2),
+    digits(d, at + 20, 3),
+  );
 }
 
 /**

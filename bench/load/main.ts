@@ -1,7 +1,8 @@
 // A load process (`bun bench/load/main.ts <init JSON>`): connects to the server under test and obeys the harness over IPC.
+
+import { describeError } from '../../src/lib/describe-error.ts';
 import type { Command, LoadInit, LoadMessage } from './commands.ts';
 import { Fleet } from './fleet.ts';
-import { describeError } from '../../src/lib/describe-error.ts';
 
 const init = JSON.parse(process.argv[2] ?? '{}') as LoadInit;
 const send = (message: LoadMessage) => process.send?.(message);

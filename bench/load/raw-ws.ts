@@ -1,6 +1,16 @@
 // A lean WebSocket client on a raw TCP socket (Bun.connect): frames are read in place, text is never decoded on the hot path.
 import type { Socket } from 'bun';
-import { FrameReader, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, clientFrame, closePayload, randomKey, upgradeRequest } from './ws-wire.ts';
+import {
+  clientFrame,
+  closePayload,
+  FrameReader,
+  OP_CLOSE,
+  OP_PING,
+  OP_PONG,
+  OP_TEXT,
+  randomKey,
+  upgradeRequest,
+} from './ws-wire.ts';
 
 export interface RawHandlers {
   /** A text message: `bytes[start, end)`; `now` is when its TCP chunk was read. */
@@ -25,7 +35,11 @@ export class RawWebSocket {
   private ended = false;
   private closeCode = 1006;
 
-  constructor(url: string, private readonly handlers: RawHandlers, private readonly now: () => number) {
+  constructor(
+    url: string,
+    private readonly handlers: RawHandlers,
+    private readonly now: () => number,
+  ) {
     const u = new URL(url);
     const request = upgradeRequest(u.host, `${u.pathname || '/'}${u.search}`, randomKey());
     Bun.connect<undefined>({

@@ -18,7 +18,11 @@ export class Reference {
   private ws: RawWebSocket | null = null;
   private closingOnPurpose = false;
 
-  constructor(private readonly ctx: FleetContext, private readonly url: string, private readonly topics: string[]) {}
+  constructor(
+    private readonly ctx: FleetContext,
+    private readonly url: string,
+    private readonly topics: string[],
+  ) {}
 
   /** Connect and wait for the welcome (the index starts after its `sequence`). */
   connect(timeoutMs: number): Promise<void> {

@@ -111,7 +111,7 @@ export class StreamClient {
       const w = ctx.window;
       if (w.active) {
         w.deliveries++;
-        if (s.timestamp === s.timestamp) {
+        if (!Number.isNaN(s.timestamp)) {
           const age = now - s.timestamp;
           w.ages.record(age);
           ctx.firstArrival.arrival(s.sequence, age);

@@ -23,7 +23,11 @@ export function randomKey(): string {
 }
 
 /** A masked client frame (every client→server frame must be masked). */
-export function clientFrame(opcode: number, payload: Uint8Array | string, mask: Uint8Array = crypto.getRandomValues(new Uint8Array(4))): Uint8Array {
+export function clientFrame(
+  opcode: number,
+  payload: Uint8Array | string,
+  mask: Uint8Array = crypto.getRandomValues(new Uint8Array(4)),
+): Uint8Array {
   const body = typeof payload === 'string' ? encoder.encode(payload) : payload;
   const n = body.length;
   const header = n < 126 ? 2 : n < 65536 ? 4 : 10;

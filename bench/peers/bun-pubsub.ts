@@ -2,7 +2,7 @@
 // A clock worker posts the due times (as Lineage's simulation worker does), so publishes run in a message callback.
 import { MarketFeed, marketTopics } from './market-feed.ts';
 import { parsePeerArgs } from './peer-args.ts';
-import { connectParams, handleMessage, openSession, type ConnectParams, type PeerSocket } from './peer-session.ts';
+import { type ConnectParams, connectParams, handleMessage, openSession, type PeerSocket } from './peer-session.ts';
 
 interface Data {
   params: ConnectParams;

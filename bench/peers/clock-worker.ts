@@ -2,6 +2,7 @@
 // (In Bun 1.4.5 a server.publish from a setTimeout callback reaches clients ~6 ms later than one from a message event.)
 
 declare const self: Worker;
+
 export {};
 
 let timer: ReturnType<typeof setTimeout> | null = null;

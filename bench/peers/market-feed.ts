@@ -99,7 +99,11 @@ export class MarketFeed {
       this.prices[i] = price;
       const change_percent = round(((price - before) / before) * 100, 4);
       const sequence = ++this.sequence;
-      const json = JSON.stringify({ event_type: 'market', market: { symbol, price, timestamp, change_percent }, sequence });
+      const json = JSON.stringify({
+        event_type: 'market',
+        market: { symbol, price, timestamp, change_percent },
+        sequence,
+      });
       const event = { sequence, symbol, json };
       this.remember(event);
       this.options.publish(event);

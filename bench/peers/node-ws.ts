@@ -1,6 +1,6 @@
 // Reference server 2: Node.js + ws, the usual deployment — topic → Set of sockets, ws.send per subscriber. Bundled for node.
 import { createServer } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { MarketFeed, marketTopics } from './market-feed.ts';
 import { parsePeerArgs } from './peer-args.ts';
 import { connectParams, handleMessage, openSession, type PeerSocket } from './peer-session.ts';

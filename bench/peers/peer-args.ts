@@ -17,10 +17,14 @@ export function parsePeerArgs(argv: readonly string[]): PeerArgs {
   };
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const n = Number(get(name, String(fallback)));
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name}: must be an integer in [${min}, ${max}]`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name}: must be an integer in [${min}, ${max}]`);
     return n;
   };
-  const symbols = get('symbols', 'BTC-USD,ETH-USD').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const symbols = get('symbols', 'BTC-USD,ETH-USD')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (symbols.length === 0) throw new Error('--symbols: needs at least one symbol');
   return {
     host: get('host', '127.0.0.1'),

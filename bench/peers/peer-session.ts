@@ -16,7 +16,14 @@ export interface ConnectParams {
 /** `?topics=a,b` (default `market,agent`, as in Lineage) and `?since=N`. */
 export function connectParams(url: URL): ConnectParams {
   const list = url.searchParams.get('topics');
-  const topics = list === null ? ['market', 'agent'] : list.split(',').map((t) => t.trim()).filter((t) => t.length > 0).slice(0, 64);
+  const topics =
+    list === null
+      ? ['market', 'agent']
+      : list
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t.length > 0)
+          .slice(0, 64);
   const raw = url.searchParams.get('since');
   const since = raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
   return { topics, since };
@@ -30,7 +37,18 @@ function wants(held: ReadonlySet<string>, symbol: string): boolean {
 /** Welcome, then (with `since`) the missed events in order, then live delivery; single-threaded, so nothing interleaves. */
 export function openSession(socket: PeerSocket, held: Set<string>, params: ConnectParams, feed: MarketFeed): void {
   for (const t of params.topics) held.add(t);
-  socket.send(JSON.stringify({ event_type: 'welcome', message: 'bench reference server', version: 'peer', epoch: 'peer', sequence: feed.sequence, oldest_sequence: feed.oldest, topics: ['market', 'agent', 'arena'], subscriptions: [...held] }));
+  socket.send(
+    JSON.stringify({
+      event_type: 'welcome',
+      message: 'bench reference server',
+      version: 'peer',
+      epoch: 'peer',
+      sequence: feed.sequence,
+      oldest_sequence: feed.oldest,
+      topics: ['market', 'agent', 'arena'],
+      subscriptions: [...held],
+    }),
+  );
   const since = params.since;
   if (since === null) {
     for (const t of held) socket.subscribe(t);
@@ -38,7 +56,15 @@ export function openSession(socket: PeerSocket, held: Set<string>, params: Conne
   }
   if (!feed.covers(since)) {
     for (const t of held) socket.subscribe(t);
-    socket.send(JSON.stringify({ event_type: 'resume_failed', since, reason: since > feed.sequence ? 'ahead' : 'too_old', oldest_sequence: feed.oldest, sequence: feed.sequence }));
+    socket.send(
+      JSON.stringify({
+        event_type: 'resume_failed',
+        since,
+        reason: since > feed.sequence ? 'ahead' : 'too_old',
+        oldest_sequence: feed.oldest,
+        sequence: feed.sequence,
+      }),
+    );
     return;
   }
   let replayed = 0;
@@ -60,7 +86,9 @@ export function handleMessage(socket: PeerSocket, held: Set<string>, text: strin
     socket.send('{"event_type":"error","code":"invalid_json","message":"not JSON"}');
     return;
   }
-  const topics = Array.isArray(message.topics) ? message.topics.filter((t): t is string => typeof t === 'string').slice(0, 64) : [];
+  const topics = Array.isArray(message.topics)
+    ? message.topics.filter((t): t is string => typeof t === 'string').slice(0, 64)
+    : [];
   switch (message.op) {
     case 'subscribe': {
       const added = topics.filter((t) => !held.has(t));
@@ -78,10 +106,16 @@ export function handleMessage(socket: PeerSocket, held: Set<string>, text: strin
       return;
     }
     case 'ping':
-      socket.send(JSON.stringify({ event_type: 'pong', ...(typeof message.id === 'string' ? { id: message.id } : {}), sequence: feed.sequence, timestamp: new Date().toISOString() }));
+      socket.send(
+        JSON.stringify({
+          event_type: 'pong',
+          ...(typeof message.id === 'string' ? { id: message.id } : {}),
+          sequence: feed.sequence,
+          timestamp: new Date().toISOString(),
+        }),
+      );
       return;
     default:
       socket.send('{"event_type":"error","code":"unknown_op","message":"unknown op"}');
   }
 }
-

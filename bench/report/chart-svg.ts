@@ -2,7 +2,13 @@
 import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
 
-const COLORS: Record<TargetName, string> = { lineage: '#2563eb', 'lineage-durable': '#0891b2', 'lineage-sim': '#7c3aed', bun: '#16a34a', node: '#dc2626' };
+const COLORS: Record<TargetName, string> = {
+  lineage: '#2563eb',
+  'lineage-durable': '#0891b2',
+  'lineage-sim': '#7c3aed',
+  bun: '#16a34a',
+  node: '#dc2626',
+};
 const W = 440;
 const H = 300;
 const M = { left: 56, right: 30, top: 36, bottom: 44 };
@@ -12,7 +18,7 @@ interface Series {
   points: Array<[number, number]>;
 }
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -54,23 +60,32 @@ function panel(x0: number, title: string, unit: string, series: Series[], xs: nu
   const px = (v: number) => x0 + M.left + ((lx(v) - xMin) / Math.max(1e-9, xMax - xMin)) * (W - M.left - M.right);
   const py = (v: number) => M.top + (1 - (Math.log10(v) - yLo) / Math.max(1e-9, yHi - yLo)) * (H - M.top - M.bottom);
   const out: string[] = [];
-  out.push(`<text x="${x0 + W / 2}" y="20" text-anchor="middle" font-weight="600">${escape(title)}</text>`);
+  out.push(`<text x="${x0 + W / 2}" y="20" text-anchor="middle" font-weight="600">${escapeXml(title)}</text>`);
   for (const t of yTicks) {
     out.push(`<line x1="${x0 + M.left}" x2="${x0 + W - M.right}" y1="${py(t)}" y2="${py(t)}" stroke="#e5e7eb"/>`);
     out.push(`<text x="${x0 + M.left - 6}" y="${py(t) + 4}" text-anchor="end" fill="#4b5563">${tickLabel(t)}</text>`);
   }
   for (const x of xs) {
     out.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#f3f4f6"/>`);
-    out.push(`<text x="${px(x)}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#4b5563">${x.toLocaleString('en-US')}</text>`);
+    out.push(
+      `<text x="${px(x)}" y="${H - M.bottom + 16}" text-anchor="middle" fill="#4b5563">${x.toLocaleString('en-US')}</text>`,
+    );
   }
-  out.push(`<text x="${x0 + M.left + (W - M.left - M.right) / 2}" y="${H - 8}" text-anchor="middle" fill="#374151">held connections (log scale)</text>`);
+  out.push(
+    `<text x="${x0 + M.left + (W - M.left - M.right) / 2}" y="${H - 8}" text-anchor="middle" fill="#374151">held connections (log scale)</text>`,
+  );
   out.push(`<text x="${x0 + W - M.right}" y="${M.top - 6}" text-anchor="end" fill="#6b7280">log scale</text>`);
-  out.push(`<text x="${x0 + 14}" y="${M.top + (H - M.top - M.bottom) / 2}" text-anchor="middle" fill="#374151" transform="rotate(-90 ${x0 + 14} ${M.top + (H - M.top - M.bottom) / 2})">${escape(unit)}</text>`);
+  out.push(
+    `<text x="${x0 + 14}" y="${M.top + (H - M.top - M.bottom) / 2}" text-anchor="middle" fill="#374151" transform="rotate(-90 ${x0 + 14} ${M.top + (H - M.top - M.bottom) / 2})">${escapeXml(unit)}</text>`,
+  );
   for (const s of series) {
     const pts = s.points.filter((p) => Number.isFinite(p[1]) && p[1] > 0);
     if (pts.length === 0) continue;
-    out.push(`<polyline fill="none" stroke="${COLORS[s.name]}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of pts) out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${COLORS[s.name]}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="${COLORS[s.name]}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}"/>`,
+    );
+    for (const p of pts)
+      out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${COLORS[s.name]}"/>`);
   }
   return out.join('\n');
 }
@@ -78,12 +93,24 @@ function panel(x0: number, title: string, unit: string, series: Series[], xs: nu
 export function renderChart(result: BenchResult): string {
   const scale = result.rows.filter((r) => r.scenario === 'scale' && r.stages.length > 0);
   const xs = [...new Set(scale.flatMap((r) => r.stages.map((s) => s.connections)))].sort((a, b) => a - b);
-  const latency: Series[] = scale.map((r) => ({ name: r.target, points: r.stages.map((s) => [s.connections, s.age.p99] as [number, number]) }));
-  const cpu: Series[] = scale.map((r) => ({ name: r.target, points: r.stages.map((s) => [s.connections, s.cpuPerMillion] as [number, number]) }));
+  const latency: Series[] = scale.map((r) => ({
+    name: r.target,
+    points: r.stages.map((s) => [s.connections, s.age.p99] as [number, number]),
+  }));
+  const cpu: Series[] = scale.map((r) => ({
+    name: r.target,
+    points: r.stages.map((s) => [s.connections, s.cpuPerMillion] as [number, number]),
+  }));
   const legend = scale
-    .map((r, i) => `<rect x="${M.left + i * 190}" y="${H + 8}" width="14" height="4" fill="${COLORS[r.target]}"/><text x="${M.left + i * 190 + 20}" y="${H + 14}">${escape(TARGET_LABELS[r.target])}</text>`)
+    .map(
+      (r, i) =>
+        `<rect x="${M.left + i * 190}" y="${H + 8}" width="14" height="4" fill="${COLORS[r.target]}"/><text x="${M.left + i * 190 + 20}" y="${H + 14}">${escapeXml(TARGET_LABELS[r.target])}</text>`,
+    )
     .join('\n');
-  const body = xs.length === 0 ? `<text x="20" y="40">no scale steps in this run</text>` : `${panel(0, 'p99 event age on arrival', 'ms', latency, xs)}\n${panel(W, 'server CPU per delivery', 'µs', cpu, xs)}\n${legend}`;
+  const body =
+    xs.length === 0
+      ? `<text x="20" y="40">no scale steps in this run</text>`
+      : `${panel(0, 'p99 event age on arrival', 'ms', latency, xs)}\n${panel(W, 'server CPU per delivery', 'µs', cpu, xs)}\n${legend}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H + 30}" viewBox="0 0 ${2 * W} ${H + 30}" font-family="system-ui, sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#ffffff"/>
 ${body}

@@ -1,6 +1,7 @@
 // The markdown report: summary table, ratios against the reference servers, targets, scale steps, scenario details.
-import type { BenchResult } from '../harness/run-bench.ts';
+
 import type { Row } from '../harness/result.ts';
+import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS } from '../harness/targets.ts';
 import { num, pct, ratio, short } from './format.ts';
 import { evaluateTargets, find } from './targets.ts';
@@ -13,12 +14,30 @@ const SCENARIO_LABELS: Record<Row['scenario'], string> = {
 };
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function summaryTable(rows: readonly Row[]): string {
   return table(
-    ['scenario', 'server', 'conns', 'deliveries/s', 'age p50 ms', 'p99 ms', 'p999 ms', '1st-arrival p99 ms', 'server CPU µs/delivery', 'RSS KB/conn', 'connects/s', 'lost', 'dup'],
+    [
+      'scenario',
+      'server',
+      'conns',
+      'deliveries/s',
+      'age p50 ms',
+      'p99 ms',
+      'p999 ms',
+      '1st-arrival p99 ms',
+      'server CPU µs/delivery',
+      'RSS KB/conn',
+      'connects/s',
+      'lost',
+      'dup',
+    ],
     rows.map((r) => [
       SCENARIO_LABELS[r.scenario],
       TARGET_LABELS[r.target],
@@ -50,11 +69,30 @@ function ratiosTable(rows: readonly Row[]): string {
       ratio(n && l.cpuPerMillion / n.cpuPerMillion),
       ratio(b && l.age.p99 / b.age.p99),
       ratio(n && l.age.p99 / n.age.p99),
-      ratio(b && l.rssPerConnectionKB !== null && b.rssPerConnectionKB !== null ? l.rssPerConnectionKB / b.rssPerConnectionKB : null),
-      ratio(n && l.rssPerConnectionKB !== null && n.rssPerConnectionKB !== null ? l.rssPerConnectionKB / n.rssPerConnectionKB : null),
+      ratio(
+        b && l.rssPerConnectionKB !== null && b.rssPerConnectionKB !== null
+          ? l.rssPerConnectionKB / b.rssPerConnectionKB
+          : null,
+      ),
+      ratio(
+        n && l.rssPerConnectionKB !== null && n.rssPerConnectionKB !== null
+          ? l.rssPerConnectionKB / n.rssPerConnectionKB
+          : null,
+      ),
     ]);
   }
-  return table(['scenario', 'CPU/delivery ÷ bare Bun', 'CPU/delivery ÷ Node + ws', 'p99 ÷ bare Bun', 'p99 ÷ Node + ws', 'RSS/conn ÷ bare Bun', 'RSS/conn ÷ Node + ws'], lines);
+  return table(
+    [
+      'scenario',
+      'CPU/delivery ÷ bare Bun',
+      'CPU/delivery ÷ Node + ws',
+      'p99 ÷ bare Bun',
+      'p99 ÷ Node + ws',
+      'RSS/conn ÷ bare Bun',
+      'RSS/conn ÷ Node + ws',
+    ],
+    lines,
+  );
 }
 
 function targetsTable(rows: readonly Row[]): string {
@@ -83,7 +121,22 @@ function stagesTable(rows: readonly Row[]): string {
       ]);
     }
   }
-  return table(['server', 'conns', 'receiving / held', 'deliveries/s', 'p50 ms', 'p99 ms', 'p999 ms', '1st-arrival p99 ms', 'server CPU µs/delivery', 'load CPU µs/delivery', 'RSS KB/conn'], lines);
+  return table(
+    [
+      'server',
+      'conns',
+      'receiving / held',
+      'deliveries/s',
+      'p50 ms',
+      'p99 ms',
+      'p999 ms',
+      '1st-arrival p99 ms',
+      'server CPU µs/delivery',
+      'load CPU µs/delivery',
+      'RSS KB/conn',
+    ],
+    lines,
+  );
 }
 
 function detailsTable(rows: readonly Row[]): string {
@@ -92,7 +145,11 @@ function detailsTable(rows: readonly Row[]): string {
     const parts: string[] = [];
     switch (r.scenario) {
       case 'scale':
-        parts.push(`RSS ${short(e.rssBaselineMB)} → ${short(e.rssHeldMB)} MB`, `connect p99 ${short(e.connectP99Ms)} ms`, `${num(e.failedConnects)} failed connects`);
+        parts.push(
+          `RSS ${short(e.rssBaselineMB)} → ${short(e.rssHeldMB)} MB`,
+          `connect p99 ${short(e.connectP99Ms)} ms`,
+          `${num(e.failedConnects)} failed connects`,
+        );
         break;
       case 'fanout':
         parts.push(`${num(e.eventsPerSPerClient)} events/s per client`, `connect p99 ${short(e.connectP99Ms)} ms`);
@@ -105,16 +162,29 @@ function detailsTable(rows: readonly Row[]): string {
         );
         break;
       case 'storm':
-        parts.push(`${num(e.rounds)} rounds`, `reconnect→resumed p50 ${short(e.reconnectP50Ms)} / p99 ${short(e.reconnectP99Ms)} ms`, `${num(e.replayedPerRound)} events replayed per round`, `${num(e.failedReconnects)} failed`);
+        parts.push(
+          `${num(e.rounds)} rounds`,
+          `reconnect→resumed p50 ${short(e.reconnectP50Ms)} / p99 ${short(e.reconnectP99Ms)} ms`,
+          `${num(e.replayedPerRound)} events replayed per round`,
+          `${num(e.failedReconnects)} failed`,
+        );
         break;
     }
-    parts.push(`1st-arrival p50 ${short(r.firstAge.p50)} / p99 ${short(r.firstAge.p99)} ms`, `load CPU ${short(r.loadCpuPerMillion)} µs/delivery`, `${num(e.checkedWindows)} client windows checked`);
-    if ((e.drainSeconds ?? 0) >= 1) parts.push(`**${short(e.drainSeconds)} s behind at the end** (drained, then checked)`);
+    parts.push(
+      `1st-arrival p50 ${short(r.firstAge.p50)} / p99 ${short(r.firstAge.p99)} ms`,
+      `load CPU ${short(r.loadCpuPerMillion)} µs/delivery`,
+      `${num(e.checkedWindows)} client windows checked`,
+    );
+    if ((e.drainSeconds ?? 0) >= 1)
+      parts.push(`**${short(e.drainSeconds)} s behind at the end** (drained, then checked)`);
     const errors = Object.entries(r.errors);
     if (errors.length > 0) parts.push(`errors: ${errors.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     return parts.join(' · ');
   };
-  return table(['scenario', 'server', 'details'], rows.map((r) => [SCENARIO_LABELS[r.scenario], TARGET_LABELS[r.target], describe(r)]));
+  return table(
+    ['scenario', 'server', 'details'],
+    rows.map((r) => [SCENARIO_LABELS[r.scenario], TARGET_LABELS[r.target], describe(r)]),
+  );
 }
 
 export function renderMarkdown(result: BenchResult): string {

@@ -37,14 +37,29 @@ export function evaluateTargets(rows: readonly Row[]): TargetCheck[] {
   }
   if (fan && fanBun) {
     const r = fan.cpuPerMillion / fanBun.cpuPerMillion;
-    out.push({ target: 'Server CPU per delivery vs bare Bun pub/sub (fan-out)', goal: '≤ 1.25×', measured: `${ratio(r)} (${short(fan.cpuPerMillion)} vs ${short(fanBun.cpuPerMillion)} µs)`, met: r <= 1.25 });
+    out.push({
+      target: 'Server CPU per delivery vs bare Bun pub/sub (fan-out)',
+      goal: '≤ 1.25×',
+      measured: `${ratio(r)} (${short(fan.cpuPerMillion)} vs ${short(fanBun.cpuPerMillion)} µs)`,
+      met: r <= 1.25,
+    });
   }
   if (fan && fanNode) {
     const r = fan.cpuPerMillion / fanNode.cpuPerMillion;
-    out.push({ target: 'Server CPU per delivery vs Node + ws (fan-out)', goal: '≤ 1/8 (0.125×)', measured: `${ratio(r)} = 1/${short(1 / r)} (${short(fan.cpuPerMillion)} vs ${short(fanNode.cpuPerMillion)} µs)`, met: r <= 0.125 });
+    out.push({
+      target: 'Server CPU per delivery vs Node + ws (fan-out)',
+      goal: '≤ 1/8 (0.125×)',
+      measured: `${ratio(r)} = 1/${short(1 / r)} (${short(fan.cpuPerMillion)} vs ${short(fanNode.cpuPerMillion)} µs)`,
+      met: r <= 0.125,
+    });
   }
   if (scale && scale.rssPerConnectionKB !== null) {
-    out.push({ target: 'Server RSS per held connection above the process baseline', goal: '≤ 8 KB', measured: `${short(scale.rssPerConnectionKB)} KB`, met: scale.rssPerConnectionKB <= 8 });
+    out.push({
+      target: 'Server RSS per held connection above the process baseline',
+      goal: '≤ 8 KB',
+      measured: `${short(scale.rssPerConnectionKB)} KB`,
+      met: scale.rssPerConnectionKB <= 8,
+    });
   }
   if (fan && fanBun) {
     const r = fan.age.p99 / fanBun.age.p99;
@@ -87,7 +102,10 @@ export function evaluateTargets(rows: readonly Row[]): TargetCheck[] {
   out.push({
     target: 'Lost or duplicated events (every scenario, every server)',
     goal: '0',
-    measured: bad.length === 0 ? `0 in ${rows.length} runs` : bad.map((r) => `${r.scenario}/${r.target}: ${r.lost} lost, ${r.duplicated} dup`).join('; '),
+    measured:
+      bad.length === 0
+        ? `0 in ${rows.length} runs`
+        : bad.map((r) => `${r.scenario}/${r.target}: ${r.lost} lost, ${r.duplicated} dup`).join('; '),
     met: bad.length === 0,
   });
   return out;

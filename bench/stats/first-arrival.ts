@@ -8,7 +8,10 @@ export class FirstArrival {
   private readonly mask: number;
 
   /** `slots` (a power of two) must exceed the number of distinct sequences in flight at once. */
-  constructor(private readonly into: Histogram, slots = 8192) {
+  constructor(
+    private readonly into: Histogram,
+    slots = 8192,
+  ) {
     if (slots & (slots - 1)) throw new RangeError('slots must be a power of two');
     this.seqs = new Float64Array(slots);
     this.ages = new Float64Array(slots);

@@ -97,7 +97,13 @@ export class Histogram {
       const n = this.counts[i]!;
       if (n > 0) buckets.push([i, n]);
     }
-    return { count: this.count, sum: this.sum, min: this.count ? this.min : 0, max: this.count ? this.max : 0, buckets };
+    return {
+      count: this.count,
+      sum: this.sum,
+      min: this.count ? this.min : 0,
+      max: this.count ? this.max : 0,
+      buckets,
+    };
   }
 
   static from(data: HistogramData): Histogram {

@@ -1,6 +1,7 @@
 // Loss accounting: every client window against the reference index (what the server published on its topics).
-import type { ClientRecord } from './sequence-tracker.ts';
+
 import type { SequenceIndex } from './sequence-index.ts';
+import type { ClientRecord } from './sequence-tracker.ts';
 
 export interface LossTotals {
   /** Client windows assessed (connections or resumed sessions). */
@@ -24,7 +25,14 @@ export function windowEnd(record: ClientRecord, index: SequenceIndex, end: numbe
 }
 
 export function assess(records: Iterable<ClientRecord>, index: SequenceIndex, end: number): LossTotals {
-  const totals: LossTotals = { windows: 0, checked: 0, lost: index.gaps, duplicated: 0, unexpected: 0, unassessable: 0 };
+  const totals: LossTotals = {
+    windows: 0,
+    checked: 0,
+    lost: index.gaps,
+    duplicated: 0,
+    unexpected: 0,
+    unassessable: 0,
+  };
   for (const r of records) {
     totals.windows++;
     totals.duplicated += r.duplicates;

@@ -16,11 +16,15 @@ export interface CpuTicks {
 export function parseStat(text: string): CpuTicks {
   const close = text.lastIndexOf(')');
   if (close === -1) throw new Error('not a /proc/<pid>/stat line');
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // fields[0] is field 3 (state), so field n is fields[n - 3].
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('cannot read utime/stime from /proc/<pid>/stat');
+  if (!Number.isFinite(utime) || !Number.isFinite(stime))
+    throw new Error('cannot read utime/stime from /proc/<pid>/stat');
   return { utime, stime };
 }
 

@@ -51,6 +51,15 @@ export class SequenceTracker {
   }
 
   record(topics: string[], live: boolean, checked: boolean): ClientRecord {
-    return { topics, start: this.start, last: this.last, received: this.received, sum: this.sum, duplicates: this.duplicates, live, checked };
+    return {
+      topics,
+      start: this.start,
+      last: this.last,
+      received: this.received,
+      sum: this.sum,
+      duplicates: this.duplicates,
+      live,
+      checked,
+    };
   }
 }

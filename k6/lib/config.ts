@@ -41,10 +41,13 @@ export const TOPICS = env('TOPICS', 'market,agent,arena')
  * else (the bench's reference servers, or Lineage run with `--agent-interval-ms 3600000 --arena-round-ms 86400000`):
  * then set CONTIGUOUS=true. Otherwise only repeats and reordering are counted.
  */
-export const CONTIGUOUS = env('CONTIGUOUS', String(['market', 'agent', 'arena'].every((f) => TOPICS.includes(f)))) === 'true';
+export const CONTIGUOUS =
+  env('CONTIGUOUS', String(['market', 'agent', 'arena'].every((f) => TOPICS.includes(f)))) === 'true';
 
 /** Narrow topics to toggle when the welcome frame does not list any (e.g. against the reference servers). */
-export const SYMBOLS = env('SYMBOLS', 'BTC-USD,ETH-USD,SOL-USD,XRP-USD').split(',').filter((s) => s.length > 0);
+export const SYMBOLS = env('SYMBOLS', 'BTC-USD,ETH-USD,SOL-USD,XRP-USD')
+  .split(',')
+  .filter((s) => s.length > 0);
 
 /** The stream URL for `topics`, optionally resuming after `since`. */
 export function streamUrl(topics: readonly string[], since?: number): string {

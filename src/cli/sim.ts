@@ -3,10 +3,11 @@
 //   bun run sim --seed S --agents N --symbols BTC-USD,ETH-USD --days D [--families market,agent,arena,trade,candle,book]
 //               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
 // Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
-import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
+
 import { encodeMarketDataEvent } from '../engine/market-data-encode.ts';
-import { MAX_AGENTS, MIN_AGENTS, resolveOptions, Simulation, type SimEvent } from '../sim/index.ts';
 import { describeError } from '../lib/describe-error.ts';
+import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
+import { MAX_AGENTS, MIN_AGENTS, resolveOptions, type SimEvent, Simulation } from '../sim/index.ts';
 
 const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;
 type Family = (typeof FAMILIES)[number];
@@ -29,14 +30,21 @@ class UsageError extends Error {}
 
 function intArg(name: string, raw: string | undefined, min: number, max: number): number {
   const v = Number(raw);
-  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw ?? '')}`);
+  if (raw === undefined || !/^\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max)
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw ?? '')}`);
   return v;
 }
 
 export function parseSimArgs(argv: readonly string[]): SimCliArgs {
   const out: SimCliArgs = {
-    seed: 1, agents: 5, symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD'], days: 1, families: new Set(['market', 'agent', 'arena']),
-    bookDeltas: false, agentIntervalMs: 10_000, arenaRoundMs: 180_000,
+    seed: 1,
+    agents: 5,
+    symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD'],
+    days: 1,
+    families: new Set(['market', 'agent', 'arena']),
+    bookDeltas: false,
+    agentIntervalMs: 10_000,
+    arenaRoundMs: 180_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
@@ -51,20 +59,31 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
       case '--days': {
         const raw = value();
         const d = Number(raw);
-        if (raw === undefined || !Number.isFinite(d) || d <= 0 || d > 36_500) throw new UsageError(`--days must be a number in (0, 36500], got ${JSON.stringify(raw ?? '')}`);
+        if (raw === undefined || !Number.isFinite(d) || d <= 0 || d > 36_500)
+          throw new UsageError(`--days must be a number in (0, 36500], got ${JSON.stringify(raw ?? '')}`);
         out.days = d;
         break;
       }
       case '--symbols': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-        if (list.length === 0 || list.some((s) => !/^[A-Za-z0-9._/-]{1,32}$/.test(s))) throw new UsageError('--symbols must be a comma-separated list of symbols');
+        const list = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
+        if (list.length === 0 || list.some((s) => !/^[A-Za-z0-9._/-]{1,32}$/.test(s)))
+          throw new UsageError('--symbols must be a comma-separated list of symbols');
         out.symbols = list;
         break;
       }
       case '--families': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+        const list = (value() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
         const bad = list.find((f) => !(FAMILIES as readonly string[]).includes(f));
-        if (list.length === 0 || bad !== undefined) throw new UsageError(`--families takes a comma-separated subset of ${FAMILIES.join(',')}${bad ? `, got ${JSON.stringify(bad)}` : ''}`);
+        if (list.length === 0 || bad !== undefined)
+          throw new UsageError(
+            `--families takes a comma-separated subset of ${FAMILIES.join(',')}${bad ? `, got ${JSON.stringify(bad)}` : ''}`,
+          );
         out.families = new Set(list as Family[]);
         break;
       }
@@ -78,7 +97,9 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
         out.arenaRoundMs = intArg('arena-round-ms', value(), 10, 86_400_000);
         break;
       default:
-        throw new UsageError(`unknown flag ${JSON.stringify(flag)} (flags: --seed --agents --symbols --days --families --book-deltas --agent-interval-ms --arena-round-ms)`);
+        throw new UsageError(
+          `unknown flag ${JSON.stringify(flag)} (flags: --seed --agents --symbols --days --families --book-deltas --agent-interval-ms --arena-round-ms)`,
+        );
     }
   }
   return out;
@@ -93,13 +114,31 @@ const round = (x: number, digits: number) => {
 export function wireJson(e: SimEvent, sequence: number): string {
   switch (e.kind) {
     case 'market':
-      return encodeMarketEvent({ symbol: e.data.symbol, price: e.data.price, timestamp: isoTimestamp(e.at), change_percent: e.data.change_percent }, sequence);
+      return encodeMarketEvent(
+        {
+          symbol: e.data.symbol,
+          price: e.data.price,
+          timestamp: isoTimestamp(e.at),
+          change_percent: e.data.change_percent,
+        },
+        sequence,
+      );
     case 'agent': {
       const a = e.data;
       return encodeAgentEvent(
         {
-          agent_id: a.agent_id, capital: round(a.capital, 2), trades_executed: a.trades_executed, win_rate: round(a.win_rate, 4), status: a.status,
-          timestamp: isoTimestamp(e.at), strategy: a.strategy, generation: a.generation, parent: a.parent, scars: a.scars, wins: a.wins, symbol: a.symbol,
+          agent_id: a.agent_id,
+          capital: round(a.capital, 2),
+          trades_executed: a.trades_executed,
+          win_rate: round(a.win_rate, 4),
+          status: a.status,
+          timestamp: isoTimestamp(e.at),
+          strategy: a.strategy,
+          generation: a.generation,
+          parent: a.parent,
+          scars: a.scars,
+          wins: a.wins,
+          symbol: a.symbol,
         },
         sequence,
       );
@@ -108,8 +147,12 @@ export function wireJson(e: SimEvent, sequence: number): string {
       const r = e.data;
       return encodeArenaEvent(
         {
-          round: r.round, winner: r.winner, timestamp: isoTimestamp(e.at), ranking: r.ranking.map((x) => ({ ...x, capital: round(x.capital, 2) })),
-          births: r.births, deaths: r.deaths.map((d) => ({ ...d, capital: round(d.capital, 2) })),
+          round: r.round,
+          winner: r.winner,
+          timestamp: isoTimestamp(e.at),
+          ranking: r.ranking.map((x) => ({ ...x, capital: round(x.capital, 2) })),
+          births: r.births,
+          deaths: r.deaths.map((d) => ({ ...d, capital: round(d.capital, 2) })),
         },
         sequence,
       );
@@ -122,11 +165,23 @@ export function wireJson(e: SimEvent, sequence: number): string {
 /** Run the model for `args.days` simulated days (24 market steps a day) and hand each wire line to `write`. */
 export function runSim(args: SimCliArgs, write: (chunk: string) => void): { events: number; marketSteps: number } {
   const marketIntervalMs = 5000;
-  const sim = new Simulation(resolveOptions({
-    seed: args.seed, startTime: SIM_START, agents: args.agents, symbols: args.symbols, marketIntervalMs,
-    agentIntervalMs: args.agentIntervalMs, arenaRoundMs: args.arenaRoundMs,
-    marketData: { trades: args.families.has('trade'), candles: args.families.has('candle'), book: args.families.has('book'), bookDeltas: args.bookDeltas },
-  }));
+  const sim = new Simulation(
+    resolveOptions({
+      seed: args.seed,
+      startTime: SIM_START,
+      agents: args.agents,
+      symbols: args.symbols,
+      marketIntervalMs,
+      agentIntervalMs: args.agentIntervalMs,
+      arenaRoundMs: args.arenaRoundMs,
+      marketData: {
+        trades: args.families.has('trade'),
+        candles: args.families.has('candle'),
+        book: args.families.has('book'),
+        bookDeltas: args.bookDeltas,
+      },
+    }),
+  );
   const steps = Math.max(1, Math.round(args.days * 24));
   const end = SIM_START + steps * marketIntervalMs - 1;
   const events: SimEvent[] = [];

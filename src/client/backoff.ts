@@ -17,10 +17,14 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000, 
  * The delay before retry number `attempt` (0-based): `min(max, initial·factor^attempt)`, of which the `jitter` share is
  * scaled by `random()` — so delays stay in `[(1-jitter)·d, d]` and never exceed `maxMs`.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const n = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
   // Cap the exponent first so huge attempt counts cannot overflow to Infinity or NaN.
-  const ceiling = Math.min(options.maxMs, options.initialMs * Math.pow(options.factor, Math.min(n, 64)));
+  const ceiling = Math.min(options.maxMs, options.initialMs * options.factor ** Math.min(n, 64));
   const jitter = Math.min(1, Math.max(0, options.jitter));
   const r = Math.min(1, Math.max(0, random()));
   return Math.round(ceiling * (1 - jitter + jitter * r));

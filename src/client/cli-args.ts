@@ -1,7 +1,8 @@
 // Command-line parsing for `bun run client` (pure): flags, URL, topics and whether to colour the output.
+
+import { describeError } from '../lib/describe-error.ts';
 import { parseTopic, splitTopicList } from '../protocol/index.ts';
 import { normalizeServerUrl } from './stream-url.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:9001';
 /** The terminal client also shows arena rounds (the server's own default is `market` and `agent`). */
@@ -46,7 +47,8 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   let json = false;
   let noColor = false;
   let since: number | null = null;
-  let token: string | null = env.LINEAGE_AUTH_TOKEN && env.LINEAGE_AUTH_TOKEN.length > 0 ? env.LINEAGE_AUTH_TOKEN : null;
+  let token: string | null =
+    env.LINEAGE_AUTH_TOKEN && env.LINEAGE_AUTH_TOKEN.length > 0 ? env.LINEAGE_AUTH_TOKEN : null;
   const usage = (message: string): CliParse => ({ kind: 'error', message: `${message} (see --help)`, exitCode: 2 });
 
   for (let i = 0; i < argv.length; i++) {
@@ -75,13 +77,17 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
         const list = splitTopicList(value);
         if (list.length === 0) return usage('--topics needs at least one topic');
         const bad = list.find((t) => parseTopic(t) === null);
-        if (bad !== undefined) return usage(`--topics: "${bad}" is not a topic (market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`);
+        if (bad !== undefined)
+          return usage(`--topics: "${bad}" is not a topic (market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`);
         topics = [...new Set(list)];
         break;
       }
       case '--since': {
         const value = takeValue();
-        if (value === null || !/^\d{1,15}$/.test(value)) return usage(`--since must be a non-negative integer sequence number${value === null ? '' : ` (got "${value}")`}`);
+        if (value === null || !/^\d{1,15}$/.test(value))
+          return usage(
+            `--since must be a non-negative integer sequence number${value === null ? '' : ` (got "${value}")`}`,
+          );
         since = Number(value);
         break;
       }

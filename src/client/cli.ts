@@ -1,16 +1,19 @@
 // `bun run client [url]`: the seed's live table (or JSON lines) over a reconnecting, resuming connection.
 import { VERSION } from '../version.ts';
-import { USAGE, parseCliArgs, wantsColor, type CliOptions } from './cli-args.ts';
+import { type CliOptions, parseCliArgs, USAGE, wantsColor } from './cli-args.ts';
 import { describeConnectFailure } from './connect-failure.ts';
-import { ReconnectingClient, type ClientEvent, type SocketLike } from './reconnecting-client.ts';
-import { eventRows, headerLines, noticeLine, welcomeLines, type TableStyle } from './table.ts';
+import { type ClientEvent, ReconnectingClient, type SocketLike } from './reconnecting-client.ts';
+import { eventRows, headerLines, noticeLine, type TableStyle, welcomeLines } from './table.ts';
 
 const NAME = 'lineage-client';
 /** Protocol pings keep idle connections open and reveal dead ones. */
 const PING_INTERVAL_MS = 30_000;
 
 /** Bun's WebSocket takes headers (browsers' does not); typed here so the token never has to go in the URL. */
-const BunWebSocket = WebSocket as unknown as new (url: string, options?: { headers?: Record<string, string> }) => WebSocket;
+const BunWebSocket = WebSocket as unknown as new (
+  url: string,
+  options?: { headers?: Record<string, string> },
+) => WebSocket;
 
 function main(): void {
   const parsed = parseCliArgs(process.argv.slice(2), process.env);
@@ -30,7 +33,9 @@ function main(): void {
 }
 
 function run(options: CliOptions): void {
-  const style: TableStyle = { color: !options.json && wantsColor(options.noColor, process.stdout.isTTY === true, process.env) };
+  const style: TableStyle = {
+    color: !options.json && wantsColor(options.noColor, process.stdout.isTTY === true, process.env),
+  };
   const noticeStyle: TableStyle = options.json ? { color: false } : style;
   const out = (lines: readonly string[]) => {
     if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
@@ -66,7 +71,8 @@ function run(options: CliOptions): void {
         if (!printedHeader) {
           printedHeader = true;
           if (!options.json) out([...headerLines(style), ...welcomeLines(event.message.message, style)]);
-          if (event.message.subscriptions.length === 0) notice('holding no topics, so there is nothing to show (check --topics)', 'yellow');
+          if (event.message.subscriptions.length === 0)
+            notice('holding no topics, so there is nothing to show (check --topics)', 'yellow');
         } else if (client.state === 'live') notice('reconnected', 'dim');
         return;
       case 'event':
@@ -74,13 +80,19 @@ function run(options: CliOptions): void {
         return;
       case 'resumed':
         if (lostAt !== null || event.message.replayed > 0) {
-          notice(`${lostAt !== null ? 'reconnected, ' : ''}resumed ${event.message.replayed} event${event.message.replayed === 1 ? '' : 's'} (up to #${event.message.sequence})`, 'dim');
+          notice(
+            `${lostAt !== null ? 'reconnected, ' : ''}resumed ${event.message.replayed} event${event.message.replayed === 1 ? '' : 's'} (up to #${event.message.sequence})`,
+            'dim',
+          );
         }
         lostAt = null;
         return;
       case 'resume_failed': {
         const m = event.message;
-        notice(`could not resume after #${m.since} (${m.reason.replaceAll('_', ' ')}): events up to #${m.sequence} may be missing; showing the latest state`, 'yellow');
+        notice(
+          `could not resume after #${m.since} (${m.reason.replaceAll('_', ' ')}): events up to #${m.sequence} may be missing; showing the latest state`,
+          'yellow',
+        );
         lostAt = null;
         return;
       }
@@ -89,10 +101,14 @@ function run(options: CliOptions): void {
         return;
       case 'disconnected': {
         if (event.retryInMs === null) {
-          process.stderr.write(`${NAME}: ${describeConnectFailure(options.url, event.code, event.reason, event.error)}\n`);
+          process.stderr.write(
+            `${NAME}: ${describeConnectFailure(options.url, event.code, event.reason, event.error)}\n`,
+          );
           process.exit(1);
         }
-        const why = event.wasOpen ? `connection lost (${event.code}${event.reason ? ` ${event.reason}` : ''})` : 'still unreachable';
+        const why = event.wasOpen
+          ? `connection lost (${event.code}${event.reason ? ` ${event.reason}` : ''})`
+          : 'still unreachable';
         if (event.wasOpen) lostAt = Date.now();
         notice(`${why}; reconnecting in ${(event.retryInMs / 1000).toFixed(1)} s (attempt ${event.attempt})`, 'dim');
         return;

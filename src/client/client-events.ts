@@ -1,11 +1,20 @@
 // The reconnecting client's public types: its states, the events it emits, its options and counters.
-import type { ErrorMessage, ResumeFailedMessage, ServerMessage, StreamEvent, WelcomeMessage } from '../protocol/index.ts';
+import type {
+  ErrorMessage,
+  ResumeFailedMessage,
+  ServerMessage,
+  StreamEvent,
+  WelcomeMessage,
+} from '../protocol/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'resuming' | 'live' | 'reconnecting' | 'closed';
 
 export type Resumed = Extract<ServerMessage, { event_type: 'resumed' }>;
-export type Control = Extract<ServerMessage, { event_type: 'subscribed' | 'unsubscribed' | 'subscriptions' | 'pong' | 'shutdown' }>;
+export type Control = Extract<
+  ServerMessage,
+  { event_type: 'subscribed' | 'unsubscribed' | 'subscriptions' | 'pong' | 'shutdown' }
+>;
 
 export type ClientEvent =
   | { type: 'state'; state: ConnectionState }

@@ -1,13 +1,28 @@
 // A runtime-neutral Lineage client (global WebSocket only): topics, reconnect with backoff, exact resume with `since`.
-import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
+
+import { describeError } from '../lib/describe-error.ts';
 import type { ClientMessage } from '../protocol/index.ts';
-import type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
-import { DEFAULT_BACKOFF, backoffDelay, shutdownDelay, type BackoffOptions } from './backoff.ts';
+import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, shutdownDelay } from './backoff.ts';
+import type {
+  ClientEvent,
+  ClientStats,
+  ConnectionState,
+  Listener,
+  ReconnectingClientOptions,
+  SocketLike,
+} from './client-events.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { streamUrl } from './stream-url.ts';
-import { describeError } from '../lib/describe-error.ts';
 
-export type { ClientEvent, ClientStats, ConnectionState, Listener, ReconnectingClientOptions, SocketLike } from './client-events.ts';
+export type {
+  ClientEvent,
+  ClientStats,
+  ConnectionState,
+  Listener,
+  ReconnectingClientOptions,
+  SocketLike,
+} from './client-events.ts';
 
 const OPEN = 1;
 
@@ -34,7 +49,11 @@ export class ReconnectingClient {
   readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0 };
 
   constructor(private readonly options: ReconnectingClientOptions) {
-    this.tracker = new SequenceTracker(options.since !== undefined && options.since !== null ? { since: options.since, epoch: options.epoch ?? null } : null);
+    this.tracker = new SequenceTracker(
+      options.since !== undefined && options.since !== null
+        ? { since: options.since, epoch: options.epoch ?? null }
+        : null,
+    );
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
@@ -135,7 +154,11 @@ export class ReconnectingClient {
     this.sentSince = point !== null;
     this.welcomed = false;
     this.lastError = null;
-    const url = streamUrl(this.options.url, { topics: this.desiredTopics, since: point?.since ?? null, epoch: point?.epoch ?? null });
+    const url = streamUrl(this.options.url, {
+      topics: this.desiredTopics,
+      since: point?.since ?? null,
+      epoch: point?.epoch ?? null,
+    });
     this.setState('connecting');
     let socket: SocketLike;
     try {
@@ -180,7 +203,11 @@ export class ReconnectingClient {
     if (!parsed.success) {
       this.stats.invalid++;
       const issue = parsed.error.issues[0];
-      this.emit({ type: 'invalid', raw: data, reason: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'does not match the protocol' });
+      this.emit({
+        type: 'invalid',
+        raw: data,
+        reason: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'does not match the protocol',
+      });
       return;
     }
     const message = parsed.data;
@@ -239,7 +266,15 @@ export class ReconnectingClient {
     this.welcomed = false;
     if (this.currentState === 'closed') return;
     if (!wasOpen && this.stats.connects === 0 && !this.retryFirstConnect) {
-      this.emit({ type: 'disconnected', code, reason, error: this.lastError, wasOpen, retryInMs: null, attempt: this.attempt });
+      this.emit({
+        type: 'disconnected',
+        code,
+        reason,
+        error: this.lastError,
+        wasOpen,
+        retryInMs: null,
+        attempt: this.attempt,
+      });
       this.setState('closed');
       return;
     }
@@ -248,9 +283,22 @@ export class ReconnectingClient {
     const now = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
     const notice = this.retryAfterMs;
     this.retryAfterMs = null;
-    const delay = notice !== null ? shutdownDelay(notice, this.random) : now ? 0 : backoffDelay(this.attempt, this.backoff, this.random);
+    const delay =
+      notice !== null
+        ? shutdownDelay(notice, this.random)
+        : now
+          ? 0
+          : backoffDelay(this.attempt, this.backoff, this.random);
     this.attempt++;
-    this.emit({ type: 'disconnected', code, reason, error: this.lastError, wasOpen, retryInMs: delay, attempt: this.attempt });
+    this.emit({
+      type: 'disconnected',
+      code,
+      reason,
+      error: this.lastError,
+      wasOpen,
+      retryInMs: delay,
+      attempt: this.attempt,
+    });
     // A listener may have called close() while handling the event.
     if (this.stopped) return;
     this.setState('reconnecting');

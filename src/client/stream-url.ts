@@ -23,7 +23,8 @@ export function normalizeServerUrl(input: string): string {
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`"${input}" is not a WebSocket URL (expected ws:// or wss://)`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new Error(`"${input}" is not a WebSocket URL (expected ws:// or wss://)`);
   if (url.hostname.length === 0) throw new Error(`"${input}" has no host`);
   url.hash = '';
   return url.toString();

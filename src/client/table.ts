@@ -101,7 +101,16 @@ function render(row: Row, style: TableStyle, dim: boolean): string {
 export function marketRow(market: MarketData, style: TableStyle, snapshot = false): string {
   const valueTone: Tone | null = market.change_percent > 0 ? 'green' : market.change_percent < 0 ? 'red' : null;
   return render(
-    { icon: '📈', label: 'MARKET', labelTone: 'cyan', key: market.symbol, value: formatPrice(market.price), valueTone, time: formatTime(market.timestamp), note: '' },
+    {
+      icon: '📈',
+      label: 'MARKET',
+      labelTone: 'cyan',
+      key: market.symbol,
+      value: formatPrice(market.price),
+      valueTone,
+      time: formatTime(market.timestamp),
+      note: '',
+    },
     style,
     snapshot,
   );
@@ -133,16 +142,55 @@ export function arenaRows(arena: ArenaData, style: TableStyle, snapshot = false)
   if (arena.deaths.length > 0) counts.push(`${arena.deaths.length} died`);
   const rows = [
     render(
-      { icon: '🏆', label: `ARENA round ${arena.round}`, labelTone: 'magenta', key: arena.winner, value: top ? formatCapital(top.capital) : '', valueTone: 'bold', time, note: `(${counts.join(', ')})` },
+      {
+        icon: '🏆',
+        label: `ARENA round ${arena.round}`,
+        labelTone: 'magenta',
+        key: arena.winner,
+        value: top ? formatCapital(top.capital) : '',
+        valueTone: 'bold',
+        time,
+        note: `(${counts.join(', ')})`,
+      },
       style,
       snapshot,
     ),
   ];
   for (const d of arena.deaths) {
-    rows.push(render({ icon: '💀', label: 'DEATH', labelTone: 'red', key: d.agent_id, value: formatCapital(d.capital), valueTone: null, time, note: `(${d.reason})` }, style, snapshot));
+    rows.push(
+      render(
+        {
+          icon: '💀',
+          label: 'DEATH',
+          labelTone: 'red',
+          key: d.agent_id,
+          value: formatCapital(d.capital),
+          valueTone: null,
+          time,
+          note: `(${d.reason})`,
+        },
+        style,
+        snapshot,
+      ),
+    );
   }
   for (const b of arena.births) {
-    rows.push(render({ icon: '🐣', label: 'BIRTH', labelTone: 'green', key: b.agent_id, value: `gen ${b.generation}`, valueTone: null, time, note: `(from ${b.parent})` }, style, snapshot));
+    rows.push(
+      render(
+        {
+          icon: '🐣',
+          label: 'BIRTH',
+          labelTone: 'green',
+          key: b.agent_id,
+          value: `gen ${b.generation}`,
+          valueTone: null,
+          time,
+          note: `(from ${b.parent})`,
+        },
+        style,
+        snapshot,
+      ),
+    );
   }
   return rows;
 }

@@ -8,11 +8,16 @@ import { ClusterMetrics } from './cluster-metrics.ts';
 import { redactUrl } from './redact-url.ts';
 import { RedisFeed } from './redis-feed.ts';
 import { RedisLink } from './redis-link.ts';
-import { RedisPublisher, type PublisherMeta } from './redis-publisher.ts';
+import { type PublisherMeta, RedisPublisher } from './redis-publisher.ts';
 import { clusterKeys } from './stream-codec.ts';
 
 /** For `--role sim`: after each batch, append to the stream. */
-export function redisSink(config: Config, history: RecentEvents, registry: MetricsRegistry, log: (line: string) => void) {
+export function redisSink(
+  config: Config,
+  history: RecentEvents,
+  registry: MetricsRegistry,
+  log: (line: string) => void,
+) {
   return (meta: PublisherMeta): BatchSink => {
     let publisher: RedisPublisher | null = null;
     const link = new RedisLink(config.redisUrl as string, {
@@ -35,7 +40,10 @@ export function redisSink(config: Config, history: RecentEvents, registry: Metri
       health: () =>
         publisher?.healthy
           ? { ok: true }
-          : { ok: false, reason: `redis: ${publisher?.blocked ?? (link.lastError || (link.state === 'up' ? 'taking the stream over' : link.state))}` },
+          : {
+              ok: false,
+              reason: `redis: ${publisher?.blocked ?? (link.lastError || (link.state === 'up' ? 'taking the stream over' : link.state))}`,
+            },
       async stop() {
         const deadline = Date.now() + 1000;
         while (publisher && publisher.pending > 0 && publisher.healthy && Date.now() < deadline) {
@@ -50,9 +58,17 @@ export function redisSink(config: Config, history: RecentEvents, registry: Metri
 }
 
 /** For `--role gateway`: events come from the stream; the node serves as soon as its listeners are up (503 until synced). */
-export function startGatewayUpstream(config: Config, hub: Downstream, registry: MetricsRegistry, log: (line: string) => void): Upstream {
+export function startGatewayUpstream(
+  config: Config,
+  hub: Downstream,
+  registry: MetricsRegistry,
+  log: (line: string) => void,
+): Upstream {
   let feed: RedisFeed | null = null;
-  const commands = new RedisLink(config.redisUrl as string, { down: (reason) => log(`lineage: redis connection lost (${reason}); clients stay connected, reading resumes on reconnect`) });
+  const commands = new RedisLink(config.redisUrl as string, {
+    down: (reason) =>
+      log(`lineage: redis connection lost (${reason}); clients stay connected, reading resumes on reconnect`),
+  });
   const reader = new RedisLink(config.redisUrl as string);
   const metrics = new ClusterMetrics(registry, 'gateway', {
     connected: () => commands.state === 'up' && reader.state === 'up',
@@ -63,7 +79,11 @@ export function startGatewayUpstream(config: Config, hub: Downstream, registry: 
   const keys = clusterKeys(config.redisPrefix);
   feed = new RedisFeed(commands, reader, keys, hub, metrics, log);
   const f = feed;
-  void f.start().then(() => log(`🔗 gateway synced with ${redactUrl(config.redisUrl as string)} · epoch ${f.epoch} · sequence ${f.lastSeq}`));
+  void f
+    .start()
+    .then(() =>
+      log(`🔗 gateway synced with ${redactUrl(config.redisUrl as string)} · epoch ${f.epoch} · sequence ${f.lastSeq}`),
+    );
   return {
     get epoch() {
       return f.epoch;
@@ -72,7 +92,14 @@ export function startGatewayUpstream(config: Config, hub: Downstream, registry: 
     // One page straight from the sorted set (summarised rounds, scored by round number): only what is answered is read.
     rounds: async (limit, before) => {
       const max = before === undefined ? '+inf' : `(${before}`;
-      const raw = await commands.send('ZREVRANGEBYSCORE', [keys.rounds, max, '-inf', 'LIMIT', '0', String(Math.min(limit, MAX_ROUNDS_PAGE))]);
+      const raw = await commands.send('ZREVRANGEBYSCORE', [
+        keys.rounds,
+        max,
+        '-inf',
+        'LIMIT',
+        '0',
+        String(Math.min(limit, MAX_ROUNDS_PAGE)),
+      ]);
       return (Array.isArray(raw) ? raw : []).flatMap((r) => {
         try {
           return [JSON.parse(String(r)) as unknown];
@@ -85,7 +112,10 @@ export function startGatewayUpstream(config: Config, hub: Downstream, registry: 
       if (f.healthy) return { ok: true };
       if (f.held !== null) return { ok: false, reason: `redis: ${f.held}` };
       const down = reader.lastError || commands.lastError;
-      return { ok: false, reason: f.synced || down ? `redis: ${down || 'reconnecting'}` : 'redis: waiting for the stream' };
+      return {
+        ok: false,
+        reason: f.synced || down ? `redis: ${down || 'reconnecting'}` : 'redis: waiting for the stream',
+      };
     },
     failed: new Promise<string>(() => {}),
     stop: () => f.stop(),

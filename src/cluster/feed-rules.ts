@@ -39,7 +39,8 @@ export interface StreamMeta {
 }
 
 export function parseMeta(reply: unknown): StreamMeta {
-  const m = typeof reply === 'object' && reply !== null && !Array.isArray(reply) ? (reply as Record<string, unknown>) : {};
+  const m =
+    typeof reply === 'object' && reply !== null && !Array.isArray(reply) ? (reply as Record<string, unknown>) : {};
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
   const head = Number(m.head);
   let symbols: string[] = [];
@@ -49,7 +50,12 @@ export function parseMeta(reply: unknown): StreamMeta {
   } catch {
     symbols = [];
   }
-  return { epoch: text(m.epoch), writer: text(m.writer), head: Number.isSafeInteger(head) && head >= 0 ? head : null, symbols };
+  return {
+    epoch: text(m.epoch),
+    writer: text(m.writer),
+    head: Number.isSafeInteger(head) && head >= 0 ? head : null,
+    symbols,
+  };
 }
 
 export type MetaVerdict = 'same' | 'absent' | 'epoch_changed' | 'new_writer' | 'backwards';

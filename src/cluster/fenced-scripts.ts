@@ -2,14 +2,16 @@
 // the epoch, so a node whose lease has expired — or a command that a hung Redis runs late — never writes into another
 // node's history. Also the lease scripts and the gateways' `seen` report. Pure text and argument builders.
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import { encodeFields, latestField, type ClusterKeys, type Origin } from './stream-codec.ts';
+import { type ClusterKeys, encodeFields, latestField, type Origin } from './stream-codec.ts';
 
 /** Results of CLAIM and APPEND (first element of the reply). */
 export const Fence = { ok: 1, notHolder: 0, otherEpoch: -1, fork: 2 } as const;
 
 /** Extend the lease only if we still hold it. */
-export const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-export const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+export const RENEW_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+export const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 // Shared Lua: the stream's top sequence, and HSET of many pairs in chunks (Lua's unpack has a small limit).
 const HELPERS = `
@@ -116,18 +118,58 @@ return 1
 const fencedKeys = (k: ClusterKeys) => [k.writer, k.meta, k.events, k.latest, k.rounds];
 
 /** EVAL arguments of CLAIM. */
-export function claimArgs(keys: ClusterKeys, origin: Origin, symbols: readonly string[], latest: readonly PublishedEvent[], now: Date): string[] {
-  return [CLAIM_SCRIPT, '5', ...fencedKeys(keys), origin.writer, origin.epoch, String(origin.head), JSON.stringify(symbols), now.toISOString(), ...latest.flatMap((e) => [latestField(e), e.json])];
+export function claimArgs(
+  keys: ClusterKeys,
+  origin: Origin,
+  symbols: readonly string[],
+  latest: readonly PublishedEvent[],
+  now: Date,
+): string[] {
+  return [
+    CLAIM_SCRIPT,
+    '5',
+    ...fencedKeys(keys),
+    origin.writer,
+    origin.epoch,
+    String(origin.head),
+    JSON.stringify(symbols),
+    now.toISOString(),
+    ...latest.flatMap((e) => [latestField(e), e.json]),
+  ];
 }
 
 /** EVAL arguments of APPEND; `round` gives the summarised record of an arena event (JSON), stored in the rounds set. */
-export function appendArgs(keys: ClusterKeys, origin: Origin, maxlen: number, roundsKept: number, batch: readonly PublishedEvent[], round: (e: PublishedEvent) => { score: number; member: string } | null): string[] {
-  const args = [APPEND_SCRIPT, '5', ...fencedKeys(keys), origin.writer, origin.epoch, String(maxlen), String(roundsKept)];
+export function appendArgs(
+  keys: ClusterKeys,
+  origin: Origin,
+  maxlen: number,
+  roundsKept: number,
+  batch: readonly PublishedEvent[],
+  round: (e: PublishedEvent) => { score: number; member: string } | null,
+): string[] {
+  const args = [
+    APPEND_SCRIPT,
+    '5',
+    ...fencedKeys(keys),
+    origin.writer,
+    origin.epoch,
+    String(maxlen),
+    String(roundsKept),
+  ];
   for (const e of batch) {
     const fields = encodeFields(e, origin);
     const retired = e.retired ?? [];
     const r = e.family === 'arena' ? round(e) : null;
-    args.push(String(e.sequence), String(fields.length), ...fields, latestField(e), String(retired.length), ...retired, r ? String(r.score) : '', r ? r.member : '');
+    args.push(
+      String(e.sequence),
+      String(fields.length),
+      ...fields,
+      latestField(e),
+      String(retired.length),
+      ...retired,
+      r ? String(r.score) : '',
+      r ? r.member : '',
+    );
   }
   return args;
 }

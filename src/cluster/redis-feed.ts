@@ -2,15 +2,15 @@
 // outage it continues from the last id it delivered, so its clients see no gap and no duplicate. Every entry names its
 // history (epoch, writer): a new epoch makes every client resync, a history that moved backwards is never delivered.
 import type { Downstream } from '../engine/upstream.ts';
+import { describeError } from '../lib/describe-error.ts';
 import { CloseReason } from '../protocol/codes.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
+import { type FeedPosition, judgeEntry, judgeMeta, newestRunOf, parseMeta, type StreamMeta } from './feed-rules.ts';
 import { SEEN_SCRIPT } from './fenced-scripts.ts';
-import { judgeEntry, judgeMeta, newestRunOf, parseMeta, type FeedPosition, type StreamMeta } from './feed-rules.ts';
 import type { RedisLink } from './redis-link.ts';
 import { COMMAND_TIMEOUT_MS } from './redis-link.ts';
-import { decodeEntries, decodeLatestHash, streamId, type ClusterKeys } from './stream-codec.ts';
-import { describeError } from '../lib/describe-error.ts';
+import { type ClusterKeys, decodeEntries, decodeLatestHash, streamId } from './stream-codec.ts';
 
 const BLOCK_MS = 1000;
 const COUNT = 1000;
@@ -154,8 +154,19 @@ export class RedisFeed {
   }
 
   private async readOnce(): Promise<void> {
-    const args = ['BLOCK', String(BLOCK_MS), 'COUNT', String(COUNT), 'STREAMS', this.keys.events, streamId(this.cursor)];
-    const reply = (await this.reader.send('XREAD', args, BLOCK_MS + COMMAND_TIMEOUT_MS)) as Record<string, unknown> | null;
+    const args = [
+      'BLOCK',
+      String(BLOCK_MS),
+      'COUNT',
+      String(COUNT),
+      'STREAMS',
+      this.keys.events,
+      streamId(this.cursor),
+    ];
+    const reply = (await this.reader.send('XREAD', args, BLOCK_MS + COMMAND_TIMEOUT_MS)) as Record<
+      string,
+      unknown
+    > | null;
     if (this.closed) return;
     if (reply === null) {
       // Quiet stream: make sure it is still the history we follow (a new epoch, or a writer that went backwards).
@@ -163,7 +174,8 @@ export class RedisFeed {
       return;
     }
     const batch = decodeEntries(reply[this.keys.events]);
-    if (batch.malformed > 0) this.log(`lineage: ${batch.malformed} stream entr${batch.malformed === 1 ? 'y' : 'ies'} not decodable; skipped`);
+    if (batch.malformed > 0)
+      this.log(`lineage: ${batch.malformed} stream entr${batch.malformed === 1 ? 'y' : 'ies'} not decodable; skipped`);
     const now = Date.now();
     let delivered = 0;
     let newest: PublishedEvent | null = null;

@@ -45,7 +45,8 @@ export class RedisLink {
    */
   async send(command: string, args: string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<unknown> {
     const client = this.client;
-    if (client === null || this.state !== 'up') throw new Error(`redis is ${this.state}${this.lastError ? `: ${this.lastError}` : ''}`);
+    if (client === null || this.state !== 'up')
+      throw new Error(`redis is ${this.state}${this.lastError ? `: ${this.lastError}` : ''}`);
     this.inFlight++;
     try {
       return await withTimeout(client.send(command, args), timeoutMs, command, (reason) => this.fail(client, reason));
@@ -81,7 +82,11 @@ export class RedisLink {
 
   private async connect(): Promise<void> {
     if (this.state === 'closed') return;
-    const client = new RedisClient(this.url, { autoReconnect: false, enableOfflineQueue: false, connectionTimeout: COMMAND_TIMEOUT_MS });
+    const client = new RedisClient(this.url, {
+      autoReconnect: false,
+      enableOfflineQueue: false,
+      connectionTimeout: COMMAND_TIMEOUT_MS,
+    });
     this.client = client;
     client.onclose = (error) => this.fail(client, error?.message ?? 'connection closed');
     try {
@@ -124,7 +129,12 @@ export class RedisLink {
 }
 
 /** `promise`, or a rejection after `ms` (calling `onTimeout` with the reason first); a late outcome is ignored. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout: (reason: string) => void): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout: (reason: string) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const reason = `${what} got no answer within ${ms} ms (redis hangs)`;
@@ -132,8 +142,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout
       reject(new Error(reason));
     }, ms);
     promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
     );
   });
 }

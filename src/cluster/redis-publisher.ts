@@ -2,13 +2,13 @@
 // rounds page; after an outage it re-appends from the hub's history, so gateways continue without a gap or a duplicate.
 // Every write is fenced in Redis by the writer lease and the epoch (fenced-scripts.ts).
 import type { RecentEvents } from '../engine/upstream.ts';
+import { describeError } from '../lib/describe-error.ts';
 import { summarizeRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
-import { Fence, RELEASE_SCRIPT, RENEW_SCRIPT, appendArgs, claimArgs, fenceReply } from './fenced-scripts.ts';
+import { appendArgs, claimArgs, Fence, fenceReply, RELEASE_SCRIPT, RENEW_SCRIPT } from './fenced-scripts.ts';
 import type { RedisLink } from './redis-link.ts';
 import type { ClusterKeys, Origin } from './stream-codec.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 const BATCH = 500;
 /** Arena rounds kept in Redis for the gateways. */
@@ -82,7 +82,8 @@ export class RedisPublisher {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.renewTimer);
-    if (this.link.state === 'up') await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.writer]).catch(() => undefined);
+    if (this.link.state === 'up')
+      await this.link.send('EVAL', [RELEASE_SCRIPT, '1', this.keys.writer, this.writer]).catch(() => undefined);
   }
 
   private get origin(): Origin {
@@ -115,9 +116,15 @@ export class RedisPublisher {
       if (!(await this.acquireLease())) return;
       const head = this.history.sequence;
       const origin = { epoch: this.epoch, writer: this.writer, head };
-      const [status, top, replaced] = fenceReply(await this.link.send('EVAL', claimArgs(this.keys, origin, this.meta.symbols, this.history.latestAll(), new Date())));
+      const [status, top, replaced] = fenceReply(
+        await this.link.send(
+          'EVAL',
+          claimArgs(this.keys, origin, this.meta.symbols, this.history.latestAll(), new Date()),
+        ),
+      );
       if (status === Fence.ok) {
-        if (replaced === 1) this.log(`lineage: the redis stream belonged to another epoch; replaced it with epoch ${this.epoch}`);
+        if (replaced === 1)
+          this.log(`lineage: the redis stream belonged to another epoch; replaced it with epoch ${this.epoch}`);
         this.head = head;
         // Anything older than our history is gone for good; gateways detect the gap and tell their clients.
         this.appended = Math.max(top, this.history.oldest - 1);
@@ -125,7 +132,9 @@ export class RedisPublisher {
         return;
       }
       if (status === Fence.fork) {
-        await this.fork(`redis has sequence ${top} of epoch ${this.epoch}, beyond this node's journal (${head}): this database is an older copy`);
+        await this.fork(
+          `redis has sequence ${top} of epoch ${this.epoch}, beyond this node's journal (${head}): this database is an older copy`,
+        );
         continue;
       }
       if (status === Fence.notHolder) return; // the lease expired between taking it and claiming; the next kick retries
@@ -184,7 +193,8 @@ export class RedisPublisher {
 
   private nextBatch(): PublishedEvent[] {
     const out: PublishedEvent[] = [];
-    for (let i = this.history.indexAfter(this.appended); i < this.history.length && out.length < BATCH; i++) out.push(this.history.at(i) as PublishedEvent);
+    for (let i = this.history.indexAfter(this.appended); i < this.history.length && out.length < BATCH; i++)
+      out.push(this.history.at(i) as PublishedEvent);
     return out;
   }
 
@@ -198,7 +208,9 @@ export class RedisPublisher {
         this.appended = Math.max(this.appended, (batch[batch.length - 1] as PublishedEvent).sequence);
         return;
       case Fence.fork:
-        return this.fork(`a gateway delivered events of epoch ${this.epoch} beyond this node's journal (${this.head}): this database is an older copy`);
+        return this.fork(
+          `a gateway delivered events of epoch ${this.epoch} beyond this node's journal (${this.head}): this database is an older copy`,
+        );
       case Fence.notHolder:
         this.log('lineage: the writer lease is no longer ours; re-checking before appending');
         this.synced = false;
@@ -216,11 +228,19 @@ export class RedisPublisher {
 /** An arena event as a rounds page shows it (scored by round number); null when its frame is not a round. */
 export function roundMember(e: PublishedEvent): { score: number; member: string } | null {
   try {
-    const { arena } = JSON.parse(e.json) as { arena: { round: number; winner: string; timestamp: string } & Record<string, unknown> };
+    const { arena } = JSON.parse(e.json) as {
+      arena: { round: number; winner: string; timestamp: string } & Record<string, unknown>;
+    };
     if (!Number.isSafeInteger(arena?.round)) return null;
     const { timestamp, ...rest } = arena;
     const endedAt = Date.parse(timestamp);
-    const record = { round: arena.round, ended_at: endedAt, winner: arena.winner, sequence: e.sequence, result: summarizeRound({ ...rest, ended_at: endedAt }) };
+    const record = {
+      round: arena.round,
+      ended_at: endedAt,
+      winner: arena.winner,
+      sequence: e.sequence,
+      result: summarizeRound({ ...rest, ended_at: endedAt }),
+    };
     return { score: arena.round, member: JSON.stringify(record) };
   } catch {
     return null;

@@ -16,7 +16,13 @@ export interface ClusterKeys {
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
-  return { events: `${prefix}:events`, latest: `${prefix}:latest`, meta: `${prefix}:meta`, writer: `${prefix}:writer`, rounds: `${prefix}:rounds` };
+  return {
+    events: `${prefix}:events`,
+    latest: `${prefix}:latest`,
+    meta: `${prefix}:meta`,
+    writer: `${prefix}:writer`,
+    rounds: `${prefix}:rounds`,
+  };
 }
 
 /**
@@ -47,7 +53,20 @@ export function sequenceOf(id: string): number {
 
 /** The stream fields of an event appended by `origin`. */
 export function encodeFields(e: PublishedEvent, origin: Origin): string[] {
-  const fields = ['f', e.family, 'j', e.json, 'c', String(e.created_at), 'e', origin.epoch, 'w', origin.writer, 'h', String(origin.head)];
+  const fields = [
+    'f',
+    e.family,
+    'j',
+    e.json,
+    'c',
+    String(e.created_at),
+    'e',
+    origin.epoch,
+    'w',
+    origin.writer,
+    'h',
+    String(origin.head),
+  ];
   if (e.key !== null) fields.push('k', e.key);
   if (e.retired && e.retired.length > 0) fields.push('r', JSON.stringify(e.retired));
   return fields;

@@ -1,7 +1,8 @@
 // Whether an upgrade may become a connection: shutdown, readiness, Origin, token and the connection bound, in that
 // order. It owns the count of upgrades accepted whose `open` has not run yet, so the bound is exact.
-import type { HttpErrorCode } from '../protocol/codes.ts';
+
 import type { RejectedUpgradeReason } from '../metrics/hub-metrics.ts';
+import type { HttpErrorCode } from '../protocol/codes.ts';
 import { originAllowed, presentedToken, tokenMatches } from './auth.ts';
 
 export interface AdmissionOptions {
@@ -37,14 +38,33 @@ export class Admission {
   /** Null when the upgrade may go ahead (and is then counted as pending), else why not. */
   check(req: Request, url: URL): Refusal | null {
     const o = this.options;
-    if (this.state.closing()) return { reason: 'shutting_down', status: 503, code: 'shutting_down', message: 'the server is shutting down' };
+    if (this.state.closing())
+      return { reason: 'shutting_down', status: 503, code: 'shutting_down', message: 'the server is shutting down' };
     if (!this.state.ready()) {
-      return { reason: 'not_ready', status: 503, code: 'not_ready', message: 'the node has not synced with its upstream yet; retry shortly', headers: { 'retry-after': '1' } };
+      return {
+        reason: 'not_ready',
+        status: 503,
+        code: 'not_ready',
+        message: 'the node has not synced with its upstream yet; retry shortly',
+        headers: { 'retry-after': '1' },
+      };
     }
-    if (!originAllowed(o.origins, req.headers.get('origin'))) return { reason: 'forbidden_origin', status: 403, code: 'forbidden_origin', message: 'the Origin is not allowed' };
+    if (!originAllowed(o.origins, req.headers.get('origin')))
+      return {
+        reason: 'forbidden_origin',
+        status: 403,
+        code: 'forbidden_origin',
+        message: 'the Origin is not allowed',
+      };
     if (!this.tokenOk(req, url)) return { reason: 'unauthorized', ...UNAUTHORIZED };
     if (this.state.connections() + this.pending >= o.maxConnections) {
-      return { reason: 'max_connections', status: 503, code: 'too_many_connections', message: `the server is at its limit of ${o.maxConnections} connections`, headers: { 'retry-after': '5' } };
+      return {
+        reason: 'max_connections',
+        status: 503,
+        code: 'too_many_connections',
+        message: `the server is at its limit of ${o.maxConnections} connections`,
+        headers: { 'retry-after': '5' },
+      };
     }
     return null;
   }

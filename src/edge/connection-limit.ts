@@ -20,7 +20,8 @@ export function fdHeadroom(fdLimit: number): number {
 
 /** The bound for a configured maximum and an fd limit (null = unknown: the configured maximum stands). Pure. */
 export function connectionBound(configured: number, fdLimit: number | null): ConnectionBound {
-  if (fdLimit === null || !Number.isFinite(fdLimit)) return { max: configured, fdLimit: null, headroom: 0, lowered: false };
+  if (fdLimit === null || !Number.isFinite(fdLimit))
+    return { max: configured, fdLimit: null, headroom: 0, lowered: false };
   const headroom = fdHeadroom(fdLimit);
   const fits = Math.max(1, fdLimit - headroom);
   return { max: Math.min(configured, fits), fdLimit, headroom, lowered: fits < configured };

@@ -7,7 +7,7 @@ import type { Router } from '../http/router.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Session } from '../hub/session.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
-import { Admission, UNAUTHORIZED, type Refusal } from './admission.ts';
+import { Admission, type Refusal, UNAUTHORIZED } from './admission.ts';
 import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
@@ -33,10 +33,12 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     development: false,
     fetch(req, srv) {
       const url = new URL(req.url);
-      if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket') return upgrade(req, url, srv);
+      if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket')
+        return upgrade(req, url, srv);
       if (url.pathname === '/sse') return sse(req, url, srv);
       // The REST API serves the same data as the stream, so it takes the same token; /health stays open for probes.
-      if (url.pathname.startsWith('/api/') && !admission.tokenOk(req, url)) return refuse({ reason: 'unauthorized', ...UNAUTHORIZED }, false);
+      if (url.pathname.startsWith('/api/') && !admission.tokenOk(req, url))
+        return refuse({ reason: 'unauthorized', ...UNAUTHORIZED }, false);
       return router.handle(req, url);
     },
     error() {
@@ -57,7 +59,8 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     const refusal = admission.check(req, url);
     if (refusal !== null) return refuse(refusal, true);
     admission.upgrading();
-    if (srv.upgrade(req, { data: hub.admit(srv.requestIP(req)?.address ?? 'unknown', url.searchParams) })) return undefined;
+    if (srv.upgrade(req, { data: hub.admit(srv.requestIP(req)?.address ?? 'unknown', url.searchParams) }))
+      return undefined;
     admission.settled();
     return httpError(400, 'bad_request', 'invalid WebSocket upgrade request');
   }

@@ -16,11 +16,25 @@ export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknow
   const rawSince = req.headers.get('last-event-id') ?? url.searchParams.get('since');
   const since = rawSince === null || rawSince === '' ? null : parseSince(rawSince);
   if (rawSince !== null && rawSince !== '' && since === null) {
-    return httpError(400, 'invalid_since', `since: must be a non-negative integer sequence number, got "${rawSince.slice(0, 32)}"`);
+    return httpError(
+      400,
+      'invalid_since',
+      `since: must be a non-negative integer sequence number, got "${rawSince.slice(0, 32)}"`,
+    );
   }
   const rawConflate = url.searchParams.get('conflate_ms');
-  const conflateMs = rawConflate === null ? 0 : /^\d{1,5}$/.test(rawConflate) && Number(rawConflate) <= 60_000 ? Number(rawConflate) : null;
-  if (conflateMs === null) return httpError(400, 'bad_request', `conflate_ms: must be an integer from 0 to 60000, got "${String(rawConflate).slice(0, 32)}"`);
+  const conflateMs =
+    rawConflate === null
+      ? 0
+      : /^\d{1,5}$/.test(rawConflate) && Number(rawConflate) <= 60_000
+        ? Number(rawConflate)
+        : null;
+  if (conflateMs === null)
+    return httpError(
+      400,
+      'bad_request',
+      `conflate_ms: must be an integer from 0 to 60000, got "${String(rawConflate).slice(0, 32)}"`,
+    );
   // A stream may be quiet for longer than the HTTP idle timeout; heartbeats keep it and any proxy alive.
   srv.timeout(req, 0);
   let sink: SseSink | null = null;
@@ -41,6 +55,10 @@ export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknow
     if (sink !== null) hub.sseGone(sink);
   });
   return new Response(stream, {
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' },
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    },
   });
 }

@@ -18,7 +18,12 @@ export function isLockContention(error: unknown): boolean {
 export type RetryDecision = { kind: 'retry'; inMs: number } | { kind: 'give_up'; lockedMs: number };
 
 /** The `attempt`-th failure (0-based) of a batch first refused at `firstFailureAt`, seen at `now`. */
-export function nextCommitRetry(attempt: number, firstFailureAt: number, now: number, giveUpMs: number = LOCK_GIVE_UP_MS): RetryDecision {
+export function nextCommitRetry(
+  attempt: number,
+  firstFailureAt: number,
+  now: number,
+  giveUpMs: number = LOCK_GIVE_UP_MS,
+): RetryDecision {
   const lockedMs = now - firstFailureAt;
   if (lockedMs >= giveUpMs) return { kind: 'give_up', lockedMs };
   const backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempt, 16));

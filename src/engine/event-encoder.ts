@@ -20,7 +20,10 @@ export class EventEncoder {
     switch (event.kind) {
       case 'market': {
         const m = event.data;
-        const json = encodeMarketEvent({ symbol: m.symbol, price: m.price, timestamp, change_percent: m.change_percent }, sequence);
+        const json = encodeMarketEvent(
+          { symbol: m.symbol, price: m.price, timestamp, change_percent: m.change_percent },
+          sequence,
+        );
         return { sequence, family: 'market', key: m.symbol, json, created_at: createdAt };
       }
       case 'agent': {
@@ -57,7 +60,14 @@ export class EventEncoder {
           },
           sequence,
         );
-        return { sequence, family: 'arena', key: null, json, created_at: createdAt, retired: r.deaths.map((d) => d.agent_id) };
+        return {
+          sequence,
+          family: 'arena',
+          key: null,
+          json,
+          created_at: createdAt,
+          retired: r.deaths.map((d) => d.agent_id),
+        };
       }
       case 'trade':
       case 'book':

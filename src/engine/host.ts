@@ -1,5 +1,11 @@
 // The main-thread side of the simulation worker: starts it, receives its event batches, stops it in order.
-import { WorkerMessage, type PublishedEvent, type SimStats, type WorkerQuery, type WorkerStartOptions } from '../protocol/worker-messages.ts';
+import {
+  type PublishedEvent,
+  type SimStats,
+  WorkerMessage,
+  type WorkerQuery,
+  type WorkerStartOptions,
+} from '../protocol/worker-messages.ts';
 import { PendingReplies } from './pending-replies.ts';
 
 export interface Ready {
@@ -43,7 +49,8 @@ export class SimulationHost {
     const worker = this.worker;
     if (worker === null || this.stopping !== null) throw new Error('the simulation is not running');
     const epoch = await this.replies.request((id) => worker.postMessage({ type: 'new_epoch', id }), timeoutMs);
-    if (typeof epoch !== 'string' || epoch === '') throw new Error('the simulation answered new_epoch without an epoch');
+    if (typeof epoch !== 'string' || epoch === '')
+      throw new Error('the simulation answered new_epoch without an epoch');
     return epoch;
   }
 
@@ -53,7 +60,10 @@ export class SimulationHost {
     this.worker = worker;
     return new Promise<Ready>((resolve, reject) => {
       let ready = false;
-      const timeout = setTimeout(() => !ready && reject(new Error(`simulation worker not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
+      const timeout = setTimeout(
+        () => !ready && reject(new Error(`simulation worker not ready after ${readyTimeoutMs} ms`)),
+        readyTimeoutMs,
+      );
       const fail = (message: string) => {
         this.replies.failAll(message);
         if (!ready) {
@@ -84,7 +94,8 @@ export class SimulationHost {
             return;
           case 'ready': {
             const checked = WorkerMessage.safeParse(data);
-            if (!checked.success || checked.data.type !== 'ready') return fail('simulation worker sent an invalid ready message');
+            if (!checked.success || checked.data.type !== 'ready')
+              return fail('simulation worker sent an invalid ready message');
             ready = true;
             clearTimeout(timeout);
             const { epoch, sequence, seed, restored, replayed, newEpochReason, symbols } = checked.data;

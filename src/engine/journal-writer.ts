@@ -66,7 +66,9 @@ export class JournalWriter {
       if (h.attempt === 0) {
         h.firstFailureAt = now;
         const first = h.batch.events[0]?.sequence;
-        this.hooks.notice(`${this.store.path} is locked by another process; retrying the commit${first === undefined ? '' : ` of sequence ${first} on`} with backoff (nothing is published until it succeeds)`);
+        this.hooks.notice(
+          `${this.store.path} is locked by another process; retrying the commit${first === undefined ? '' : ` of sequence ${first} on`} with backoff (nothing is published until it succeeds)`,
+        );
       }
       const decision = nextCommitRetry(h.attempt, h.firstFailureAt, now, this.giveUpMs);
       if (decision.kind === 'give_up') {
@@ -80,7 +82,10 @@ export class JournalWriter {
       return false;
     }
     this.held = null;
-    if (h.attempt > 0) this.hooks.notice(`${this.store.path} is writable again after ${Math.round(this.hooks.mono() - h.firstFailureAt)} ms; the held events follow`);
+    if (h.attempt > 0)
+      this.hooks.notice(
+        `${this.store.path} is writable again after ${Math.round(this.hooks.mono() - h.firstFailureAt)} ms; the held events follow`,
+      );
     this.hooks.committed(h.batch);
     if (h.published.length > 0) this.hooks.publish(h.published);
     return true;

@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts';
 import { CloseReason } from '../protocol/codes.ts';
 import { LiveQuery, type PublishedEvent, type SimStats, type WorkerQuery } from '../protocol/worker-messages.ts';
-import { SimulationHost, type Ready } from './host.ts';
+import { type Ready, SimulationHost } from './host.ts';
 import { QueryGate } from './query-gate.ts';
 import { ReaderHost } from './reader-host.ts';
 import type { Downstream, Upstream } from './upstream.ts';
@@ -32,7 +32,18 @@ export const MAX_CONCURRENT_QUERIES = 4;
 /** The configuration a local upstream reads. */
 export type LocalUpstreamConfig = Pick<
   Config,
-  'seed' | 'symbols' | 'marketIntervalMs' | 'agentIntervalMs' | 'arenaRoundMs' | 'agents' | 'feedErrorRate' | 'feedLatencyMs' | 'replay' | 'db' | 'history' | 'checkpointMs'
+  | 'seed'
+  | 'symbols'
+  | 'marketIntervalMs'
+  | 'agentIntervalMs'
+  | 'arenaRoundMs'
+  | 'agents'
+  | 'feedErrorRate'
+  | 'feedLatencyMs'
+  | 'replay'
+  | 'db'
+  | 'history'
+  | 'checkpointMs'
 >;
 
 export async function startLocalUpstream(
@@ -52,35 +63,37 @@ export async function startLocalUpstream(
   // has no file to share, so there the simulation worker answers them (each is bounded by its page).
   const reader = config.db === ':memory:' ? null : new ReaderHost();
   const host = new SimulationHost();
-  const ready = await host.start(
-    {
-      seed,
-      symbols: [...config.symbols],
-      marketIntervalMs: config.marketIntervalMs,
-      agentIntervalMs: config.agentIntervalMs,
-      arenaRoundMs: config.arenaRoundMs,
-      agents: config.agents,
-      feedErrorRate: config.feedErrorRate,
-      feedLatencyMs: config.feedLatencyMs,
-      replayCsv: config.replay ?? null,
-      db: config.db,
-      history: config.history,
-      checkpointMs: config.checkpointMs,
-    },
-    {
-      events: (batch) => {
-        for (const event of batch) hub.publish(event);
-        out?.published();
+  const ready = await host
+    .start(
+      {
+        seed,
+        symbols: [...config.symbols],
+        marketIntervalMs: config.marketIntervalMs,
+        agentIntervalMs: config.agentIntervalMs,
+        arenaRoundMs: config.arenaRoundMs,
+        agents: config.agents,
+        feedErrorRate: config.feedErrorRate,
+        feedLatencyMs: config.feedLatencyMs,
+        replayCsv: config.replay ?? null,
+        db: config.db,
+        history: config.history,
+        checkpointMs: config.checkpointMs,
       },
-      history: (batch) => void journaled.push(...batch),
-      stats: onStats,
-      notice: (message) => log(`lineage: ${message}`),
-      fatal: (message) => resolveFailed(message),
-    },
-  ).catch((error: unknown) => {
-    reader?.stop();
-    throw error;
-  });
+      {
+        events: (batch) => {
+          for (const event of batch) hub.publish(event);
+          out?.published();
+        },
+        history: (batch) => void journaled.push(...batch),
+        stats: onStats,
+        notice: (message) => log(`lineage: ${message}`),
+        fatal: (message) => resolveFailed(message),
+      },
+    )
+    .catch((error: unknown) => {
+      reader?.stop();
+      throw error;
+    });
   // The journal's recent events (from before a restart) refill the resume history.
   hub.adopt({ epoch: ready.epoch, head: ready.sequence, symbols: ready.symbols, history: journaled });
   journaled.length = 0;
@@ -94,13 +107,22 @@ export async function startLocalUpstream(
   out?.published();
 
   reader?.open(config.db);
-  void reader?.ready.then((ok) => !ok && reader.failure !== null && log(`lineage: ${reader.failure}; the simulation worker answers database queries`));
+  void reader?.ready.then(
+    (ok) =>
+      !ok &&
+      reader.failure !== null &&
+      log(`lineage: ${reader.failure}; the simulation worker answers database queries`),
+  );
   const liveGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'live');
   const dbGate = new QueryGate(MAX_CONCURRENT_QUERIES, 'database');
   const ask = (q: WorkerQuery): Promise<unknown> => {
     const live = LiveQuery.safeParse(q);
     if (live.success) return liveGate.run(() => host.query(live.data));
-    return dbGate.run(async () => (reader !== null && q.kind !== 'agents' && q.kind !== 'agent' && (await reader.ready) ? reader.query(q) : host.query(q)));
+    return dbGate.run(async () =>
+      reader !== null && q.kind !== 'agents' && q.kind !== 'agent' && (await reader.ready)
+        ? reader.query(q)
+        : host.query(q),
+    );
   };
 
   return {
@@ -123,7 +145,8 @@ export async function startLocalUpstream(
 
 function origin(db: string, ready: Ready): string {
   if (db === ':memory:') return 'in memory (nothing persisted)';
-  if (ready.newEpochReason !== null) return `new epoch on ${db}: ${ready.newEpochReason}; the model continues from its checkpoint`;
+  if (ready.newEpochReason !== null)
+    return `new epoch on ${db}: ${ready.newEpochReason}; the model continues from its checkpoint`;
   if (!ready.restored) return `new database ${db}`;
   return `restored from ${db} at sequence ${ready.sequence}${ready.replayed > 0 ? ` (${ready.replayed} events after the checkpoint replayed and verified)` : ''}`;
 }

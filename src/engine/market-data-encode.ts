@@ -2,10 +2,16 @@
 import { isoTimestamp } from '../protocol/encode.ts';
 import type { BookData, CandleData, MarketDataEvent, TradeData } from '../sim/book/market-data.ts';
 
-
 export function encodeTradeEvent(t: TradeData, at: number, sequence: number): string {
   const trade = {
-    symbol: t.symbol, trade_id: t.trade_id, price: t.price, size: t.size, side: t.side, timestamp: isoTimestamp(at), buyer: t.buyer, seller: t.seller,
+    symbol: t.symbol,
+    trade_id: t.trade_id,
+    price: t.price,
+    size: t.size,
+    side: t.side,
+    timestamp: isoTimestamp(at),
+    buyer: t.buyer,
+    seller: t.seller,
   };
   return JSON.stringify({ event_type: 'trade', trade, sequence });
 }
@@ -14,15 +20,31 @@ export function encodeTradeEvent(t: TradeData, at: number, sequence: number): st
 export function encodeBookEvent(b: BookData, at: number, sequence: number): string {
   const timestamp = isoTimestamp(at);
   if (b.snapshot) {
-    return JSON.stringify({ event_type: 'book', book: { symbol: b.symbol, bids: b.bids, asks: b.asks, update_id: b.update_id, timestamp }, snapshot: true, sequence });
+    return JSON.stringify({
+      event_type: 'book',
+      book: { symbol: b.symbol, bids: b.bids, asks: b.asks, update_id: b.update_id, timestamp },
+      snapshot: true,
+      sequence,
+    });
   }
-  return JSON.stringify({ event_type: 'book', book: { symbol: b.symbol, update_id: b.update_id, changes: b.changes, timestamp }, sequence });
+  return JSON.stringify({
+    event_type: 'book',
+    book: { symbol: b.symbol, update_id: b.update_id, changes: b.changes, timestamp },
+    sequence,
+  });
 }
 
 export function encodeCandleEvent(c: CandleData, sequence: number): string {
   const candle = {
-    symbol: c.symbol, interval: c.interval, start: isoTimestamp(c.start), open: c.open, high: c.high, low: c.low, close: c.close,
-    volume: c.volume, closed: c.closed,
+    symbol: c.symbol,
+    interval: c.interval,
+    start: isoTimestamp(c.start),
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    closed: c.closed,
   };
   return JSON.stringify({ event_type: 'candle', candle, sequence });
 }

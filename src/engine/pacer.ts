@@ -66,7 +66,11 @@ export interface Schedule {
  * do not), and a schedule far behind (the process was stopped) skips its missed steps. Returns the time to step to and
  * whether the schedule moved (the caller checkpoints it before any event uses it).
  */
-export function alignSchedule(pacer: Pacer, schedule: Schedule, maxLagMs: number = MAX_LAG_MS): { now: number; moved: boolean } {
+export function alignSchedule(
+  pacer: Pacer,
+  schedule: Schedule,
+  maxLagMs: number = MAX_LAG_MS,
+): { now: number; moved: boolean } {
   const clockStep = pacer.resync();
   if (clockStep !== 0) schedule.shiftSchedule(clockStep);
   const now = pacer.now();

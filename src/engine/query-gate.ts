@@ -26,7 +26,8 @@ export class QueryGate {
 
   /** Run `query` if fewer than `max` are running; otherwise reject with BusyError without running it. */
   async run<T>(query: () => Promise<T>): Promise<T> {
-    if (this.inFlight >= this.max) throw new BusyError(`${this.max} ${this.what} queries are already running; retry shortly`);
+    if (this.inFlight >= this.max)
+      throw new BusyError(`${this.max} ${this.what} queries are already running; retry shortly`);
     this.inFlight++;
     try {
       return await query();

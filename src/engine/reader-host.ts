@@ -1,5 +1,5 @@
 // The main-thread side of the read-only reader worker.
-import { ReaderMessage, type DbQuery } from '../protocol/reader-messages.ts';
+import { type DbQuery, ReaderMessage } from '../protocol/reader-messages.ts';
 import { PendingReplies } from './pending-replies.ts';
 
 export class ReaderHost {

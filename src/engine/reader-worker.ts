@@ -1,9 +1,10 @@
 // The read-only reader: a second Worker with its own read-only connection to the database file, so REST queries
 // (pages of rounds, a round's record, agent records) never run on the simulation worker's step loop.
+
+import { describeError } from '../lib/describe-error.ts';
 import { ReaderHostMessage, type ReaderMessage } from '../protocol/reader-messages.ts';
 import { openReadOnly } from '../store/database.ts';
 import { StoreQueries } from '../store/queries.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 declare const self: Worker;
 
@@ -13,12 +14,15 @@ function post(message: ReaderMessage): void {
   self.postMessage(message);
 }
 
-const describe = (error: unknown) => (describeError(error));
+const describe = (error: unknown) => describeError(error);
 
 self.onmessage = (event: MessageEvent) => {
   const parsed = ReaderHostMessage.safeParse(event.data);
   if (!parsed.success) {
-    post({ type: 'fatal', message: `reader: invalid message from host: ${parsed.error.issues[0]?.message ?? 'unknown'}` });
+    post({
+      type: 'fatal',
+      message: `reader: invalid message from host: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    });
     return;
   }
   const message = parsed.data;

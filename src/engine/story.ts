@@ -3,11 +3,12 @@
 // checked against its journaled JSON. If all match up to the journal's head, the node continues from there; if
 // anything differs (or the journal no longer reaches back to C), the node begins a new epoch from the checkpoint
 // instead: never old prices under new numbers, never a new seed under an old epoch.
-import { Simulation, type SimEvent, type SimulationOptions, type SimulationSnapshot } from '../sim/index.ts';
+
+import { describeError } from '../lib/describe-error.ts';
+import { type SimEvent, Simulation, type SimulationOptions, type SimulationSnapshot } from '../sim/index.ts';
 import type { JournalRow, Store } from '../store/store.ts';
 import { EventEncoder } from './event-encoder.ts';
 import { resumeSchedule } from './pacer.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 export type Story =
   /** A new database: a fresh model on the configured seed. */
@@ -33,7 +34,12 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
   if (checkpoint === null) {
     const sim = new Simulation(options);
     if (head === 0) return { kind: 'new', sim, seed: options.seed };
-    return { kind: 'new_epoch', sim, seed: options.seed, reason: `the journal (to sequence ${head}) has no checkpoint to continue from` };
+    return {
+      kind: 'new_epoch',
+      sim,
+      seed: options.seed,
+      reason: `the journal (to sequence ${head}) has no checkpoint to continue from`,
+    };
   }
   const state = checkpoint.state as SimulationSnapshot;
   // The database's story keeps its own seed, whatever this start was given.
@@ -44,13 +50,16 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
     } catch (error) {
       // A checkpoint of an older model (another snapshot version) cannot be continued, and starting over would renumber
       // committed rounds: refuse with one line, and leave the file untouched.
-      throw new Error(`the database's checkpoint cannot be restored by this build (${describeError(error)}); move the database away or start with another --db`);
+      throw new Error(
+        `the database's checkpoint cannot be restored by this build (${describeError(error)}); move the database away or start with another --db`,
+      );
     }
   };
   const c = checkpoint.sequence;
   const newEpoch = (reason: string): Story => ({ kind: 'new_epoch', sim: fromCheckpoint(), seed: state.seed, reason });
   if (c > head) return newEpoch(`the journal ends at sequence ${head}, before the checkpoint at ${c}`);
-  if (c < head && journal.oldest() > c + 1) return newEpoch(`the journal no longer reaches back to the checkpoint at sequence ${c}`);
+  if (c < head && journal.oldest() > c + 1)
+    return newEpoch(`the journal no longer reaches back to the checkpoint at sequence ${c}`);
   const sim = fromCheckpoint();
   const diverged = replay(sim, c, head, journal);
   if (diverged !== null) return newEpoch(diverged);
@@ -58,7 +67,12 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
 }
 
 /** Step `sim` from sequence `from` to `to`, comparing each event with the journal; null when all match, else why not. */
-export function replay(sim: Simulation, from: number, to: number, journal: Pick<StoryJournal, 'journalAfter'>): string | null {
+export function replay(
+  sim: Simulation,
+  from: number,
+  to: number,
+  journal: Pick<StoryJournal, 'journalAfter'>,
+): string | null {
   const encoder = new EventEncoder(from);
   const events: SimEvent[] = [];
   let rows: JournalRow[] = [];
@@ -70,14 +84,17 @@ export function replay(sim: Simulation, from: number, to: number, journal: Pick<
     sim.stepOnce(Number.POSITIVE_INFINITY, events);
     for (const e of events) {
       const regenerated = encoder.encode(e, 0);
-      if (regenerated.sequence > to) return `the model's step after sequence ${to - 1} does not end at the journal's head (${to})`;
+      if (regenerated.sequence > to)
+        return `the model's step after sequence ${to - 1} does not end at the journal's head (${to})`;
       if (next >= rows.length) {
         rows = journal.journalAfter(regenerated.sequence - 1, PAGE);
         next = 0;
       }
       const row = rows[next++];
-      if (row === undefined || row.sequence !== regenerated.sequence) return `sequence ${regenerated.sequence} is missing from the journal`;
-      if (row.json !== regenerated.json) return `event ${regenerated.sequence} differs from the journal (the model, its options or its build changed)`;
+      if (row === undefined || row.sequence !== regenerated.sequence)
+        return `sequence ${regenerated.sequence} is missing from the journal`;
+      if (row.json !== regenerated.json)
+        return `event ${regenerated.sequence} differs from the journal (the model, its options or its build changed)`;
     }
   }
   return null;
@@ -96,9 +113,15 @@ export function beginStory(store: Store, story: Story, now: number): void {
     return;
   }
   const sequence = store.head();
-  store.commit({ events: [], ...(story.kind === 'new' ? { roster: roster(story.sim) } : {}), checkpoint: { sequence, state: story.sim.snapshot() } });
+  store.commit({
+    events: [],
+    ...(story.kind === 'new' ? { roster: roster(story.sim) } : {}),
+    checkpoint: { sequence, state: story.sim.snapshot() },
+  });
 }
 
 function roster(sim: Simulation) {
-  return sim.agents().map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent }));
+  return sim
+    .agents()
+    .map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, generation: a.generation, parent: a.parent }));
 }

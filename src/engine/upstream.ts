@@ -1,7 +1,6 @@
 // Where a node's events come from: its own simulation worker, or (on a gateway) the Redis stream.
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
-import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import type { WorkerQuery } from '../protocol/worker-messages.ts';
+import type { PublishedEvent, WorkerQuery } from '../protocol/worker-messages.ts';
 
 /** Asks the simulation or its database a read-only question. */
 export type Ask = (query: WorkerQuery) => Promise<unknown>;

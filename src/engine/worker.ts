@@ -1,16 +1,22 @@
 // The simulation worker: the single writer. Drives the pure model on its schedule (paced by the monotonic clock),
 // stamps sequences, serializes once, journals every batch (with checkpoints and arena records) in one durable
 // transaction, then posts it to the main thread. On start it continues the journal's story or begins a new epoch.
-import { HostMessage, type PublishedEvent, type WorkerMessage, type WorkerStartOptions } from '../protocol/worker-messages.ts';
+
+import { describeError } from '../lib/describe-error.ts';
+import {
+  HostMessage,
+  type PublishedEvent,
+  type WorkerMessage,
+  type WorkerStartOptions,
+} from '../protocol/worker-messages.ts';
 import { parsePriceCsv, type SimEvent, type Simulation, type SimulationOptions } from '../sim/index.ts';
-import { Store, type Batch, type RoundWrite } from '../store/store.ts';
-import { EventEncoder, preciseNow } from './event-encoder.ts';
+import { type Batch, type RoundWrite, Store } from '../store/store.ts';
 import { isLockContention, nextCommitRetry } from './commit-retry.ts';
+import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
-import { alignSchedule, Pacer, steppedClock, systemClock, type Clock } from './pacer.ts';
+import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
 import { beginStory, resumeStory, type Story } from './story.ts';
 import { answerQuery, statsOf } from './worker-answers.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 declare const self: Worker;
 
@@ -44,7 +50,10 @@ function post(message: WorkerMessage): void {
 
 async function start(options: WorkerStartOptions): Promise<void> {
   const t = options.testing;
-  const clock = t?.wallStepAfterMs !== undefined && t.wallStepByMs !== undefined ? steppedClock(systemClock, t.wallStepAfterMs, t.wallStepByMs) : systemClock;
+  const clock =
+    t?.wallStepAfterMs !== undefined && t.wallStepByMs !== undefined
+      ? steppedClock(systemClock, t.wallStepAfterMs, t.wallStepByMs)
+      : systemClock;
   const pacer = new Pacer(clock);
   const replay = options.replayCsv === null ? undefined : { rows: await readReplay(options.replayCsv) };
   const simOptions: SimulationOptions = {
@@ -113,13 +122,21 @@ async function patiently(store: Store, clock: Clock, giveUpMs: number | undefine
   for (let attempt = 0; ; attempt++) {
     try {
       write();
-      if (attempt > 0) post({ type: 'notice', message: `${store.path} is writable again after ${Math.round(clock.mono() - since)} ms` });
+      if (attempt > 0)
+        post({
+          type: 'notice',
+          message: `${store.path} is writable again after ${Math.round(clock.mono() - since)} ms`,
+        });
       return;
     } catch (error) {
       if (!isLockContention(error)) throw error;
       const next = nextCommitRetry(attempt, since, clock.mono(), giveUpMs);
-      if (next.kind === 'give_up') throw new LockedTooLong(`${store.path} has been locked by another process for ${Math.round(next.lockedMs / 1000)} s; stopping before the first event`);
-      if (attempt === 0) post({ type: 'notice', message: `${store.path} is locked by another process; waiting to begin` });
+      if (next.kind === 'give_up')
+        throw new LockedTooLong(
+          `${store.path} has been locked by another process for ${Math.round(next.lockedMs / 1000)} s; stopping before the first event`,
+        );
+      if (attempt === 0)
+        post({ type: 'notice', message: `${store.path} is locked by another process; waiting to begin` });
       await Bun.sleep(next.inMs);
     }
   }
@@ -132,7 +149,9 @@ async function readReplay(path: string) {
     text = await Bun.file(path).text();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new Error(`--replay ${path}: cannot read the file${code === 'ENOENT' ? ' (no such file)' : code ? ` (${code})` : ''}`);
+    throw new Error(
+      `--replay ${path}: cannot read the file${code === 'ENOENT' ? ' (no such file)' : code ? ` (${code})` : ''}`,
+    );
   }
   try {
     return parsePriceCsv(text);
@@ -245,8 +264,13 @@ function stop(): void {
       // journal stay as they are (consistent), and nothing uncommitted was ever published.
       if (r.writer.drain(FINAL_COMMIT_MS)) {
         r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } }, []);
-        if (!r.writer.drain(FINAL_COMMIT_MS)) post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
-      } else post({ type: 'notice', message: `${r.store.path} is locked by another process; the events not yet committed were never published` });
+        if (!r.writer.drain(FINAL_COMMIT_MS))
+          post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
+      } else
+        post({
+          type: 'notice',
+          message: `${r.store.path} is locked by another process; the events not yet committed were never published`,
+        });
     } catch (error) {
       post({ type: 'fatal', message: `final checkpoint failed: ${describeError(error)}` });
     }
@@ -261,7 +285,10 @@ function stop(): void {
 self.onmessage = (event: MessageEvent) => {
   const parsed = HostMessage.safeParse(event.data);
   if (!parsed.success) {
-    post({ type: 'fatal', message: `worker: invalid message from host: ${parsed.error.issues[0]?.message ?? 'unknown'}` });
+    post({
+      type: 'fatal',
+      message: `worker: invalid message from host: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    });
     return;
   }
   const message = parsed.data;
@@ -272,7 +299,12 @@ self.onmessage = (event: MessageEvent) => {
     case 'query':
       try {
         if (running === null) throw new Error('not started');
-        post({ type: 'reply', id: message.id, ok: true, result: answerQuery(running.sim, running.store, message.query) });
+        post({
+          type: 'reply',
+          id: message.id,
+          ok: true,
+          result: answerQuery(running.sim, running.store, message.query),
+        });
       } catch (error) {
         post({ type: 'reply', id: message.id, ok: false, error: describeError(error) });
       }

@@ -34,7 +34,13 @@ export interface StreamView {
   };
 }
 
-export function healthOf(hub: StreamView, version: string, startedAt: number, role: string, upstream: () => { ok: boolean; reason?: string }): HealthView {
+export function healthOf(
+  hub: StreamView,
+  version: string,
+  startedAt: number,
+  role: string,
+  upstream: () => { ok: boolean; reason?: string },
+): HealthView {
   const up = upstream();
   const status = hub.closing ? 'shutting_down' : up.ok ? 'ok' : up.reason === 'starting' ? 'starting' : 'degraded';
   return {
@@ -67,8 +73,6 @@ export function snapshotOf(hub: StreamView): unknown {
   };
 }
 
-
-
 export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, gatewayRounds?: RoundsSource): Router {
   const router = new Router()
     .get('/health', () => {
@@ -85,16 +89,25 @@ export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, 
         const latest = hub.history.latestFor('agent', null);
         const next = nextOffsetLink('/api/agents', page.offset, page.limit, latest.length);
         const agents = payloads(latest.slice(page.offset, page.offset + page.limit), 'agent');
-        return json({ agents, total: latest.length, offset: page.offset, limit: page.limit, ...(next ? { links: { next } } : {}) });
+        return json({
+          agents,
+          total: latest.length,
+          offset: page.offset,
+          limit: page.limit,
+          ...(next ? { links: { next } } : {}),
+        });
       })
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
       .get('/api/arena/rounds', async (_req, _params, url) => {
-        if (gatewayRounds === undefined) return httpError(503, 'not_on_gateway', 'arena records are served by the sim node');
+        if (gatewayRounds === undefined)
+          return httpError(503, 'not_on_gateway', 'arena records are served by the sim node');
         const page = roundsPage(url);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
         return json({ rounds: await gatewayRounds(page.limit, page.before) });
       })
-      .get('/api/arena/rounds/:round', () => httpError(503, 'not_on_gateway', "a round's full record is served by the sim node"));
+      .get('/api/arena/rounds/:round', () =>
+        httpError(503, 'not_on_gateway', "a round's full record is served by the sim node"),
+      );
   }
   return addSimRoutes(router, ask);
 }

@@ -22,7 +22,13 @@ export function offsetPage(url: URL, fallback: number, max: number): { offset: n
   return { offset, limit };
 }
 
-export function intParam<D extends number | undefined>(url: URL, name: string, fallback: D, min: number, max: number): number | D | string {
+export function intParam<D extends number | undefined>(
+  url: URL,
+  name: string,
+  fallback: D,
+  min: number,
+  max: number,
+): number | D | string {
   const raw = url.searchParams.get(name);
   if (raw === null) return fallback;
   if (!/^\d{1,16}$/.test(raw)) return `${name} must be an integer between ${min} and ${max}`;
@@ -35,7 +41,8 @@ export function intParam<D extends number | undefined>(url: URL, name: string, f
 export const roundLink = (round: number) => `/api/arena/rounds/${round}`;
 
 /** The next page of rounds after a page ending at `lastRound`. */
-export const nextRoundsLink = (limit: number, lastRound: number) => `/api/arena/rounds?limit=${limit}&before=${lastRound}`;
+export const nextRoundsLink = (limit: number, lastRound: number) =>
+  `/api/arena/rounds?limit=${limit}&before=${lastRound}`;
 
 /** The next offset page of `path`, or none when `offset + limit` reaches `total`. */
 export function nextOffsetLink(path: string, offset: number, limit: number, total: number): string | undefined {

@@ -36,7 +36,12 @@ export class Router {
       const handler = route.methods.get(method);
       if (handler === undefined) {
         const allow = [...route.methods.keys()].join(', ');
-        return httpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname} (allowed: ${allow})`, { allow });
+        return httpError(
+          405,
+          'method_not_allowed',
+          `${req.method} is not allowed on ${url.pathname} (allowed: ${allow})`,
+          { allow },
+        );
       }
       try {
         return await handler(req, params, url);

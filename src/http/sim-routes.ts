@@ -3,14 +3,13 @@
 // questions are bounded in number (503 `busy` with Retry-After when too many run at once).
 import { BusyError } from '../engine/query-gate.ts';
 import type { Ask } from '../engine/upstream.ts';
-import { KEY_PATTERN } from '../protocol/topics.ts';
 import { MAX_RANKING_PAGE } from '../protocol/reader-messages.ts';
+import { KEY_PATTERN } from '../protocol/topics.ts';
 import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
 import type { AgentRecordAnswer, RoundRecordPage, RoundsPage } from '../store/queries.ts';
 import { nextOffsetLink, nextRoundsLink, offsetPage, roundLink, roundsPage } from './paging.ts';
 import { httpError, json } from './responses.ts';
 import type { Handler, Router } from './router.ts';
-
 
 /** `/api/agents` without `?limit=`. */
 export const DEFAULT_AGENTS_PAGE = 100;
@@ -23,7 +22,8 @@ function guarded(handler: Handler): Handler {
     try {
       return await handler(req, params, url);
     } catch (error) {
-      if (error instanceof BusyError) return httpError(503, 'busy', error.message, { 'retry-after': String(error.retryAfterS) });
+      if (error instanceof BusyError)
+        return httpError(503, 'busy', error.message, { 'retry-after': String(error.retryAfterS) });
       throw error;
     }
   };
@@ -45,7 +45,8 @@ export function addSimRoutes(router: Router, ask: Ask): Router {
       '/api/agents/:id',
       guarded(async (_req, params) => {
         const id = params.id ?? '';
-        if (!KEY_PATTERN.test(id)) return httpError(400, 'bad_request', 'agent id may only contain letters, digits, "-" and "_" (1-64)');
+        if (!KEY_PATTERN.test(id))
+          return httpError(400, 'bad_request', 'agent id may only contain letters, digits, "-" and "_" (1-64)');
         const [live, stored] = (await Promise.all([ask({ kind: 'agent', id }), ask({ kind: 'agent_record', id })])) as [
           { report: unknown; scars: unknown[]; params: unknown; ancestry: string[] } | null,
           AgentRecordAnswer,
@@ -67,10 +68,17 @@ export function addSimRoutes(router: Router, ask: Ask): Router {
       guarded(async (_req, _params, url) => {
         const page = roundsPage(url);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
-        const answer = (await ask({ kind: 'rounds', limit: page.limit, ...(page.before !== undefined ? { before: page.before } : {}) })) as RoundsPage;
+        const answer = (await ask({
+          kind: 'rounds',
+          limit: page.limit,
+          ...(page.before !== undefined ? { before: page.before } : {}),
+        })) as RoundsPage;
         const rounds = answer.rounds.map((r) => ({ ...r, links: { full: roundLink(r.round) } }));
         const last = rounds.at(-1);
-        return json({ rounds, ...(answer.more && last ? { links: { next: nextRoundsLink(page.limit, last.round) } } : {}) });
+        return json({
+          rounds,
+          ...(answer.more && last ? { links: { next: nextRoundsLink(page.limit, last.round) } } : {}),
+        });
       }),
     )
     .get(
@@ -78,7 +86,8 @@ export function addSimRoutes(router: Router, ask: Ask): Router {
       guarded(async (_req, params, url) => {
         const raw = params.round ?? '';
         const round = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
-        if (!(round >= 1 && round <= Number.MAX_SAFE_INTEGER)) return httpError(400, 'bad_request', 'round must be a positive integer');
+        if (!(round >= 1 && round <= Number.MAX_SAFE_INTEGER))
+          return httpError(400, 'bad_request', 'round must be a positive integer');
         const page = offsetPage(url, DEFAULT_RANKING_PAGE, MAX_RANKING_PAGE);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
         const found = (await ask({ kind: 'round', round, ...page })) as RoundRecordPage | null;

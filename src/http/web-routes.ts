@@ -1,8 +1,8 @@
 // Serves the dashboard: `src/web/` bundled once per process with Bun.build (on first request), kept in memory.
 import { join } from 'node:path';
+import { describeError } from '../lib/describe-error.ts';
 import { httpError } from './responses.ts';
 import type { Router } from './router.ts';
-import { describeError } from '../lib/describe-error.ts';
 
 interface Asset {
   body: Uint8Array<ArrayBuffer>;
@@ -21,7 +21,8 @@ interface Bundle {
 const WEB_DIR = join(import.meta.dir, '..', 'web');
 const ASSET_PREFIX = '/assets/';
 /** The page talks only to the server that served it. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The diamond of the page's own icon, for browsers that ask any page of this server for /favicon.ico. */
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 15 8 8 15 1 8Z" fill="#58a6ff"/></svg>`;
@@ -93,7 +94,10 @@ async function serveIndex(req: Request): Promise<Response> {
     return respond(req, bundle.index, { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' });
   } catch (error) {
     console.error(`lineage: ${describeError(error)}`);
-    return new Response('the dashboard could not be built; see the server log', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new Response('the dashboard could not be built; see the server log', {
+      status: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
 }
 
@@ -102,7 +106,13 @@ export function addWebRoutes(router: Router): Router {
   return router
     .get('/', serveIndex)
     .get('/index.html', serveIndex)
-    .get('/favicon.ico', () => new Response(FAVICON, { headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' } }))
+    .get(
+      '/favicon.ico',
+      () =>
+        new Response(FAVICON, {
+          headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
+        }),
+    )
     .get('/assets/:name', async (req, params) => {
       let bundle: Bundle;
       try {
@@ -111,7 +121,8 @@ export function addWebRoutes(router: Router): Router {
         return httpError(404, 'not_found', 'the dashboard is unavailable');
       }
       const asset = bundle.assets.get(params.name ?? '');
-      if (asset === undefined) return httpError(404, 'not_found', `no asset ${ASSET_PREFIX}${(params.name ?? '').slice(0, 100)}`);
+      if (asset === undefined)
+        return httpError(404, 'not_found', `no asset ${ASSET_PREFIX}${(params.name ?? '').slice(0, 100)}`);
       return respond(req, asset);
     });
 }

@@ -56,7 +56,9 @@ export function holdLatest(pending: Map<string, Pending>, event: PublishedEvent)
 
 /** Pending events oldest first, as the frames a target gets. */
 export function conflatedFrames(pending: ReadonlyMap<string, Pending>): string[] {
-  return [...pending.values()].sort((a, b) => a.event.sequence - b.event.sequence).map((p) => markConflated(p.event.json, p.replaced));
+  return [...pending.values()]
+    .sort((a, b) => a.event.sequence - b.event.sequence)
+    .map((p) => markConflated(p.event.json, p.replaced));
 }
 
 export class Conflator {
@@ -80,7 +82,10 @@ export class Conflator {
     const mine = new Set<string>();
     for (const [topic, ms] of topics) {
       let subs = this.byTopic.get(topic);
-      if (subs === undefined) this.byTopic.set(topic, (subs = new Map()));
+      if (subs === undefined) {
+        subs = new Map();
+        this.byTopic.set(topic, subs);
+      }
       subs.set(target, ms);
       mine.add(topic);
       this.bucket(ms).members.set(target, this.bucket(ms).members.get(target) ?? { pending: new Map() });

@@ -13,7 +13,8 @@ export class EventHistory {
   private head = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
     this.ring = new Array(capacity);
   }
 

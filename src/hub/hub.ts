@@ -3,33 +3,43 @@
 // session.ts.
 import type { Server, WebSocketHandler } from 'bun';
 import type { Config } from '../config.ts';
+import { describeError } from '../lib/describe-error.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
-import { TOPIC_FAMILIES } from '../protocol/topics.ts';
+import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
+import { TOPIC_FAMILIES } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import { describeError } from '../lib/describe-error.ts';
+import { Conflator } from './conflation.ts';
 import { EventHistory } from './history.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
-import { Sessions, type Session, type SessionContext, type Socket } from './session.ts';
-import { SseStreams, type SseRequest, type SseSink } from './sse-streams.ts';
-import { Conflator } from './conflation.ts';
-import { admitTopics, type TopicError } from './topic-admission.ts';
-import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
+import { type Session, type SessionContext, Sessions, type Socket } from './session.ts';
+import { type SseRequest, type SseSink, SseStreams } from './sse-streams.ts';
 import { eventTopics } from './subscriptions.ts';
+import { admitTopics, type TopicError } from './topic-admission.ts';
 
 export type { Socket } from './session.ts';
 
-export type HubOptions = Pick<Config, 'history' | 'symbols' | 'maxTopics' | 'maxMessageRate' | 'maxBadFrames' | 'maxPayloadBytes' | 'sendBufferBytes' | 'idleTimeoutS'> &
+export type HubOptions = Pick<
+  Config,
+  | 'history'
+  | 'symbols'
+  | 'maxTopics'
+  | 'maxMessageRate'
+  | 'maxBadFrames'
+  | 'maxPayloadBytes'
+  | 'sendBufferBytes'
+  | 'idleTimeoutS'
+> &
   Partial<Pick<Config, 'compression'>> & {
-  version: string;
-  metrics: HubMetrics;
-  /** Milliseconds clock (injected for tests). */
-  now?: () => number;
-  /** How often idle SSE streams get a comment line (default 15 s). */
-  sseHeartbeatMs?: number;
-  log?: (line: string) => void;
-};
+    version: string;
+    metrics: HubMetrics;
+    /** Milliseconds clock (injected for tests). */
+    now?: () => number;
+    /** How often idle SSE streams get a comment line (default 15 s). */
+    sseHeartbeatMs?: number;
+    log?: (line: string) => void;
+  };
 
 export type { StreamOrigin } from '../protocol/stream-origin.ts';
 
@@ -66,6 +76,7 @@ export class Hub {
     this.now = now;
     this.compress = (options.compression ?? 'off') !== 'off';
     this.conflator = new Conflator(options.sendBufferBytes / 2);
+    this.known = { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) };
     const context: SessionContext = {
       version: options.version,
       limits: options,
@@ -74,7 +85,7 @@ export class Hub {
       native: this.native,
       conflator: this.conflator,
       metrics: options.metrics,
-      known: (this.known = { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) }),
+      known: this.known,
       epoch: () => this.epochValue,
       offeredTopics: () => this.offered,
       now,
@@ -82,8 +93,13 @@ export class Hub {
       left: (ws) => this.sockets.delete(ws),
     };
     this.sessions = new Sessions(context);
-    this.sse = new SseStreams({ history: this.history, metrics: options.metrics, sendBufferBytes: options.sendBufferBytes, conflator: this.conflator, epoch: () => this.epochValue });
-
+    this.sse = new SseStreams({
+      history: this.history,
+      metrics: options.metrics,
+      sendBufferBytes: options.sendBufferBytes,
+      conflator: this.conflator,
+      epoch: () => this.epochValue,
+    });
   }
 
   get epoch(): string {
@@ -153,7 +169,9 @@ export class Hub {
       topics: this.offered,
       subscriptions: [...request.topics],
     };
-    void this.sse.open(sink, request, welcome).catch((error: unknown) => this.log(`lineage: sse stream: ${describeError(error)}`));
+    void this.sse
+      .open(sink, request, welcome)
+      .catch((error: unknown) => this.log(`lineage: sse stream: ${describeError(error)}`));
   }
 
   /** The SSE client went away. */
@@ -229,7 +247,12 @@ export class Hub {
       publishToSelf: false,
       // The shared compressor keeps no per-socket window, so a published frame is compressed once for every subscriber;
       // a dedicated one (a 4 KB window per socket) compresses far better, at a compression per subscriber.
-      perMessageDeflate: o.compression === 'shared' ? { compress: 'shared', decompress: 'shared' } : o.compression === 'dedicated' ? { compress: '4KB', decompress: 'shared' } : false,
+      perMessageDeflate:
+        o.compression === 'shared'
+          ? { compress: 'shared', decompress: 'shared' }
+          : o.compression === 'dedicated'
+            ? { compress: '4KB', decompress: 'shared' }
+            : false,
       open: (ws) => this.guard(ws, () => this.sessions.open(ws)),
       message: (ws, message) => this.guard(ws, () => this.sessions.frame(ws, message)),
       drain: (ws) => this.guard(ws, () => this.sessions.drain(ws)),

@@ -1,7 +1,7 @@
 // Replaying history to a resuming socket: which events it still needs, in order, paced by its send buffer. Pure.
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import type { CatchUp } from './session.ts';
 import type { EventHistory } from './history.ts';
+import type { CatchUp } from './session.ts';
 import { eventTopics, wants } from './subscriptions.ts';
 
 /** `done`: caught up · `paused`: buffer full, continue on drain · `dropped`: a frame was dropped · `fell_behind`: history moved past the cursor. */

@@ -3,22 +3,33 @@
 //                 └────────────── no `since` ──────────────────────────┘
 // A live session may go back to catching_up (`resume` op); any state may go to closing. Decisions are pure functions
 // (resumeVerdict, admitTopics, snapshotEvents, replay); this module applies them and writes the frames.
-import { frameReasonOf, type ClosedBy } from '../metrics/hub-metrics.ts';
-import { parseClientFrame, type ClientMessage, type FrameErrorCode, type RequestId } from '../protocol/client-messages.ts';
+import { type ClosedBy, frameReasonOf } from '../metrics/hub-metrics.ts';
+import {
+  type ClientMessage,
+  type FrameErrorCode,
+  parseClientFrame,
+  type RequestId,
+} from '../protocol/client-messages.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
-import { WELCOME_MESSAGE, type ServerMessage } from '../protocol/server-messages.ts';
+import { type ServerMessage, WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { conflatable, conflatedFrames, conflationInterval, holdLatest } from './conflation.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { replay } from './replay.ts';
-import { parseSince, resumeVerdict, type ResumeRefusal } from './resume-verdict.ts';
+import { parseSince, type ResumeRefusal, resumeVerdict } from './resume-verdict.ts';
+import {
+  conflationOf,
+  echo,
+  parseConflateMs,
+  type Session,
+  type SessionContext,
+  type Socket,
+} from './session-state.ts';
 import { snapshotEvents, uncoveredTopics } from './snapshot.ts';
-import { admitTopics, releaseTopics, type TopicError } from './topic-admission.ts';
-import { conflatable, conflatedFrames, conflationInterval, holdLatest } from './conflation.ts';
-import { conflationOf, echo, parseConflateMs, type Session, type SessionContext, type Socket } from './session-state.ts';
 import { nativeTopics } from './subscriptions.ts';
-import type { PublishedEvent } from '../protocol/worker-messages.ts';
-
+import { admitTopics, releaseTopics, type TopicError } from './topic-admission.ts';
 
 export class Sessions {
   private nextId = 1;
@@ -41,7 +52,12 @@ export class Sessions {
       catchUp: null,
       messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
       badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
-      request: { topics: topics === null ? null : splitTopicList(topics), since: params.get('since'), epoch: params.get('epoch'), conflateMs: params.get('conflate_ms') },
+      request: {
+        topics: topics === null ? null : splitTopicList(topics),
+        since: params.get('since'),
+        epoch: params.get('epoch'),
+        conflateMs: params.get('conflate_ms'),
+      },
     };
   }
 
@@ -51,7 +67,12 @@ export class Sessions {
     this.ctx.joined(ws);
     this.ctx.metrics.connectionOpened();
     s.target = { buffered: () => ws.getBufferedAmount(), send: (json) => void ws.send(json, this.ctx.compress) };
-    const { accepted, errors } = admitTopics(s.held, s.request.topics ?? DEFAULT_TOPICS, this.ctx.known, this.ctx.limits.maxTopics);
+    const { accepted, errors } = admitTopics(
+      s.held,
+      s.request.topics ?? DEFAULT_TOPICS,
+      this.ctx.known,
+      this.ctx.limits.maxTopics,
+    );
     const conflateMs = parseConflateMs(s.request.conflateMs);
     this.hold(s, accepted, conflateMs ?? 0);
     const h = this.ctx.history;
@@ -67,13 +88,21 @@ export class Sessions {
     });
     this.topicErrors(ws, errors);
     if (conflateMs === null) {
-      this.send(ws, { event_type: 'error', code: 'invalid_message', message: `conflate_ms: must be an integer from 0 to 60000, got "${String(s.request.conflateMs).slice(0, 32)}"` });
+      this.send(ws, {
+        event_type: 'error',
+        code: 'invalid_message',
+        message: `conflate_ms: must be an integer from 0 to 60000, got "${String(s.request.conflateMs).slice(0, 32)}"`,
+      });
     }
     const raw = s.request.since;
     if (raw !== null) {
       const since = parseSince(raw);
       if (since !== null) return this.resume(ws, since, s.request.epoch, undefined);
-      this.send(ws, { event_type: 'error', code: 'invalid_since', message: `since: must be a non-negative integer sequence number, got "${raw.slice(0, 32)}"` });
+      this.send(ws, {
+        event_type: 'error',
+        code: 'invalid_since',
+        message: `since: must be a non-negative integer sequence number, got "${raw.slice(0, 32)}"`,
+      });
     }
     this.goLive(ws, s.held);
   }
@@ -86,7 +115,8 @@ export class Sessions {
       this.ctx.metrics.frameRejected('rate_limited');
       return this.close(ws, CloseCode.PolicyViolation, CloseReason.rateLimited, 'policy');
     }
-    if (typeof message !== 'string') return this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
+    if (typeof message !== 'string')
+      return this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
     const parsed = parseClientFrame(message);
     if (!parsed.ok) return this.reject(ws, parsed.code, parsed.message, parsed.id);
     this.handle(ws, parsed.message);
@@ -101,7 +131,8 @@ export class Sessions {
   closed(ws: Socket, code: number, reason: string): void {
     const s = ws.data;
     // Bun closes over-size frames itself (the client sees 1009).
-    if (s.state !== 'closing' && (code === CloseCode.MessageTooBig || /too big/i.test(reason))) this.ctx.metrics.frameRejected('too_big');
+    if (s.state !== 'closing' && (code === CloseCode.MessageTooBig || /too big/i.test(reason)))
+      this.ctx.metrics.frameRejected('too_big');
     const wasKnown = this.ctx.left(ws);
     this.ctx.native.drop(ws, false);
     if (s.target !== null) this.ctx.conflator.drop(s.target);
@@ -136,23 +167,51 @@ export class Sessions {
       case 'resume':
         return this.resume(ws, message.since, message.epoch ?? null, id);
       case 'ping':
-        return this.send(ws, { event_type: 'pong', ...echo(id), sequence: this.ctx.history.sequence, timestamp: isoTimestamp(Date.now()) });
+        return this.send(ws, {
+          event_type: 'pong',
+          ...echo(id),
+          sequence: this.ctx.history.sequence,
+          timestamp: isoTimestamp(Date.now()),
+        });
       case 'list_subscriptions':
-        return this.send(ws, { event_type: 'subscriptions', ...echo(id), subscriptions: [...ws.data.held], ...conflationOf(ws.data) });
+        return this.send(ws, {
+          event_type: 'subscriptions',
+          ...echo(id),
+          subscriptions: [...ws.data.held],
+          ...conflationOf(ws.data),
+        });
     }
   }
 
-  private subscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined, conflateMs: number | undefined): void {
+  private subscribe(
+    ws: Socket,
+    topics: readonly string[],
+    id: RequestId | undefined,
+    conflateMs: number | undefined,
+  ): void {
     const s = ws.data;
     const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
     this.topicErrors(ws, errors, id);
     if (accepted.length === 0) {
-      if (topics.every((t) => s.held.has(t))) this.send(ws, { event_type: 'subscribed', ...echo(id), topics: [], subscriptions: [...s.held], ...conflationOf(s) });
+      if (topics.every((t) => s.held.has(t)))
+        this.send(ws, {
+          event_type: 'subscribed',
+          ...echo(id),
+          topics: [],
+          subscriptions: [...s.held],
+          ...conflationOf(s),
+        });
       return;
     }
     const needSnapshot = uncoveredTopics(s.held, accepted);
     this.hold(s, accepted, conflateMs ?? parseConflateMs(s.request.conflateMs) ?? 0);
-    this.send(ws, { event_type: 'subscribed', ...echo(id), topics: accepted, subscriptions: [...s.held], ...conflationOf(s) });
+    this.send(ws, {
+      event_type: 'subscribed',
+      ...echo(id),
+      topics: accepted,
+      subscriptions: [...s.held],
+      ...conflationOf(s),
+    });
     // While catching up, the replay delivers the new topics' events in order; the snapshot would repeat them.
     if (s.state === 'live') this.goLive(ws, needSnapshot);
   }
@@ -203,7 +262,15 @@ export class Sessions {
     const h = this.ctx.history;
     const refusal = resumeVerdict({ epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest }, since, epoch);
     if (refusal !== null) return this.refuseResume(ws, since, refusal, id);
-    s.catchUp = { since, cursor: since, until: h.sequence, liveSince: new Map(s.live), replayed: 0, latest: new Map(), ...echo(id) };
+    s.catchUp = {
+      since,
+      cursor: since,
+      until: h.sequence,
+      liveSince: new Map(s.live),
+      replayed: 0,
+      latest: new Map(),
+      ...echo(id),
+    };
     s.state = 'catching_up';
     // No live delivery while replaying, so every frame arrives in sequence order.
     this.ctx.native.drop(ws);
@@ -211,10 +278,22 @@ export class Sessions {
     this.pump(ws);
   }
 
-  private refuseResume(ws: Socket, since: number, reason: ResumeRefusal | 'fell_behind', id: RequestId | undefined): void {
+  private refuseResume(
+    ws: Socket,
+    since: number,
+    reason: ResumeRefusal | 'fell_behind',
+    id: RequestId | undefined,
+  ): void {
     const h = this.ctx.history;
     this.ctx.metrics.resumeRequested(reason, 0);
-    this.send(ws, { event_type: 'resume_failed', ...echo(id), since, reason, oldest_sequence: h.oldest, sequence: h.sequence });
+    this.send(ws, {
+      event_type: 'resume_failed',
+      ...echo(id),
+      since,
+      reason,
+      oldest_sequence: h.oldest,
+      sequence: h.sequence,
+    });
     this.goLive(ws, ws.data.held);
   }
 
@@ -225,8 +304,19 @@ export class Sessions {
     if (c === null) return;
     const half = this.ctx.limits.sendBufferBytes / 2;
     // A conflated topic's replay is its latest state per key: held back here and sent once the replay is done.
-    const divert = (e: PublishedEvent) => s.conflate.size > 0 && this.conflated(s, e) && (holdLatest(c.latest, e), true);
-    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json, this.ctx.compress), () => ws.getBufferedAmount() > half, divert);
+    const divert = (e: PublishedEvent) => {
+      if (s.conflate.size === 0 || !this.conflated(s, e)) return false;
+      holdLatest(c.latest, e);
+      return true;
+    };
+    const status = replay(
+      this.ctx.history,
+      c,
+      s.held,
+      (json) => ws.send(json, this.ctx.compress),
+      () => ws.getBufferedAmount() > half,
+      divert,
+    );
     if (status === 'paused') return;
     if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind', c.id);
     if (status === 'dropped') {
@@ -238,7 +328,13 @@ export class Sessions {
     s.catchUp = null;
     this.deliver(ws);
     this.ctx.metrics.resumeRequested('resumed', c.replayed);
-    this.send(ws, { event_type: 'resumed', ...echo(c.id), since: c.since, sequence: this.ctx.history.sequence, replayed: c.replayed });
+    this.send(ws, {
+      event_type: 'resumed',
+      ...echo(c.id),
+      since: c.since,
+      sequence: this.ctx.history.sequence,
+      replayed: c.replayed,
+    });
   }
 
   /** Is `e` delivered to this session through a conflated topic? */
@@ -265,7 +361,8 @@ export class Sessions {
   }
 
   private spendBadFrame(ws: Socket): void {
-    if (!ws.data.badFrames.take(this.ctx.now())) this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
+    if (!ws.data.badFrames.take(this.ctx.now()))
+      this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
   }
 
   /** Every control frame goes through here, typed by the protocol's schemas. */

@@ -17,7 +17,8 @@ export function snapshotEvents(latest: LatestState, topics: Iterable<string>): P
     const parsed = parseTopic(topic);
     if (parsed === null) continue;
     const round = parsed.family === 'arena' ? latest.latestArena() : undefined;
-    const found = parsed.family === 'arena' ? (round === undefined ? [] : [round]) : latest.latestFor(parsed.family, parsed.key);
+    const found =
+      parsed.family === 'arena' ? (round === undefined ? [] : [round]) : latest.latestFor(parsed.family, parsed.key);
     for (const e of found) {
       if (seen.has(e.sequence)) continue;
       seen.add(e.sequence);

@@ -5,11 +5,11 @@ import type { ClosedBy, HubMetrics } from '../metrics/hub-metrics.ts';
 import { markSnapshot } from '../protocol/encode.ts';
 import type { ServerMessage } from '../protocol/server-messages.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { type ConflationTarget, type Conflator, conflatable, conflationInterval } from './conflation.ts';
 import type { EventHistory } from './history.ts';
 import { resumeVerdict } from './resume-verdict.ts';
 import { snapshotEvents } from './snapshot.ts';
 import { eventTopics, nativeTopics, wants } from './subscriptions.ts';
-import { conflatable, conflationInterval, type ConflationTarget, type Conflator } from './conflation.ts';
 
 /** Where an SSE stream's bytes go (Bun's direct ReadableStream controller): a Promise means "wait for drain". */
 export interface SseSink {
@@ -99,13 +99,26 @@ export class SseStreams {
     this.write(s, sseControlFrame(welcome));
     const h = this.ctx.history;
     if (request.since !== null) {
-      const refusal = resumeVerdict({ epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest }, request.since, request.epoch);
+      const refusal = resumeVerdict(
+        { epoch: this.ctx.epoch(), head: h.sequence, oldest: h.oldest },
+        request.since,
+        request.epoch,
+      );
       if (refusal === null) {
         const caughtUp = await this.replay(s, request.since);
         if (caughtUp) return;
       } else {
         this.ctx.metrics.resumeRequested(refusal, 0);
-        this.write(s, sseControlFrame({ event_type: 'resume_failed', since: request.since, reason: refusal, oldest_sequence: h.oldest, sequence: h.sequence }));
+        this.write(
+          s,
+          sseControlFrame({
+            event_type: 'resume_failed',
+            since: request.since,
+            reason: refusal,
+            oldest_sequence: h.oldest,
+            sequence: h.sequence,
+          }),
+        );
       }
     }
     if (s.closed) return;
@@ -157,7 +170,16 @@ export class SseStreams {
       if (s.closed) return true;
       if (!h.covers(cursor)) {
         this.ctx.metrics.resumeRequested('fell_behind', 0);
-        this.write(s, sseControlFrame({ event_type: 'resume_failed', since, reason: 'fell_behind', oldest_sequence: h.oldest, sequence: h.sequence }));
+        this.write(
+          s,
+          sseControlFrame({
+            event_type: 'resume_failed',
+            since,
+            reason: 'fell_behind',
+            oldest_sequence: h.oldest,
+            sequence: h.sequence,
+          }),
+        );
         return false;
       }
       let wait: Promise<number> | null = null;
@@ -188,7 +210,10 @@ export class SseStreams {
         continue;
       }
       let set = this.byTopic.get(topic);
-      if (set === undefined) this.byTopic.set(topic, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        this.byTopic.set(topic, set);
+      }
       set.add(s);
       s.live.add(topic);
     }

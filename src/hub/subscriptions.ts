@@ -16,7 +16,10 @@ export function nativeTopics(held: ReadonlySet<string>): Set<string> {
 }
 
 /** The native subscribe/unsubscribe calls that turn `before` into `after`. */
-export function nativeDiff(before: ReadonlySet<string>, after: ReadonlySet<string>): { subscribe: string[]; unsubscribe: string[] } {
+export function nativeDiff(
+  before: ReadonlySet<string>,
+  after: ReadonlySet<string>,
+): { subscribe: string[]; unsubscribe: string[] } {
   const subscribe: string[] = [];
   const unsubscribe: string[] = [];
   for (const t of after) if (!before.has(t)) subscribe.push(t);

@@ -1,5 +1,5 @@
 // Which requested topics a connection may hold, and the bounded errors for the rest. Pure.
-import { parseTopic, type ParsedTopic } from '../protocol/topics.ts';
+import { type ParsedTopic, parseTopic } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
 export interface KnownKeys {
@@ -29,11 +29,18 @@ const shown = (topic: unknown) => String(topic).slice(0, 80);
 export function checkTopic(topic: string, known: KnownKeys): TopicCheck {
   const parsed = parseTopic(topic);
   if (parsed === null) {
-    return { ok: false, message: `unknown topic "${shown(topic)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)` };
+    return {
+      ok: false,
+      message: `unknown topic "${shown(topic)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`,
+    };
   }
   if (parsed.key !== null) {
     const exists = parsed.family === 'market' ? known.symbol(parsed.key) : known.agent(parsed.key);
-    if (!exists) return { ok: false, message: `unknown topic "${topic}": no ${parsed.family === 'market' ? 'symbol' : 'agent'} "${parsed.key}"` };
+    if (!exists)
+      return {
+        ok: false,
+        message: `unknown topic "${topic}": no ${parsed.family === 'market' ? 'symbol' : 'agent'} "${parsed.key}"`,
+      };
   }
   return { ok: true, topic: parsed };
 }
@@ -61,7 +68,12 @@ export function collapseTopicErrors(bad: readonly { topic: string; message: stri
  * The new topics a connection holding `held` may add from `requested`, and at most two errors: one `unknown_topic`
  * naming every bad topic, one `too_many_topics` (then nothing is added).
  */
-export function admitTopics(held: ReadonlySet<string>, requested: readonly string[], known: KnownKeys, maxTopics: number): { accepted: string[]; errors: TopicError[] } {
+export function admitTopics(
+  held: ReadonlySet<string>,
+  requested: readonly string[],
+  known: KnownKeys,
+  maxTopics: number,
+): { accepted: string[]; errors: TopicError[] } {
   const accepted: string[] = [];
   const bad: { topic: string; message: string }[] = [];
   for (const topic of requested) {

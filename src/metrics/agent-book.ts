@@ -1,8 +1,14 @@
 // Per-agent and arena figures for the live population, exported fresh on each scrape so dead agents' series vanish.
 // (OpenTelemetry's asynchronous instruments keep every attribute set ever observed; a MetricProducer does not.)
 import { ValueType } from '@opentelemetry/api';
-import { AggregationTemporality, DataPointType, type CollectionResult, type MetricData, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
 
 /** What the exporter knows of one agent. */
 export interface AgentFigures {
@@ -17,12 +23,42 @@ export interface AgentFigures {
 }
 
 const FAMILIES = [
-  { name: 'lineage_agent_capital', help: 'Current capital per agent (cash + marked positions)', sum: false, pick: (a: AgentFigures) => a.capital },
-  { name: 'lineage_agent_trades_total', help: 'Trades executed per agent', sum: true, pick: (a: AgentFigures) => a.trades },
-  { name: 'lineage_agent_win_rate', help: 'Share of closed trades that won, per agent [0-1]', sum: false, pick: (a: AgentFigures) => a.winRate },
-  { name: 'lineage_agent_scars_total', help: 'Permanent losses (scars) per agent', sum: true, pick: (a: AgentFigures) => a.scars },
-  { name: 'lineage_arena_agent_wins_total', help: 'Arena rounds won per agent', sum: true, pick: (a: AgentFigures) => a.wins },
-  { name: 'lineage_arena_agent_final_capital', help: 'Capital of each agent at the end of the last arena round', sum: false, pick: (a: AgentFigures) => a.finalCapital },
+  {
+    name: 'lineage_agent_capital',
+    help: 'Current capital per agent (cash + marked positions)',
+    sum: false,
+    pick: (a: AgentFigures) => a.capital,
+  },
+  {
+    name: 'lineage_agent_trades_total',
+    help: 'Trades executed per agent',
+    sum: true,
+    pick: (a: AgentFigures) => a.trades,
+  },
+  {
+    name: 'lineage_agent_win_rate',
+    help: 'Share of closed trades that won, per agent [0-1]',
+    sum: false,
+    pick: (a: AgentFigures) => a.winRate,
+  },
+  {
+    name: 'lineage_agent_scars_total',
+    help: 'Permanent losses (scars) per agent',
+    sum: true,
+    pick: (a: AgentFigures) => a.scars,
+  },
+  {
+    name: 'lineage_arena_agent_wins_total',
+    help: 'Arena rounds won per agent',
+    sum: true,
+    pick: (a: AgentFigures) => a.wins,
+  },
+  {
+    name: 'lineage_arena_agent_final_capital',
+    help: 'Capital of each agent at the end of the last arena round',
+    sum: false,
+    pick: (a: AgentFigures) => a.finalCapital,
+  },
 ] as const;
 
 /**
@@ -64,12 +100,26 @@ export class AgentBook implements MetricProducer {
       const descriptor = { name: family.name, description: family.help, unit: '', valueType: ValueType.DOUBLE };
       metrics.push(
         family.sum
-          ? { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints }
-          : { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints },
+          ? {
+              descriptor,
+              aggregationTemporality: AggregationTemporality.CUMULATIVE,
+              dataPointType: DataPointType.SUM,
+              isMonotonic: true,
+              dataPoints,
+            }
+          : {
+              descriptor,
+              aggregationTemporality: AggregationTemporality.CUMULATIVE,
+              dataPointType: DataPointType.GAUGE,
+              dataPoints,
+            },
       );
     }
     return {
-      resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: { name: 'lineage.population' }, metrics }] },
+      resourceMetrics: {
+        resource: resourceFromAttributes({}),
+        scopeMetrics: [{ scope: { name: 'lineage.population' }, metrics }],
+      },
       errors: [],
     };
   }

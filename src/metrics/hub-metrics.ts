@@ -3,9 +3,25 @@
 import type { ErrorCode } from '../protocol/codes.ts';
 
 /** Label values, each set defined once; the types derive from them and the recorder pre-creates every series. */
-export const REJECTED_UPGRADE_REASONS = ['max_connections', 'unauthorized', 'forbidden_origin', 'shutting_down', 'not_ready'] as const;
+export const REJECTED_UPGRADE_REASONS = [
+  'max_connections',
+  'unauthorized',
+  'forbidden_origin',
+  'shutting_down',
+  'not_ready',
+] as const;
 export type RejectedUpgradeReason = (typeof REJECTED_UPGRADE_REASONS)[number];
-export const REJECTED_FRAME_REASONS = ['invalid_json', 'invalid_message', 'unknown_op', 'binary', 'unknown_topic', 'too_many_topics', 'invalid_since', 'rate_limited', 'too_big'] as const;
+export const REJECTED_FRAME_REASONS = [
+  'invalid_json',
+  'invalid_message',
+  'unknown_op',
+  'binary',
+  'unknown_topic',
+  'too_many_topics',
+  'invalid_since',
+  'rate_limited',
+  'too_big',
+] as const;
 export type RejectedFrameReason = (typeof REJECTED_FRAME_REASONS)[number];
 export const RESUME_OUTCOMES = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'] as const;
 export type ResumeOutcome = (typeof RESUME_OUTCOMES)[number];

@@ -2,8 +2,8 @@
 import type { Counter } from '@opentelemetry/api';
 import type { Server } from 'bun';
 import { AgentBook } from './agent-book.ts';
-import { MetricsRegistry } from './registry.ts';
 import { startMetricsListener } from './metrics-listener.ts';
+import { MetricsRegistry } from './registry.ts';
 
 export interface AgentStats {
   capital: number;
@@ -36,15 +36,20 @@ export class LineageMetricsCollector {
     registry: MetricsRegistry,
     private readonly book: AgentBook,
   ) {
-    this.errors = registry.meter.createCounter('lineage_custom_api_errors', { description: 'API errors recorded by user code through the instrumentation API' });
+    this.errors = registry.meter.createCounter('lineage_custom_api_errors', {
+      description: 'API errors recorded by user code through the instrumentation API',
+    });
   }
 
   updateAgentStats(agentId: string, stats: AgentStats): void {
-    if (typeof agentId !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(agentId)) throw new RangeError(`agentId: must be 1-64 letters, digits or _.:- (got ${JSON.stringify(agentId)})`);
+    if (typeof agentId !== 'string' || !/^[A-Za-z0-9_.:-]{1,64}$/.test(agentId))
+      throw new RangeError(`agentId: must be 1-64 letters, digits or _.:- (got ${JSON.stringify(agentId)})`);
     for (const [field, value] of Object.entries(stats)) {
-      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw new RangeError(`${field}: must be a finite number (got ${String(value)})`);
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
+        throw new RangeError(`${field}: must be a finite number (got ${String(value)})`);
     }
-    if (stats.winRate < 0 || stats.winRate > 1) throw new RangeError(`winRate: must be between 0 and 1 (got ${stats.winRate})`);
+    if (stats.winRate < 0 || stats.winRate > 1)
+      throw new RangeError(`winRate: must be between 0 and 1 (got ${stats.winRate})`);
     const trades = Math.max(stats.trades ?? 0, this.trades.get(agentId) ?? 0);
     this.trades.set(agentId, trades);
     this.book.setCustom(agentId, {
@@ -63,17 +68,25 @@ export class LineageMetricsCollector {
   }
 
   incrementErrors(count = 1): void {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`count: must be a non-negative integer (got ${count})`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`count: must be a non-negative integer (got ${count})`);
     this.errors.add(count);
   }
 }
 
 /** A standalone exporter for a process of your own: same metric names, its own `/metrics` and `/health`. */
-export function serveLineageMetrics(options: { host?: string; port?: number } = {}): LineageMetricsCollector & { server: Server<undefined>; stop(): Promise<void> } {
+export function serveLineageMetrics(
+  options: { host?: string; port?: number } = {},
+): LineageMetricsCollector & { server: Server<undefined>; stop(): Promise<void> } {
   const book = new AgentBook();
   const registry = new MetricsRegistry([book]);
   const collector = new LineageMetricsCollector(registry, book);
-  const server = startMetricsListener(registry, () => ({ status: 200, body: { status: 'ok' } }), options.host ?? '127.0.0.1', options.port ?? 0);
+  const server = startMetricsListener(
+    registry,
+    () => ({ status: 200, body: { status: 'ok' } }),
+    options.host ?? '127.0.0.1',
+    options.port ?? 0,
+  );
   return Object.assign(collector, {
     server,
     async stop() {

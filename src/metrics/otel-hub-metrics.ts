@@ -2,14 +2,14 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import {
   CLOSED_BY,
-  REJECTED_FRAME_REASONS as FRAME_REASONS,
-  REJECTED_UPGRADE_REASONS as UPGRADE_REASONS,
-  RESUME_OUTCOMES,
   type ClosedBy,
+  REJECTED_FRAME_REASONS as FRAME_REASONS,
   type HubMetrics,
+  RESUME_OUTCOMES,
   type RejectedFrameReason,
   type RejectedUpgradeReason,
   type ResumeOutcome,
+  REJECTED_UPGRADE_REASONS as UPGRADE_REASONS,
 } from './hub-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
 
@@ -35,26 +35,48 @@ export class OtelHubMetrics implements HubMetrics {
 
   constructor(registry: MetricsRegistry, gauges: HubGauges) {
     const m = registry.meter;
-    m.createObservableGauge('lineage_active_connections', { description: 'Current WebSocket connections' }).addCallback((r) => r.observe(gauges.connections()));
-    m.createObservableGauge('lineage_uptime_seconds', { description: 'Seconds since the server started' }).addCallback((r) => r.observe((Date.now() - gauges.startedAt) / 1000));
-    m.createObservableGauge('lineage_topic_subscribers', { description: 'Native topic subscriptions per topic family' }).addCallback((r) => {
+    m.createObservableGauge('lineage_active_connections', { description: 'Current WebSocket connections' }).addCallback(
+      (r) => r.observe(gauges.connections()),
+    );
+    m.createObservableGauge('lineage_uptime_seconds', { description: 'Seconds since the server started' }).addCallback(
+      (r) => r.observe((Date.now() - gauges.startedAt) / 1000),
+    );
+    m.createObservableGauge('lineage_topic_subscribers', {
+      description: 'Native topic subscriptions per topic family',
+    }).addCallback((r) => {
       for (const [family, n] of Object.entries(gauges.subscribersByFamily())) r.observe(n, { family });
     });
-    m.createObservableCounter('lineage_messages_broadcast', { description: 'Event frames handed to subscribers (one per subscriber per event)' }).addCallback((r) => r.observe(this.deliveries));
-    m.createObservableCounter('lineage_events_published', { description: 'Events published, by family' }).addCallback((r) => {
-      for (const [family, n] of Object.entries(this.published)) r.observe(n, this.a('family', family));
-    });
+    m.createObservableCounter('lineage_messages_broadcast', {
+      description: 'Event frames handed to subscribers (one per subscriber per event)',
+    }).addCallback((r) => r.observe(this.deliveries));
+    m.createObservableCounter('lineage_events_published', { description: 'Events published, by family' }).addCallback(
+      (r) => {
+        for (const [family, n] of Object.entries(this.published)) r.observe(n, this.a('family', family));
+      },
+    );
     this.fanout = m.createHistogram('lineage_fanout_latency_seconds', {
       description: 'Time from event creation in the simulation worker to hand-off to all subscribers',
-      advice: { explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
+      advice: {
+        explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      },
     });
-    this.connectionsOpened = m.createCounter('lineage_connections_opened', { description: 'WebSocket connections accepted' });
-    this.connectionsClosed = m.createCounter('lineage_connections_closed', { description: 'WebSocket connections closed, by who closed them' });
-    this.slow = m.createCounter('lineage_slow_consumers_closed', { description: 'Connections closed with 1013 because their send buffer passed the bound' });
+    this.connectionsOpened = m.createCounter('lineage_connections_opened', {
+      description: 'WebSocket connections accepted',
+    });
+    this.connectionsClosed = m.createCounter('lineage_connections_closed', {
+      description: 'WebSocket connections closed, by who closed them',
+    });
+    this.slow = m.createCounter('lineage_slow_consumers_closed', {
+      description: 'Connections closed with 1013 because their send buffer passed the bound',
+    });
     this.frames = m.createCounter('lineage_frames_rejected', { description: 'Client frames rejected, by reason' });
-    this.upgrades = m.createCounter('lineage_upgrades_rejected', { description: 'WebSocket upgrades refused, by reason' });
+    this.upgrades = m.createCounter('lineage_upgrades_rejected', {
+      description: 'WebSocket upgrades refused, by reason',
+    });
     this.resumes = m.createCounter('lineage_resume_requests', { description: 'Resume requests, by outcome' });
-    this.replayed = m.createCounter('lineage_resume_replayed_events', { description: 'Events replayed to resuming clients' });
+    this.replayed = m.createCounter('lineage_resume_replayed_events', {
+      description: 'Events replayed to resuming clients',
+    });
     // Every known label value starts at 0, so rate() and alerts see a series before the first occurrence.
     this.slow.add(0);
     this.replayed.add(0);

@@ -15,12 +15,18 @@ export class ProcessMetrics {
       description: 'How late a 100 ms timer fires on the main thread (event-loop lag)',
       advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
     });
-    m.createObservableGauge('lineage_event_loop_lag_max_seconds', { description: 'Largest event-loop lag seen since the last scrape' }).addCallback((r) => {
+    m.createObservableGauge('lineage_event_loop_lag_max_seconds', {
+      description: 'Largest event-loop lag seen since the last scrape',
+    }).addCallback((r) => {
       r.observe(this.maxLagMs / 1000);
       this.maxLagMs = 0;
     });
-    m.createObservableGauge('lineage_process_heap_bytes', { description: 'JavaScript heap in use' }).addCallback((r) => r.observe(process.memoryUsage().heapUsed));
-    m.createObservableGauge('lineage_process_resident_memory_bytes', { description: 'Resident set size of the process' }).addCallback((r) => r.observe(process.memoryUsage.rss()));
+    m.createObservableGauge('lineage_process_heap_bytes', { description: 'JavaScript heap in use' }).addCallback((r) =>
+      r.observe(process.memoryUsage().heapUsed),
+    );
+    m.createObservableGauge('lineage_process_resident_memory_bytes', {
+      description: 'Resident set size of the process',
+    }).addCallback((r) => r.observe(process.memoryUsage.rss()));
     let expected = performance.now() + LAG_PROBE_MS;
     this.timer = setInterval(() => {
       const now = performance.now();

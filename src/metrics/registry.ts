@@ -14,7 +14,11 @@ export class MetricsRegistry {
 
   /** `producers` add metric families computed at scrape time (the live agent population). */
   constructor(producers: MetricProducer[] = []) {
-    this.exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, metricProducers: producers });
+    this.exporter = new PrometheusExporter({
+      preventServerStart: true,
+      withoutScopeInfo: true,
+      metricProducers: producers,
+    });
     this.provider = new MeterProvider({
       resource: resourceFromAttributes({ 'service.name': 'lineage', 'service.version': VERSION }),
       readers: [this.exporter],

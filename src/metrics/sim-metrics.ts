@@ -26,27 +26,41 @@ export class SimMetrics {
     private readonly now: () => number = Date.now,
   ) {
     const m = registry.meter;
-    m.createObservableGauge('lineage_cache_hit_rate', { description: 'Quote cache hit rate over the last minute, 0-100 (%)' }).addCallback((r) => {
+    m.createObservableGauge('lineage_cache_hit_rate', {
+      description: 'Quote cache hit rate over the last minute, 0-100 (%)',
+    }).addCallback((r) => {
       const v = this.rate('cache');
       if (v !== null) r.observe(v);
     });
-    m.createObservableGauge('lineage_request_success_rate', { description: 'Market-data request success rate over the last minute, 0-100 (%)' }).addCallback((r) => {
+    m.createObservableGauge('lineage_request_success_rate', {
+      description: 'Market-data request success rate over the last minute, 0-100 (%)',
+    }).addCallback((r) => {
       const v = this.rate('requests');
       if (v !== null) r.observe(v);
     });
-    m.createObservableCounter('lineage_api_errors', { description: 'Market-data requests that failed (API errors)' }).addCallback((r) => {
+    m.createObservableCounter('lineage_api_errors', {
+      description: 'Market-data requests that failed (API errors)',
+    }).addCallback((r) => {
       if (this.latest) r.observe(this.latest.failures);
     });
-    m.createObservableCounter('lineage_arena_rounds', { description: 'Arena competition rounds completed' }).addCallback((r) => {
+    m.createObservableCounter('lineage_arena_rounds', {
+      description: 'Arena competition rounds completed',
+    }).addCallback((r) => {
       if (this.latest) r.observe(this.latest.rounds);
     });
-    m.createObservableCounter('lineage_market_data_requests', { description: 'Market-data requests sent to the exchange (after cache misses, including retries)' }).addCallback((r) => {
+    m.createObservableCounter('lineage_market_data_requests', {
+      description: 'Market-data requests sent to the exchange (after cache misses, including retries)',
+    }).addCallback((r) => {
       if (this.latest) r.observe(this.latest.requests);
     });
-    m.createObservableCounter('lineage_simulation_trades', { description: 'Trades executed by all agents' }).addCallback((r) => {
+    m.createObservableCounter('lineage_simulation_trades', {
+      description: 'Trades executed by all agents',
+    }).addCallback((r) => {
       if (this.latest) r.observe(this.latest.trades);
     });
-    m.createObservableCounter('lineage_decisions_skipped', { description: 'Agent decisions skipped for want of a fresh quote' }).addCallback((r) => {
+    m.createObservableCounter('lineage_decisions_skipped', {
+      description: 'Agent decisions skipped for want of a fresh quote',
+    }).addCallback((r) => {
       if (this.latest) r.observe(this.latest.skips);
     });
     m.createObservableGauge('lineage_agents_live', { description: 'Agents in the population' }).addCallback((r) => {
@@ -54,7 +68,11 @@ export class SimMetrics {
     });
     this.stepTime = m.createHistogram('lineage_simulation_step_seconds', {
       description: 'Duration of one simulation advance (market steps, agent decisions, reports, rounds) in the worker',
-      advice: { explicitBucketBoundaries: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] },
+      advice: {
+        explicitBucketBoundaries: [
+          0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+        ],
+      },
     });
   }
 
@@ -63,7 +81,13 @@ export class SimMetrics {
     this.latest = stats;
     for (const ms of stats.step_ms) this.stepTime.record(ms / 1000);
     const at = this.now();
-    this.samples.push({ at, hits: stats.cache_hits, misses: stats.cache_misses, requests: stats.requests, successes: stats.successes });
+    this.samples.push({
+      at,
+      hits: stats.cache_hits,
+      misses: stats.cache_misses,
+      requests: stats.requests,
+      successes: stats.successes,
+    });
     while (this.samples.length > 2 && (this.samples[1] as Sample).at <= at - RATE_WINDOW_MS) this.samples.shift();
     const population = new Map<string, AgentFigures>();
     for (const a of stats.agents) {

@@ -5,21 +5,37 @@ import type { ErrorCode } from './codes.ts';
 const TopicList = z.array(z.string().max(80)).min(1).max(256);
 
 /** A client's id for one request (a string of at most 64 characters, or an integer); every reply to it echoes it. */
-export const RequestId = z.union([z.string().max(64), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)]);
+export const RequestId = z.union([
+  z.string().max(64),
+  z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+]);
 export type RequestId = z.infer<typeof RequestId>;
 const id = { id: RequestId.optional() };
 
 /** Conflate these topics' events to at most one per key per interval (0: not conflated). */
 export const ConflateMs = z.number().int().min(0).max(60_000);
-export const SubscribeOp = z.object({ op: z.literal('subscribe'), topics: TopicList, conflate_ms: ConflateMs.optional(), ...id }).strict();
+export const SubscribeOp = z
+  .object({ op: z.literal('subscribe'), topics: TopicList, conflate_ms: ConflateMs.optional(), ...id })
+  .strict();
 export const UnsubscribeOp = z.object({ op: z.literal('unsubscribe'), topics: TopicList, ...id }).strict();
 export const ResumeOp = z
-  .object({ op: z.literal('resume'), since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), epoch: z.string().max(64).optional(), ...id })
+  .object({
+    op: z.literal('resume'),
+    since: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    epoch: z.string().max(64).optional(),
+    ...id,
+  })
   .strict();
 export const PingOp = z.object({ op: z.literal('ping'), ...id }).strict();
 export const ListSubscriptionsOp = z.object({ op: z.literal('list_subscriptions'), ...id }).strict();
 
-export const ClientMessage = z.discriminatedUnion('op', [SubscribeOp, UnsubscribeOp, ResumeOp, PingOp, ListSubscriptionsOp]);
+export const ClientMessage = z.discriminatedUnion('op', [
+  SubscribeOp,
+  UnsubscribeOp,
+  ResumeOp,
+  PingOp,
+  ListSubscriptionsOp,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'resume', 'ping', 'list_subscriptions'] as const;
@@ -28,7 +44,9 @@ const OPS: ReadonlySet<string> = new Set(CLIENT_OPS);
 /** Why a frame was refused: the `error` code it is answered with. */
 export type FrameErrorCode = Extract<ErrorCode, 'invalid_json' | 'invalid_message' | 'unknown_op' | 'invalid_since'>;
 /** A refused frame keeps the request id it carried (when it had a valid one), so the error can echo it. */
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: FrameErrorCode; message: string; id?: RequestId };
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; code: FrameErrorCode; message: string; id?: RequestId };
 
 /** Validate one text frame. Never throws. */
 export function parseClientFrame(text: string): ParseResult {
@@ -54,7 +72,12 @@ export function parseClientFrame(text: string): ParseResult {
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : op;
   if (op === 'resume' && issue?.path[0] === 'since') {
-    return { ok: false, code: 'invalid_since', message: `since: must be a non-negative integer sequence number`, ...withId };
+    return {
+      ok: false,
+      code: 'invalid_since',
+      message: `since: must be a non-negative integer sequence number`,
+      ...withId,
+    };
   }
   return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}`, ...withId };
 }

@@ -32,15 +32,16 @@ export const CloseReason = {
 } as const;
 
 /** What a client should do after each close code (the reconnecting client follows this table). */
-export const ReconnectRule: Readonly<Record<CloseCode, 'reconnect_now' | 'reconnect_with_backoff' | 'fix_the_client'>> = {
-  [CloseCode.Normal]: 'reconnect_with_backoff',
-  [CloseCode.GoingAway]: 'reconnect_with_backoff',
-  [CloseCode.PolicyViolation]: 'fix_the_client',
-  [CloseCode.MessageTooBig]: 'fix_the_client',
-  [CloseCode.InternalError]: 'reconnect_with_backoff',
-  [CloseCode.TryAgainLater]: 'reconnect_now',
-  [CloseCode.KeepaliveTimeout]: 'reconnect_with_backoff',
-};
+export const ReconnectRule: Readonly<Record<CloseCode, 'reconnect_now' | 'reconnect_with_backoff' | 'fix_the_client'>> =
+  {
+    [CloseCode.Normal]: 'reconnect_with_backoff',
+    [CloseCode.GoingAway]: 'reconnect_with_backoff',
+    [CloseCode.PolicyViolation]: 'fix_the_client',
+    [CloseCode.MessageTooBig]: 'fix_the_client',
+    [CloseCode.InternalError]: 'reconnect_with_backoff',
+    [CloseCode.TryAgainLater]: 'reconnect_now',
+    [CloseCode.KeepaliveTimeout]: 'reconnect_with_backoff',
+  };
 
 /** Stable `code` values of `error` events, each with what it means. */
 export const ErrorCodes = {

@@ -1,7 +1,8 @@
 // The Lineage wire protocol: import this module from servers, clients, the dashboard and tests.
-export * from './codes.ts';
-export * from './topics.ts';
-export * from './server-messages.ts';
+
 export * from './client-messages.ts';
+export * from './codes.ts';
 export * from './encode.ts';
+export * from './server-messages.ts';
+export * from './topics.ts';
 export * from './worker-messages.ts';

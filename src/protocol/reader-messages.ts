@@ -12,7 +12,12 @@ export const DbQuery = z.discriminatedUnion('kind', [
   /** A page of round summaries, newest first, older than `before`. */
   z.object({ kind: z.literal('rounds'), limit: PositiveInt.max(MAX_ROUNDS_PAGE), before: PositiveInt.optional() }),
   /** One round's full record, its ranking paged. */
-  z.object({ kind: z.literal('round'), round: PositiveInt, offset: z.number().int().nonnegative(), limit: PositiveInt.max(MAX_RANKING_PAGE) }),
+  z.object({
+    kind: z.literal('round'),
+    round: PositiveInt,
+    offset: z.number().int().nonnegative(),
+    limit: PositiveInt.max(MAX_RANKING_PAGE),
+  }),
   /** An agent's birth/death record and, from the records, its ancestry. */
   z.object({ kind: z.literal('agent_record'), id: z.string() }),
 ]);
@@ -28,7 +33,13 @@ export type ReaderHostMessage = z.infer<typeof ReaderHostMessage>;
 /** Reader → main. */
 export const ReaderMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('reply'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
+  z.object({
+    type: z.literal('reply'),
+    id: z.number().int(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
 ]);
 export type ReaderMessage = z.infer<typeof ReaderMessage>;

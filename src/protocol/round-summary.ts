@@ -34,7 +34,8 @@ export interface RoundSummary extends Record<string, unknown> {
  * Already summarised input keeps its full counts (`*_size`), so summarising twice changes nothing.
  */
 export function summarizeRound(result: unknown): RoundSummary {
-  const source: Record<string, unknown> = typeof result === 'object' && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : {};
+  const source: Record<string, unknown> =
+    typeof result === 'object' && result !== null && !Array.isArray(result) ? (result as Record<string, unknown>) : {};
   const out: Record<string, unknown> = { ...source };
   cap(out, source, 'ranking', RANKING_SUMMARY);
   cap(out, source, 'births', LIST_SUMMARY);
@@ -42,7 +43,12 @@ export function summarizeRound(result: unknown): RoundSummary {
   return out as RoundSummary;
 }
 
-function cap(out: Record<string, unknown>, source: Record<string, unknown>, field: 'ranking' | 'births' | 'deaths', max: number): void {
+function cap(
+  out: Record<string, unknown>,
+  source: Record<string, unknown>,
+  field: 'ranking' | 'births' | 'deaths',
+  max: number,
+): void {
   const list = Array.isArray(source[field]) ? (source[field] as unknown[]) : [];
   const known = source[`${field}_size`];
   const size = typeof known === 'number' && Number.isSafeInteger(known) && known >= list.length ? known : list.length;

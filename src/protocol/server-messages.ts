@@ -49,7 +49,9 @@ export const ArenaData = z.object({
   winner: z.string(),
   timestamp: Timestamp,
   ranking: z.array(ArenaRanking),
-  births: z.array(z.object({ agent_id: z.string(), parent: z.string(), generation: z.number().int(), strategy: z.string() })),
+  births: z.array(
+    z.object({ agent_id: z.string(), parent: z.string(), generation: z.number().int(), strategy: z.string() }),
+  ),
   deaths: z.array(z.object({ agent_id: z.string(), reason: z.string(), capital: z.number() })),
 });
 export type ArenaData = z.infer<typeof ArenaData>;
@@ -58,9 +60,26 @@ const snapshotFlag = { snapshot: z.literal(true).optional() };
 /** Set on a conflated delivery: how many events of its key it replaced. */
 const conflatedCount = { conflated: z.number().int().nonnegative().optional() };
 
-export const MarketEvent = z.object({ event_type: z.literal('market'), market: MarketData, sequence: Sequence, ...snapshotFlag, ...conflatedCount });
-export const AgentEvent = z.object({ event_type: z.literal('agent'), agent: AgentData, sequence: Sequence, ...snapshotFlag, ...conflatedCount });
-export const ArenaEvent = z.object({ event_type: z.literal('arena'), arena: ArenaData, sequence: Sequence, ...snapshotFlag });
+export const MarketEvent = z.object({
+  event_type: z.literal('market'),
+  market: MarketData,
+  sequence: Sequence,
+  ...snapshotFlag,
+  ...conflatedCount,
+});
+export const AgentEvent = z.object({
+  event_type: z.literal('agent'),
+  agent: AgentData,
+  sequence: Sequence,
+  ...snapshotFlag,
+  ...conflatedCount,
+});
+export const ArenaEvent = z.object({
+  event_type: z.literal('arena'),
+  arena: ArenaData,
+  sequence: Sequence,
+  ...snapshotFlag,
+});
 export type MarketEvent = z.infer<typeof MarketEvent>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type ArenaEvent = z.infer<typeof ArenaEvent>;
@@ -89,10 +108,26 @@ const echoed = { id: RequestId.optional() };
 /** Held topics delivered conflated, with their interval in ms. */
 const conflation = { conflation: z.record(z.string(), z.number().int().positive()).optional() };
 
-export const SubscribedMessage = z.object({ event_type: z.literal('subscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...conflation, ...echoed });
-export const UnsubscribedMessage = z.object({ event_type: z.literal('unsubscribed'), topics: z.array(z.string()), subscriptions: z.array(z.string()), ...echoed });
+export const SubscribedMessage = z.object({
+  event_type: z.literal('subscribed'),
+  topics: z.array(z.string()),
+  subscriptions: z.array(z.string()),
+  ...conflation,
+  ...echoed,
+});
+export const UnsubscribedMessage = z.object({
+  event_type: z.literal('unsubscribed'),
+  topics: z.array(z.string()),
+  subscriptions: z.array(z.string()),
+  ...echoed,
+});
 /** The answer to `list_subscriptions`. */
-export const SubscriptionsMessage = z.object({ event_type: z.literal('subscriptions'), subscriptions: z.array(z.string()), ...conflation, ...echoed });
+export const SubscriptionsMessage = z.object({
+  event_type: z.literal('subscriptions'),
+  subscriptions: z.array(z.string()),
+  ...conflation,
+  ...echoed,
+});
 export const ErrorMessage = z.object({
   event_type: z.literal('error'),
   code: z.enum(Object.keys(ErrorCodes) as [keyof typeof ErrorCodes, ...(keyof typeof ErrorCodes)[]]),
@@ -108,7 +143,13 @@ export const PongMessage = z.object({
   sequence: Sequence,
   timestamp: Timestamp,
 });
-export const ResumedMessage = z.object({ event_type: z.literal('resumed'), since: Sequence, sequence: Sequence, replayed: z.number().int().nonnegative(), ...echoed });
+export const ResumedMessage = z.object({
+  event_type: z.literal('resumed'),
+  since: Sequence,
+  sequence: Sequence,
+  replayed: z.number().int().nonnegative(),
+  ...echoed,
+});
 export const ResumeFailedMessage = z.object({
   event_type: z.literal('resume_failed'),
   since: Sequence,
@@ -119,7 +160,10 @@ export const ResumeFailedMessage = z.object({
 });
 
 /** Sent to every client right before the server closes it with 1001 on shutdown. */
-export const ShutdownMessage = z.object({ event_type: z.literal('shutdown'), retry_after_ms: z.number().int().nonnegative() });
+export const ShutdownMessage = z.object({
+  event_type: z.literal('shutdown'),
+  retry_after_ms: z.number().int().nonnegative(),
+});
 
 /** Every frame a client can receive. */
 export const ServerMessage = z.discriminatedUnion('event_type', [

@@ -10,9 +10,7 @@ export const DEFAULT_TOPICS: readonly string[] = ['market', 'agent'];
 /** Symbols and agent ids are plain tokens so that `family.key` is unambiguous. */
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export type ParsedTopic =
-  | { family: TopicFamily; key: null }
-  | { family: 'market' | 'agent'; key: string };
+export type ParsedTopic = { family: TopicFamily; key: null } | { family: 'market' | 'agent'; key: string };
 
 /** Parse `market`, `market.BTC-USD`, `agent`, `agent.Balanced` or `arena`; `null` when malformed. */
 export function parseTopic(topic: unknown): ParsedTopic | null {

@@ -62,7 +62,13 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('events'), events: z.array(PublishedEvent) }),
   /** Journaled events from before a restart, sent before `ready`, to refill the resume history. */
   z.object({ type: z.literal('history'), events: z.array(PublishedEvent) }),
-  z.object({ type: z.literal('reply'), id: z.number().int(), ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
+  z.object({
+    type: z.literal('reply'),
+    id: z.number().int(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  }),
   z.object({ type: z.literal('stats'), stats: SimStats }),
   z.object({ type: z.literal('stopped') }),
   /** Something an operator should read (e.g. the database is locked by another process and commits are retried). */
@@ -105,7 +111,11 @@ export const MAX_AGENTS_PAGE = 1000;
 
 /** Questions only the live model can answer; each is bounded (a page of agents, one agent). */
 export const LiveQuery = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('agents'), offset: z.number().int().nonnegative(), limit: z.number().int().positive().max(MAX_AGENTS_PAGE) }),
+  z.object({
+    kind: z.literal('agents'),
+    offset: z.number().int().nonnegative(),
+    limit: z.number().int().positive().max(MAX_AGENTS_PAGE),
+  }),
   z.object({ kind: z.literal('agent'), id: z.string() }),
 ]);
 export type LiveQuery = z.infer<typeof LiveQuery>;

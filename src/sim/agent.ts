@@ -1,11 +1,21 @@
 // Trading agent state, its per-step decision (stops, strategy signal, scars, elimination) and reports.
 
-import { closeAt, closePosition, markedCapital, openAt, openPosition, positionSize, fillPrice, type Book, type TradingCosts } from './portfolio.ts';
+import {
+  type Book,
+  closeAt,
+  closePosition,
+  fillPrice,
+  markedCapital,
+  openAt,
+  openPosition,
+  positionSize,
+  type TradingCosts,
+} from './portfolio.ts';
 import { PriceRing } from './price-ring.ts';
 import { roundMoney, roundTo } from './rounding.ts';
 import { applyScar, isDrawdownScar, isTradeLossScar, type ScarPolicy, type ScarRecord } from './scars.ts';
 import { getStrategy } from './strategies/index.ts';
-import { HISTORY_CAPACITY, param, type Params, type Side, type StrategyName } from './strategies/types.ts';
+import { HISTORY_CAPACITY, type Params, param, type Side, type StrategyName } from './strategies/types.ts';
 
 export type AgentStatus = 'active' | 'paused' | 'eliminated';
 
@@ -71,7 +81,13 @@ export interface AgentReport {
 }
 
 /** Sends an agent's market order to the books; exits must fill completely, entries may fill partly or not at all. */
-export type OrderRouter = (agent: AgentState, side: 1 | -1, qty: number, exit: boolean, budget: number) => { qty: number; price: number };
+export type OrderRouter = (
+  agent: AgentState,
+  side: 1 | -1,
+  qty: number,
+  exit: boolean,
+  budget: number,
+) => { qty: number; price: number };
 
 /** Mutable context reused across decisions so the hot loop allocates nothing per agent. */
 export interface DecisionContext {
@@ -86,20 +102,45 @@ export interface DecisionContext {
 }
 
 /** What a new agent is given; the rest of its state starts fresh. */
-export type NewAgent = Pick<AgentState, 'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'> & {
+export type NewAgent = Pick<
+  AgentState,
+  'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'
+> & {
   history?: PriceRing;
   founder?: boolean;
 };
 
 export function createAgent(a: NewAgent): AgentState {
   return {
-    id: a.id, strategy: a.strategy, params: { ...a.params }, symbol: a.symbol, symbolIndex: a.symbolIndex,
-    generation: a.generation, parent: a.parent,
-    cash: START_CAPITAL, qty: 0, entryPrice: 0, entryFee: 0,
-    trades: 0, wins: 0, losses: 0, arenaWins: 0, status: 'active', resumeStep: 0,
-    peak: START_CAPITAL, riskBudget: param(a.params, 'risk', 0.01), scars: [],
+    id: a.id,
+    strategy: a.strategy,
+    params: { ...a.params },
+    symbol: a.symbol,
+    symbolIndex: a.symbolIndex,
+    generation: a.generation,
+    parent: a.parent,
+    cash: START_CAPITAL,
+    qty: 0,
+    entryPrice: 0,
+    entryFee: 0,
+    trades: 0,
+    wins: 0,
+    losses: 0,
+    arenaWins: 0,
+    status: 'active',
+    resumeStep: 0,
+    peak: START_CAPITAL,
+    riskBudget: param(a.params, 'risk', 0.01),
+    scars: [],
     history: a.history ?? new PriceRing(HISTORY_CAPACITY),
-    founder: a.founder === true, mark: START_CAPITAL, rSum: 0, rSq: 0, rN: 0, fitness: 0, fitSum: 0, rounds: 0,
+    founder: a.founder === true,
+    mark: START_CAPITAL,
+    rSum: 0,
+    rSq: 0,
+    rN: 0,
+    fitness: 0,
+    fitSum: 0,
+    rounds: 0,
   };
 }
 
@@ -200,8 +241,14 @@ function closeTrade(agent: AgentState, price: number, ctx: DecisionContext, allo
 function openTrade(agent: AgentState, side: Side, price: number, ctx: DecisionContext): number {
   const capital = markedCapital(agent, price);
   const qty = positionSize(
-    capital, agent.cash, agent.riskBudget, param(agent.params, 'stopLoss', 0.03),
-    param(agent.params, 'maxExposure', 0.5), fillPrice(price, side, ctx.costs), side, ctx.costs,
+    capital,
+    agent.cash,
+    agent.riskBudget,
+    param(agent.params, 'stopLoss', 0.03),
+    param(agent.params, 'maxExposure', 0.5),
+    fillPrice(price, side, ctx.costs),
+    side,
+    ctx.costs,
   );
   if (qty <= 0) return 0;
   if (ctx.router) {
@@ -286,10 +333,20 @@ export type AgentSnapshot = Omit<AgentState, 'history'> & { history: number[] };
 
 export function agentToSnapshot(agent: AgentState): AgentSnapshot {
   const { history, ...rest } = agent;
-  return { ...rest, params: { ...agent.params }, scars: agent.scars.map((s) => ({ ...s })), history: history.toArray() };
+  return {
+    ...rest,
+    params: { ...agent.params },
+    scars: agent.scars.map((s) => ({ ...s })),
+    history: history.toArray(),
+  };
 }
 
 export function agentFromSnapshot(s: AgentSnapshot): AgentState {
   const { history, ...rest } = s;
-  return { ...rest, params: { ...s.params }, scars: s.scars.map((x) => ({ ...x })), history: PriceRing.from(history, HISTORY_CAPACITY) };
+  return {
+    ...rest,
+    params: { ...s.params },
+    scars: s.scars.map((x) => ({ ...x })),
+    history: PriceRing.from(history, HISTORY_CAPACITY),
+  };
 }

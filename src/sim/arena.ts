@@ -1,8 +1,8 @@
 // Arena rounds: rank the population by risk-adjusted round fitness, credit the winner, and replace the dead with
 // offspring selected on skill. The selection rule is documented in README.md ("Lineage").
 
-import { agentCapital, agentSkill, endAgentRound, START_CAPITAL, type AgentState } from './agent.ts';
-import { behaviourKey, breed, selectDeaths, type Birth, type Death, type DeadRecord } from './lineage.ts';
+import { type AgentState, agentCapital, agentSkill, endAgentRound, START_CAPITAL } from './agent.ts';
+import { type Birth, behaviourKey, breed, type DeadRecord, type Death, selectDeaths } from './lineage.ts';
 import type { Rng } from './rng.ts';
 import { roundMoney } from './rounding.ts';
 
@@ -39,14 +39,28 @@ export const STRATEGY_FLOOR_SHARE = 0.05;
 export function rankAgents(agents: readonly AgentState[], priceOf: (symbolIndex: number) => number): RankingEntry[] {
   const rows = agents.map((a) => ({ a, capital: roundMoney(agentCapital(a, priceOf(a.symbolIndex))) }));
   rows.sort((x, y) => y.capital - x.capital || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0));
-  return rows.map((r, i) => ({ rank: i + 1, agent_id: r.a.id, capital: r.capital, strategy: r.a.strategy, generation: r.a.generation }));
+  return rows.map((r, i) => ({
+    rank: i + 1,
+    agent_id: r.a.id,
+    capital: r.capital,
+    strategy: r.a.strategy,
+    generation: r.a.generation,
+  }));
 }
 
 /** Rank by the round's fitness descending (call after endAgentRound), then capital, then id. */
 export function rankByFitness(agents: readonly AgentState[], priceOf: (symbolIndex: number) => number): RankingEntry[] {
   const rows = agents.map((a) => ({ a, capital: roundMoney(agentCapital(a, priceOf(a.symbolIndex))) }));
-  rows.sort((x, y) => y.a.fitness - x.a.fitness || y.capital - x.capital || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0));
-  return rows.map((r, i) => ({ rank: i + 1, agent_id: r.a.id, capital: r.capital, strategy: r.a.strategy, generation: r.a.generation }));
+  rows.sort(
+    (x, y) => y.a.fitness - x.a.fitness || y.capital - x.capital || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0),
+  );
+  return rows.map((r, i) => ({
+    rank: i + 1,
+    agent_id: r.a.id,
+    capital: r.capital,
+    strategy: r.a.strategy,
+    generation: r.a.generation,
+  }));
 }
 
 export interface RoundEnd {
@@ -73,13 +87,18 @@ function restake(a: AgentState): void {
  * strategy keeps 5% of the population.
  */
 export function endRound(
-  agents: AgentState[], round: number, at: number, priceOf: (symbolIndex: number) => number,
-  rng: Rng, nextBirthId: () => number, rules: LineageRules = DEFAULT_LINEAGE_RULES,
+  agents: AgentState[],
+  round: number,
+  at: number,
+  priceOf: (symbolIndex: number) => number,
+  rng: Rng,
+  nextBirthId: () => number,
+  rules: LineageRules = DEFAULT_LINEAGE_RULES,
 ): RoundEnd {
   for (const a of agents) endAgentRound(a);
   const ranking = rankByFitness(agents, priceOf);
   const byId = new Map<string, AgentState>();
-  agents.forEach((a) => byId.set(a.id, a));
+  for (const a of agents) byId.set(a.id, a);
   const winnerId = ranking[0]?.agent_id ?? '';
   const winner = byId.get(winnerId);
   if (winner) winner.arenaWins++;
@@ -90,7 +109,9 @@ export function endRound(
     // Selection order (best first): skill, or a random key for the control.
     const key = new Map<string, number>();
     for (const a of agents) key.set(a.id, rules.selection === 'random' ? rng.next() : agentSkill(a));
-    const order = ranking.slice().sort((x, y) => (key.get(y.agent_id) ?? 0) - (key.get(x.agent_id) ?? 0) || (x.agent_id < y.agent_id ? -1 : 1));
+    const order = ranking
+      .slice()
+      .sort((x, y) => (key.get(y.agent_id) ?? 0) - (key.get(x.agent_id) ?? 0) || (x.agent_id < y.agent_id ? -1 : 1));
     const dies = (a: AgentState | undefined): boolean => a !== undefined && !a.founder && a.status === 'eliminated';
     const members = new Map<string, number>();
     for (const a of agents) if (!dies(a)) members.set(a.strategy, (members.get(a.strategy) ?? 0) + 1);
@@ -105,7 +126,10 @@ export function endRound(
     };
     deaths.push(...selectDeaths(order, (id) => dies(byId.get(id)), mayCull));
     const dyingIds = new Set(deaths.map((d) => d.agent_id));
-    const survivors = order.filter((r) => !dyingIds.has(r.agent_id)).map((r) => byId.get(r.agent_id)).filter((a): a is AgentState => a !== undefined);
+    const survivors = order
+      .filter((r) => !dyingIds.has(r.agent_id))
+      .map((r) => byId.get(r.agent_id))
+      .filter((a): a is AgentState => a !== undefined);
     const poolSize = Math.max(1, Math.floor(agents.length * 0.2));
     // If everyone died (all eliminated), the best of the dead still seeds the next generation.
     const fallback = byId.get(order[0]?.agent_id ?? '');
@@ -114,7 +138,7 @@ export function endRound(
     const bestOf = (strategy: string): AgentState | undefined => survivors.find((a) => a.strategy === strategy);
     const taken = new Set(agents.map((a) => behaviourKey(a.strategy, a.params)));
     const slotOf = new Map<string, number>();
-    agents.forEach((a, i) => slotOf.set(a.id, i));
+    for (const [i, a] of agents.entries()) slotOf.set(a.id, i);
     for (const d of deaths) {
       const slot = slotOf.get(d.agent_id);
       const victim = slot === undefined ? undefined : agents[slot];
@@ -125,7 +149,15 @@ export function endRound(
       const child = breed(parent, victim, nextBirthId(), rng, taken);
       agents[slot] = child;
       births.push({ agent_id: child.id, parent: parent.id, generation: child.generation, strategy: child.strategy });
-      dead.push({ agent_id: victim.id, parent: victim.parent, generation: victim.generation, strategy: victim.strategy, reason: d.reason, round, capital: d.capital });
+      dead.push({
+        agent_id: victim.id,
+        parent: victim.parent,
+        generation: victim.generation,
+        strategy: victim.strategy,
+        reason: d.reason,
+        round,
+        capital: d.capital,
+      });
     }
   }
   for (const a of agents) if (a.founder && a.status === 'eliminated') restake(a);

@@ -1,19 +1,26 @@
 // Public API of the pure simulation core.
 
-export { Simulation, type AgentDetail, type SimEvent, type SimulationStats } from './model.ts';
-export { resolveOptions, validateOptions, SIMULATION_DEFAULTS, MIN_AGENTS, MAX_AGENTS, type SimulationOptions } from './options.ts';
-export { SNAPSHOT_VERSION, assertSnapshot, type SimulationSnapshot } from './snapshot.ts';
-export { parsePriceCsv, PriceCsvError, type PriceRow } from './price-csv.ts';
-export { Market, DEFAULT_MARKET_CONFIG, type MarketConfig, type MarketTick, type MarketState } from './market.ts';
-export { symbolProfile, type SymbolProfile } from './symbols.ts';
-export { Rng, type RngState } from './rng.ts';
-export { roundPrice, percentChange, priceDecimals } from './rounding.ts';
+export { type AgentReport, type AgentStatus, ELIMINATION_FLOOR, START_CAPITAL } from './agent.ts';
+export type { RankingEntry, RoundResult } from './arena.ts';
+export { type FeedConfig, feedConfig, MarketFeed, type QuoteSource } from './feed.ts';
+export { AGENT_ID_RE, type Birth, type Death, offspringId } from './lineage.ts';
+export { DEFAULT_MARKET_CONFIG, Market, type MarketConfig, type MarketState, type MarketTick } from './market.ts';
+export { type AgentDetail, type SimEvent, Simulation, type SimulationStats } from './model.ts';
+export {
+  MAX_AGENTS,
+  MIN_AGENTS,
+  resolveOptions,
+  SIMULATION_DEFAULTS,
+  type SimulationOptions,
+  validateOptions,
+} from './options.ts';
+export { PriceCsvError, type PriceRow, parsePriceCsv } from './price-csv.ts';
 export { QuoteCache } from './quote-cache.ts';
-export { MarketFeed, feedConfig, type FeedConfig, type QuoteSource } from './feed.ts';
-export { START_CAPITAL, ELIMINATION_FLOOR, type AgentReport, type AgentStatus } from './agent.ts';
-export { DEFAULT_SCAR_POLICY, type ScarRecord, type ScarKind, type ScarPolicy } from './scars.ts';
-export type { RoundResult, RankingEntry } from './arena.ts';
-export { AGENT_ID_RE, offspringId, type Birth, type Death } from './lineage.ts';
+export { type FeedCounters, type FeedRates, feedRates } from './rates.ts';
+export { Rng, type RngState } from './rng.ts';
+export { percentChange, priceDecimals, roundPrice } from './rounding.ts';
+export { DEFAULT_SCAR_POLICY, type ScarKind, type ScarPolicy, type ScarRecord } from './scars.ts';
+export { assertSnapshot, type SimulationSnapshot, SNAPSHOT_VERSION } from './snapshot.ts';
 export { STRATEGY_ORDER } from './strategies/index.ts';
 export type { StrategyName } from './strategies/types.ts';
-export { feedRates, type FeedRates, type FeedCounters } from './rates.ts';
+export { type SymbolProfile, symbolProfile } from './symbols.ts';

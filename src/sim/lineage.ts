@@ -1,9 +1,9 @@
 // Lineage: ids, parameter mutation, choosing who dies, breeding offspring, and ancestry lookup.
 
-import { createAgent, type AgentState } from './agent.ts';
+import { type AgentState, createAgent } from './agent.ts';
 import type { Rng } from './rng.ts';
 import { getStrategy, STRATEGY_ORDER } from './strategies/index.ts';
-import { param, type Params, type StrategyName } from './strategies/types.ts';
+import { type Params, param, type StrategyName } from './strategies/types.ts';
 
 export const AGENT_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -77,9 +77,16 @@ export function behaviourKey(strategy: StrategyName, params: Params): string {
  * Parameters mutated from `base` that no agent in `taken` has yet (retried; integer-only strategies could collide).
  * The key of the result is added to `taken`.
  */
-export function distinctParams(strategy: StrategyName, base: Params, rng: Rng, taken: Set<string>, scale = MUTATION_SCALE): Params {
+export function distinctParams(
+  strategy: StrategyName,
+  base: Params,
+  rng: Rng,
+  taken: Set<string>,
+  scale = MUTATION_SCALE,
+): Params {
   let p = mutateParams(strategy, base, rng, scale);
-  for (let tries = 0; tries < 20 && taken.has(behaviourKey(strategy, p)); tries++) p = mutateParams(strategy, base, rng, scale * 1.5);
+  for (let tries = 0; tries < 20 && taken.has(behaviourKey(strategy, p)); tries++)
+    p = mutateParams(strategy, base, rng, scale * 1.5);
   taken.add(behaviourKey(strategy, p));
   return p;
 }
@@ -95,7 +102,8 @@ export function cullCount(population: number): number {
  * strategy must keep, answer false). Returned in the given order.
  */
 export function selectDeaths(
-  ranking: ReadonlyArray<{ agent_id: string; capital: number }>, isEliminated: (id: string) => boolean,
+  ranking: ReadonlyArray<{ agent_id: string; capital: number }>,
+  isEliminated: (id: string) => boolean,
   mayCull: (id: string) => boolean = () => true,
 ): Death[] {
   const target = cullCount(ranking.length);
@@ -118,12 +126,20 @@ export function selectDeaths(
  * behaviour in `taken`, when given), generation + 1, fresh capital, no scars. It keeps the slot's symbol so every
  * symbol stays covered, and inherits the slot's observed price history so it can act without a warm-up.
  */
-export function breed(parent: AgentState, slot: AgentState, counter: number, rng: Rng, taken?: Set<string>): AgentState {
+export function breed(
+  parent: AgentState,
+  slot: AgentState,
+  counter: number,
+  rng: Rng,
+  taken?: Set<string>,
+): AgentState {
   const generation = parent.generation + 1;
   return createAgent({
     id: offspringId(parent.strategy, generation, counter),
     strategy: parent.strategy,
-    params: taken ? distinctParams(parent.strategy, parent.params, rng, taken) : mutateParams(parent.strategy, parent.params, rng),
+    params: taken
+      ? distinctParams(parent.strategy, parent.params, rng, taken)
+      : mutateParams(parent.strategy, parent.params, rng),
     symbol: slot.symbol,
     symbolIndex: slot.symbolIndex,
     generation,
@@ -133,7 +149,11 @@ export function breed(parent: AgentState, slot: AgentState, counter: number, rng
 }
 
 /** Parent, grandparent, ... of `id` as far as `parentOf` knows them (capped to avoid runaway chains). */
-export function ancestry(start: string | null, parentOf: (id: string) => string | null | undefined, maxDepth = 64): string[] {
+export function ancestry(
+  start: string | null,
+  parentOf: (id: string) => string | null | undefined,
+  maxDepth = 64,
+): string[] {
   const out: string[] = [];
   let cur = start;
   while (cur !== null && out.length < maxDepth) {

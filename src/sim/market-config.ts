@@ -33,4 +33,3 @@ export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = {
 export function resolveMarketConfig(config: Partial<MarketConfig>): MarketConfig {
   return { ...DEFAULT_MARKET_CONFIG, ...config, flow: { ...DEFAULT_FLOW_CONFIG, ...config.flow } };
 }
-

@@ -1,6 +1,6 @@
 // The simulated exchange's plain-JSON state, and the state of a fresh market before its first step.
 
-import { priceToTicks, tickFactor, type Instrument } from './book/instrument.ts';
+import { type Instrument, priceToTicks, tickFactor } from './book/instrument.ts';
 import type { VenueState } from './book/venue.ts';
 import { freshFlowState, type SymbolFlowState } from './flow/background.ts';
 import type { LatentState } from './flow/latent.ts';
@@ -29,12 +29,33 @@ export interface MarketState {
 
 /** State of a market that has not stepped yet: start prices on the tick grid, empty books, fresh flow. */
 export function freshMarketState(
-  seed: number, mode: 'sim' | 'replay', symbols: string[], start: number[], insts: Instrument[], rngSeed: number, cfg: MarketConfig,
-  latent: LatentState | null, replay: ReplayState | null,
+  seed: number,
+  mode: 'sim' | 'replay',
+  symbols: string[],
+  start: number[],
+  insts: Instrument[],
+  rngSeed: number,
+  cfg: MarketConfig,
+  latent: LatentState | null,
+  replay: ReplayState | null,
 ): MarketState {
   return {
-    mode, seed, symbols, price: start.map((p, i) => { const inst = insts[i]; return inst ? priceToTicks(inst, p) / tickFactor(inst) : p; }),
-    change: start.map(() => 0), tickAt: null, steps: 0, micros: 0, latent, replay, venues: [], flow: symbols.map(() => freshFlowState(cfg.flow.mmCount)),
-    rng: new Rng(rngSeed).state(), backstopFills: 0,
+    mode,
+    seed,
+    symbols,
+    price: start.map((p, i) => {
+      const inst = insts[i];
+      return inst ? priceToTicks(inst, p) / tickFactor(inst) : p;
+    }),
+    change: start.map(() => 0),
+    tickAt: null,
+    steps: 0,
+    micros: 0,
+    latent,
+    replay,
+    venues: [],
+    flow: symbols.map(() => freshFlowState(cfg.flow.mmCount)),
+    rng: new Rng(rngSeed).state(),
+    backstopFills: 0,
   };
 }

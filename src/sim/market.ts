@@ -1,27 +1,32 @@
 // The simulated exchange: per-symbol order books traded by the background flow around a latent value (factor model,
 // or recorded prices in replay mode), hourly market ticks, micro-steps inside the hour, and agent order execution.
 
-import { executeOnVenue, type Execution } from './book/agent-execution.ts';
-import { instrumentFor, priceToTicks, type Instrument } from './book/instrument.ts';
-import { marketDataFlags, type MarketDataFlags, type MarketDataOptions, type MarketDataOut } from './book/market-data.ts';
-import { venueStats, type VenueStats } from './book/venue-stats.ts';
+import { type Execution, executeOnVenue } from './book/agent-execution.ts';
+import { type Instrument, instrumentFor, priceToTicks } from './book/instrument.ts';
+import {
+  type MarketDataFlags,
+  type MarketDataOptions,
+  type MarketDataOut,
+  marketDataFlags,
+} from './book/market-data.ts';
 import { Venue } from './book/venue.ts';
+import { type VenueStats, venueStats } from './book/venue-stats.ts';
 import { freshFlowState, SymbolFlow } from './flow/background.ts';
 import { LatentModel } from './flow/latent.ts';
-import { resolveMarketConfig, type MarketConfig } from './market-config.ts';
-import { freshMarketState, type MarketState } from './market-state.ts';
 import { ReplayValue, replaySequences } from './flow/replay-value.ts';
 import { mix32 } from './hash.ts';
+import { type MarketConfig, resolveMarketConfig } from './market-config.ts';
+import { freshMarketState, type MarketState } from './market-state.ts';
 import type { PriceRow } from './price-csv.ts';
 import { Rng } from './rng.ts';
 import { percentChange } from './rounding.ts';
 import { symbolProfile } from './symbols.ts';
 
-export { replaySequences };
-export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
-export type { VenueStats } from './book/venue-stats.ts';
-export type { MarketState } from './market-state.ts';
 export type { Execution } from './book/agent-execution.ts';
+export type { VenueStats } from './book/venue-stats.ts';
+export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
+export type { MarketState } from './market-state.ts';
+export { replaySequences };
 
 export interface MarketTick {
   symbol: string;
@@ -55,7 +60,12 @@ export class Market {
   };
 
   private constructor(
-    state: MarketState, cfg: MarketConfig, flags: MarketDataFlags, insts: Instrument[], values: ValueProcess, replay: ReplayValue | null,
+    state: MarketState,
+    cfg: MarketConfig,
+    flags: MarketDataFlags,
+    insts: Instrument[],
+    values: ValueProcess,
+    replay: ReplayValue | null,
   ) {
     this.symbols = state.symbols.slice();
     this.cfg = cfg;
@@ -76,12 +86,18 @@ export class Market {
       v.setIntervalLabel(this.candleLabel);
       return v;
     });
-    this.flows = this.venues.map((v, i) => new SymbolFlow(cfg.flow, v, state.flow[i] ?? freshFlowState(cfg.flow.mmCount)));
+    this.flows = this.venues.map(
+      (v, i) => new SymbolFlow(cfg.flow, v, state.flow[i] ?? freshFlowState(cfg.flow.mmCount)),
+    );
   }
 
   /** Simulated market over `symbols`, or over the CSV's symbols when `replayRows` is given. */
   static create(
-    seed: number, symbols: readonly string[], rngSeed: number, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[],
+    seed: number,
+    symbols: readonly string[],
+    rngSeed: number,
+    config: Partial<MarketConfig> = {},
+    replayRows?: readonly PriceRow[],
     marketData?: MarketDataOptions,
   ): Market {
     const cfg = resolveMarketConfig(config);
@@ -91,7 +107,17 @@ export class Market {
       const { symbols: syms, series } = replaySequences(replayRows);
       const insts = syms.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
       const replay = new ReplayValue(series, cfg.subSteps);
-      const state = freshMarketState(seed, 'replay', syms, series.map((s) => s[0] ?? 1), insts, rngSeed, cfg, null, replay.state());
+      const state = freshMarketState(
+        seed,
+        'replay',
+        syms,
+        series.map((s) => s[0] ?? 1),
+        insts,
+        rngSeed,
+        cfg,
+        null,
+        replay.state(),
+      );
       return new Market(state, cfg, flags, insts, replay, replay);
     }
     const unique = [...new Set(symbols)];
@@ -99,18 +125,35 @@ export class Market {
     const profiles = unique.map((s) => symbolProfile(s, seed));
     const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
     const latent = new LatentModel({ ...cfg }, profiles, latentSeed);
-    const state = freshMarketState(seed, 'sim', unique, profiles.map((p) => p.startPrice), insts, rngSeed, cfg, latent.state(), null);
+    const state = freshMarketState(
+      seed,
+      'sim',
+      unique,
+      profiles.map((p) => p.startPrice),
+      insts,
+      rngSeed,
+      cfg,
+      latent.state(),
+      null,
+    );
     return new Market(state, cfg, flags, insts, latent, null);
   }
 
-  static restore(state: MarketState, config: Partial<MarketConfig> = {}, replayRows?: readonly PriceRow[], marketData?: MarketDataOptions): Market {
+  static restore(
+    state: MarketState,
+    config: Partial<MarketConfig> = {},
+    replayRows?: readonly PriceRow[],
+    marketData?: MarketDataOptions,
+  ): Market {
     const cfg = resolveMarketConfig(config);
     const flags = marketDataFlags(marketData);
     if (state.venues.length !== state.symbols.length) throw new RangeError('market state has no book per symbol');
     if (state.mode === 'replay') {
-      if (!replayRows || !state.replay) throw new RangeError('snapshot was taken in replay mode; replay rows are required to restore it');
+      if (!replayRows || !state.replay)
+        throw new RangeError('snapshot was taken in replay mode; replay rows are required to restore it');
       const { symbols, series } = replaySequences(replayRows);
-      if (symbols.join('\n') !== state.symbols.join('\n')) throw new RangeError('replay rows do not match the snapshot symbols');
+      if (symbols.join('\n') !== state.symbols.join('\n'))
+        throw new RangeError('replay rows do not match the snapshot symbols');
       const insts = symbols.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
       const replay = new ReplayValue(series, cfg.subSteps, state.replay);
       return new Market(state, cfg, flags, insts, replay, replay);
@@ -220,7 +263,15 @@ export class Market {
    * `mustFill` (exits): what the book cannot absorb is filled by the exchange's backstop at the worst price the
    * order reached, 1% worse, so a position can always be closed. Returns units filled and their average price.
    */
-  execute(i: number, owner: string, side: 1 | -1, qty: number, budget = Infinity, maxShare = 1, mustFill = false): Execution {
+  execute(
+    i: number,
+    owner: string,
+    side: 1 | -1,
+    qty: number,
+    budget = Infinity,
+    maxShare = 1,
+    mustFill = false,
+  ): Execution {
     const v = this.venues[i];
     if (!v) return { qty: 0, price: 0 };
     return executeOnVenue(v, this.price(i), owner, side, qty, budget, maxShare, mustFill, this.countBackstop);
@@ -236,7 +287,11 @@ export class Market {
   ticks(): MarketTick[] {
     const out: MarketTick[] = new Array(this.symbols.length);
     for (let i = 0; i < this.symbols.length; i++) {
-      out[i] = { symbol: this.symbols[i] ?? '', price: this.published[i] ?? 0, change_percent: this.lastTickAt === null ? 0 : (this.change[i] ?? 0) };
+      out[i] = {
+        symbol: this.symbols[i] ?? '',
+        price: this.published[i] ?? 0,
+        change_percent: this.lastTickAt === null ? 0 : (this.change[i] ?? 0),
+      };
     }
     return out;
   }

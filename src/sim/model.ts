@@ -1,24 +1,34 @@
 // Simulation: deterministic scheduler over market steps, agent reports and arena rounds.
 
 import {
-  agentFromSnapshot, agentReport, agentToSnapshot, decide, enforceFloor, ELIMINATION_FLOOR, markStep, resumeIfDue,
-  type AgentReport, type AgentState, type DecisionContext, type OrderRouter,
+  type AgentReport,
+  type AgentState,
+  agentFromSnapshot,
+  agentReport,
+  agentToSnapshot,
+  type DecisionContext,
+  decide,
+  ELIMINATION_FLOOR,
+  enforceFloor,
+  markStep,
+  type OrderRouter,
+  resumeIfDue,
 } from './agent.ts';
 import { DEFAULT_LINEAGE_RULES, endRound, type LineageRules } from './arena.ts';
 import { feedConfig, MarketFeed } from './feed.ts';
 import { deriveSeed } from './hash.ts';
 import { DEAD_RECORD_LIMIT, type DeadRecord } from './lineage.ts';
 import { Market, type MarketTick, type VenueStats } from './market.ts';
-import { resolveOptions, validateOptions, type SimulationOptions } from './options.ts';
+import { resolveOptions, type SimulationOptions, validateOptions } from './options.ts';
+import { initialPopulation } from './population.ts';
 import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
-import { freshSchedule, Schedule } from './schedule.ts';
 import { DEFAULT_SCAR_POLICY } from './scars.ts';
-import { initialPopulation } from './population.ts';
+import { freshSchedule, Schedule } from './schedule.ts';
 import type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
 import { agentDetailOf, agentReports, simulationStats } from './simulation-views.ts';
-import { assertSnapshot, SNAPSHOT_VERSION, type SimulationSnapshot } from './snapshot.ts';
+import { assertSnapshot, type SimulationSnapshot, SNAPSHOT_VERSION } from './snapshot.ts';
 
 export type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
 
@@ -55,7 +65,15 @@ export class Simulation {
     const feedCfg = feedConfig(o.feedErrorRate, o.feedLatencyMs, o.marketIntervalMs);
     this.router = (agent, side, qty, exit, budget) =>
       this.market.execute(agent.symbolIndex, agent.id, side, qty, budget, exit ? 1 : ENTRY_BOOK_SHARE, exit);
-    this.ctx = { step: 0, at: 0, round: 1, costs: DEFAULT_COSTS, scarPolicy: DEFAULT_SCAR_POLICY, floor: ELIMINATION_FLOOR, router: this.router };
+    this.ctx = {
+      step: 0,
+      at: 0,
+      round: 1,
+      costs: DEFAULT_COSTS,
+      scarPolicy: DEFAULT_SCAR_POLICY,
+      floor: ELIMINATION_FLOOR,
+      router: this.router,
+    };
     if (from) {
       assertSnapshot(from);
       this.market = Market.restore(from.market, o.marketConfig, o.replay?.rows, o.marketData);
@@ -73,7 +91,14 @@ export class Simulation {
       this.births = from.births;
       return;
     }
-    this.market = Market.create(o.seed, o.symbols, deriveSeed(o.seed, 'market'), o.marketConfig, o.replay?.rows, o.marketData);
+    this.market = Market.create(
+      o.seed,
+      o.symbols,
+      deriveSeed(o.seed, 'market'),
+      o.marketConfig,
+      o.replay?.rows,
+      o.marketData,
+    );
     this.schedule = new Schedule(freshSchedule(o.startTime, o.arenaRoundMs), o.marketIntervalMs, this.market.subSteps);
     this.cache = new QuoteCache(this.market.symbolCount, o.quoteTtlMs);
     this.feed = new MarketFeed(this.market, this.cache, feedCfg, deriveSeed(o.seed, 'feed'));
@@ -153,7 +178,8 @@ export class Simulation {
       this.market.micro(t, events);
       s.microIndex++;
     } else if (s.nextAgentAt === t) {
-      for (const a of this.population) events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
+      for (const a of this.population)
+        events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
       s.nextAgentAt = t + this.opts.agentIntervalMs;
     } else {
       this.arenaStep(t, events);
@@ -226,7 +252,13 @@ export class Simulation {
 
   private arenaStep(t: number, events: SimEvent[]): void {
     const { result, dead } = endRound(
-      this.population, this.round, t, (i) => this.market.price(i), this.lineageRng, () => ++this.births, this.rules,
+      this.population,
+      this.round,
+      t,
+      (i) => this.market.price(i),
+      this.lineageRng,
+      () => ++this.births,
+      this.rules,
     );
     for (const d of dead) this.dead.push(d);
     if (this.dead.length > DEAD_RECORD_LIMIT) this.dead.splice(0, this.dead.length - DEAD_RECORD_LIMIT);

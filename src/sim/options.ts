@@ -46,7 +46,9 @@ export const SIMULATION_DEFAULTS = {
 } as const;
 
 /** Fill defaults (quoteTtlMs follows the resolved marketIntervalMs). */
-export function resolveOptions(partial: Partial<SimulationOptions> & Pick<SimulationOptions, 'seed' | 'startTime'>): SimulationOptions {
+export function resolveOptions(
+  partial: Partial<SimulationOptions> & Pick<SimulationOptions, 'seed' | 'startTime'>,
+): SimulationOptions {
   const marketIntervalMs = partial.marketIntervalMs ?? SIMULATION_DEFAULTS.marketIntervalMs;
   const out: SimulationOptions = {
     seed: partial.seed,
@@ -78,7 +80,8 @@ function interval(name: string, v: number): void {
  * checks, which a snapshot supplies.
  */
 export function validateOptions(o: SimulationOptions, restoring = false): void {
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new RangeError(`seed must be a uint32, got ${o.seed}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
+    throw new RangeError(`seed must be a uint32, got ${o.seed}`);
   if (!Number.isFinite(o.startTime)) throw new RangeError(`startTime must be finite, got ${o.startTime}`);
   interval('marketIntervalMs', o.marketIntervalMs);
   interval('agentIntervalMs', o.agentIntervalMs);
@@ -86,14 +89,19 @@ export function validateOptions(o: SimulationOptions, restoring = false): void {
   if (!restoring && (!Number.isInteger(o.agents) || o.agents < MIN_AGENTS || o.agents > MAX_AGENTS)) {
     throw new RangeError(`agents must be an integer in [${MIN_AGENTS}, ${MAX_AGENTS}], got ${o.agents}`);
   }
-  if (!(o.feedErrorRate >= 0 && o.feedErrorRate <= 1)) throw new RangeError(`feedErrorRate must be in [0, 1], got ${o.feedErrorRate}`);
-  if (!(o.feedLatencyMs >= 0) || !Number.isFinite(o.feedLatencyMs)) throw new RangeError(`feedLatencyMs must be >= 0, got ${o.feedLatencyMs}`);
-  if (!(o.quoteTtlMs >= 0) || !Number.isFinite(o.quoteTtlMs)) throw new RangeError(`quoteTtlMs must be >= 0, got ${o.quoteTtlMs}`);
+  if (!(o.feedErrorRate >= 0 && o.feedErrorRate <= 1))
+    throw new RangeError(`feedErrorRate must be in [0, 1], got ${o.feedErrorRate}`);
+  if (!(o.feedLatencyMs >= 0) || !Number.isFinite(o.feedLatencyMs))
+    throw new RangeError(`feedLatencyMs must be >= 0, got ${o.feedLatencyMs}`);
+  if (!(o.quoteTtlMs >= 0) || !Number.isFinite(o.quoteTtlMs))
+    throw new RangeError(`quoteTtlMs must be >= 0, got ${o.quoteTtlMs}`);
   if (restoring) return;
-  if (o.population && o.population.length !== o.agents) throw new RangeError(`population lists ${o.population.length} agents, agents is ${o.agents}`);
+  if (o.population && o.population.length !== o.agents)
+    throw new RangeError(`population lists ${o.population.length} agents, agents is ${o.agents}`);
   if (!o.replay) {
     if (o.symbols.length === 0) throw new RangeError('symbols must not be empty');
-    for (const s of o.symbols) if (typeof s !== 'string' || s.length === 0) throw new RangeError(`invalid symbol ${JSON.stringify(s)}`);
+    for (const s of o.symbols)
+      if (typeof s !== 'string' || s.length === 0) throw new RangeError(`invalid symbol ${JSON.stringify(s)}`);
   } else if (o.replay.rows.length === 0) {
     throw new RangeError('replay.rows must not be empty');
   }

@@ -1,7 +1,7 @@
 // The first generation: five founders at the default parameters, then distinct behaviours spread around the defaults.
 
-import { createAgent, type AgentState } from './agent.ts';
-import { behaviourKey, BIRTH_SPREAD, distinctParams, initialAgentId } from './lineage.ts';
+import { type AgentState, createAgent } from './agent.ts';
+import { BIRTH_SPREAD, behaviourKey, distinctParams, initialAgentId } from './lineage.ts';
 import type { SimulationOptions } from './options.ts';
 import type { Rng } from './rng.ts';
 import { getStrategy } from './strategies/index.ts';
@@ -25,13 +25,26 @@ export function initialPopulation(o: SimulationOptions, symbols: readonly string
     const strategy = given?.strategy ?? rosterStrategy;
     const founder = n <= 5;
     const defaults = { ...getStrategy(strategy).defaults };
-    const params = given ? { ...given.params } : founder ? defaults : distinctParams(strategy, defaults, rng, taken, BIRTH_SPREAD);
+    const params = given
+      ? { ...given.params }
+      : founder
+        ? defaults
+        : distinctParams(strategy, defaults, rng, taken, BIRTH_SPREAD);
     // Round-robin over symbols, shifted by one per full pass so strategy and symbol do not lock
     // together when the symbol count shares a factor with the five strategies.
     const symbolIndex = (n - 1 + Math.floor((n - 1) / s)) % s;
-    out.push(createAgent({
-      id, strategy, params, symbol: symbols[symbolIndex] ?? '', symbolIndex, generation: 1, parent: null, founder,
-    }));
+    out.push(
+      createAgent({
+        id,
+        strategy,
+        params,
+        symbol: symbols[symbolIndex] ?? '',
+        symbolIndex,
+        generation: 1,
+        parent: null,
+        founder,
+      }),
+    );
   }
   return out;
 }

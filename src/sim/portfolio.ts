@@ -40,8 +40,14 @@ export function fillPrice(price: number, side: Side, costs: TradingCosts): numbe
  * available after fees. Returns 0 when the order would be below MIN_NOTIONAL.
  */
 export function positionSize(
-  capital: number, cash: number, riskBudget: number, stopLoss: number, maxExposure: number,
-  fill: number, side: Side, costs: TradingCosts,
+  capital: number,
+  cash: number,
+  riskBudget: number,
+  stopLoss: number,
+  maxExposure: number,
+  fill: number,
+  side: Side,
+  costs: TradingCosts,
 ): number {
   if (!(capital > 0) || !(fill > 0) || side === 0 || !(stopLoss > 0)) return 0;
   let notional = Math.min((capital * riskBudget) / stopLoss, capital * maxExposure);

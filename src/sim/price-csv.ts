@@ -20,7 +20,7 @@ export class PriceCsvError extends Error {
   }
 }
 
-const SYMBOL_RE = /^[A-Za-z0-9._\/-]{1,32}$/;
+const SYMBOL_RE = /^[A-Za-z0-9._/-]{1,32}$/;
 const EPOCH_RE = /^\d{1,16}$/;
 // ISO-8601 date-time with explicit zone (Z or offset); zone-less times would depend on the host timezone.
 const ISO_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -20,7 +20,8 @@ export class QuoteCache {
   misses = 0;
 
   constructor(symbolCount: number, ttlMs: number, state?: QuoteCacheState) {
-    if (!(ttlMs >= 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttl must be a finite number >= 0, got ${ttlMs}`);
+    if (!(ttlMs >= 0) || !Number.isFinite(ttlMs))
+      throw new RangeError(`ttl must be a finite number >= 0, got ${ttlMs}`);
     this.ttlMs = ttlMs;
     this.price = new Float64Array(symbolCount).fill(Number.NaN);
     this.at = new Float64Array(symbolCount).fill(Number.NaN);

@@ -72,7 +72,8 @@ export class Rng {
 
   /** Uniform integer in [0, n); n must be a positive integer below 2^32. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > TWO_POW_32) throw new RangeError(`int(n) needs a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > TWO_POW_32)
+      throw new RangeError(`int(n) needs a positive integer, got ${n}`);
     return Math.floor(this.next() * n);
   }
 

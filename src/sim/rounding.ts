@@ -19,7 +19,7 @@ export function priceDecimals(price: number): number {
 
 export function roundPrice(price: number): number {
   const r = roundTo(price, priceDecimals(price));
-  return r < MIN_PUBLISHED_PRICE ? MIN_PUBLISHED_PRICE : r;
+  return Math.max(r, MIN_PUBLISHED_PRICE);
 }
 
 /**

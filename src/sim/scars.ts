@@ -53,8 +53,14 @@ export function isTradeLossScar(pnl: number, capitalBefore: number, policy: Scar
  * The caller is responsible for flattening the position first (paused agents hold no position).
  */
 export function applyScar(
-  agent: Scarrable, kind: ScarKind, loss: number, capitalAfter: number,
-  at: number, round: number, step: number, policy: ScarPolicy,
+  agent: Scarrable,
+  kind: ScarKind,
+  loss: number,
+  capitalAfter: number,
+  at: number,
+  round: number,
+  step: number,
+  policy: ScarPolicy,
 ): void {
   agent.scars.push({
     at,

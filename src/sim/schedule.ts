@@ -6,7 +6,14 @@ export type ScheduleState = SimulationSnapshot['schedule'];
 
 /** Schedule of a simulation that has not run: the first market step and agent report at `startTime`. */
 export function freshSchedule(startTime: number, arenaRoundMs: number): ScheduleState {
-  return { nextMarketAt: startTime, nextAgentAt: startTime, nextArenaAt: startTime + arenaRoundMs, pendingDecisions: null, hourAt: null, microIndex: 0 };
+  return {
+    nextMarketAt: startTime,
+    nextAgentAt: startTime,
+    nextArenaAt: startTime + arenaRoundMs,
+    pendingDecisions: null,
+    hourAt: null,
+    microIndex: 0,
+  };
 }
 
 export class Schedule {
@@ -34,8 +41,12 @@ export class Schedule {
 
   state(): ScheduleState {
     return {
-      nextMarketAt: this.nextMarketAt, nextAgentAt: this.nextAgentAt, nextArenaAt: this.nextArenaAt,
-      pendingDecisions: this.pendingDecisions, hourAt: this.hourAt, microIndex: this.microIndex,
+      nextMarketAt: this.nextMarketAt,
+      nextAgentAt: this.nextAgentAt,
+      nextArenaAt: this.nextArenaAt,
+      pendingDecisions: this.pendingDecisions,
+      hourAt: this.hourAt,
+      microIndex: this.microIndex,
     };
   }
 

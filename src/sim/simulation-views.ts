@@ -1,6 +1,6 @@
 // Read-only views of a running simulation: the population's reports, one agent's detail, and the run's counters.
 
-import { agentReport, agentSkill, type AgentReport, type AgentState } from './agent.ts';
+import { type AgentReport, type AgentState, agentReport, agentSkill } from './agent.ts';
 import type { MarketFeed } from './feed.ts';
 import { ancestry, type DeadRecord } from './lineage.ts';
 import type { Market } from './market.ts';
@@ -22,7 +22,10 @@ export function agentReports(population: readonly AgentState[], market: Market):
 
 /** Detail for agent `id` of `population`, its ancestry from live agents and `dead`; undefined when not in `population`. */
 export function agentDetailOf(
-  population: readonly AgentState[], dead: readonly DeadRecord[], market: Market, id: string,
+  population: readonly AgentState[],
+  dead: readonly DeadRecord[],
+  market: Market,
+  id: string,
 ): AgentDetail | undefined {
   const a = population.find((x) => x.id === id);
   if (!a) return undefined;
@@ -42,7 +45,12 @@ export function agentDetailOf(
 }
 
 /** The run's counters: the quote cache's, the feed's, the simulation's own and the books'. */
-export function simulationStats(cache: QuoteCache, feed: MarketFeed, market: Market, counters: SimulationCounters): SimulationStats {
+export function simulationStats(
+  cache: QuoteCache,
+  feed: MarketFeed,
+  market: Market,
+  counters: SimulationCounters,
+): SimulationStats {
   return {
     cacheHits: cache.hits,
     cacheMisses: cache.misses,

@@ -43,13 +43,18 @@ export function assertSnapshot(s: unknown): asserts s is SimulationSnapshot {
   if (!o || typeof o !== 'object') throw new TypeError('snapshot is not an object');
   if (o.version !== SNAPSHOT_VERSION) throw new TypeError(`unsupported snapshot version ${String(o.version)}`);
   const sch = o.schedule;
-  if (!sch || ![sch.nextMarketAt, sch.nextAgentAt, sch.nextArenaAt].every(Number.isFinite)) throw new TypeError('snapshot schedule is invalid');
-  if (!o.market || !Array.isArray(o.market.symbols) || o.market.symbols.length === 0) throw new TypeError('snapshot market is invalid');
+  if (!sch || ![sch.nextMarketAt, sch.nextAgentAt, sch.nextArenaAt].every(Number.isFinite))
+    throw new TypeError('snapshot schedule is invalid');
+  if (!o.market || !Array.isArray(o.market.symbols) || o.market.symbols.length === 0)
+    throw new TypeError('snapshot market is invalid');
   if (!Array.isArray(o.agents) || o.agents.length === 0) throw new TypeError('snapshot has no agents');
-  if (!o.cache || !o.feed || !o.lineageRng || !o.execRng || !Array.isArray(o.dead)) throw new TypeError('snapshot is missing state');
-  if (!Array.isArray(o.market.venues) || o.market.venues.length !== o.market.symbols.length) throw new TypeError('snapshot has no book per symbol');
+  if (!o.cache || !o.feed || !o.lineageRng || !o.execRng || !Array.isArray(o.dead))
+    throw new TypeError('snapshot is missing state');
+  if (!Array.isArray(o.market.venues) || o.market.venues.length !== o.market.symbols.length)
+    throw new TypeError('snapshot has no book per symbol');
   if (!Number.isInteger(sch.microIndex)) throw new TypeError('snapshot schedule is invalid');
   for (const a of o.agents) {
-    if (a.symbolIndex < 0 || a.symbolIndex >= o.market.symbols.length) throw new TypeError(`agent ${a.id} has an invalid symbol index`);
+    if (a.symbolIndex < 0 || a.symbolIndex >= o.market.symbols.length)
+      throw new TypeError(`agent ${a.id} has an invalid symbol index`);
   }
 }

@@ -1,6 +1,6 @@
 // Starting price and volatility profiles for symbols, known or derived from the seed.
 
-import { mix32, hashString } from './hash.ts';
+import { hashString, mix32 } from './hash.ts';
 import { roundPrice } from './rounding.ts';
 
 export interface SymbolProfile {

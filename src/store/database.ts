@@ -3,9 +3,9 @@
 import { Database } from 'bun:sqlite';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { tryLock, type FileLock } from './file-lock.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { describeError } from '../lib/describe-error.ts';
+import { type FileLock, tryLock } from './file-lock.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 
 /** How long SQLite itself waits for another process's lock while opening (migrations). */
 const OPEN_BUSY_TIMEOUT_MS = 5000;
@@ -68,13 +68,17 @@ export function openDatabase(path: string): OpenedDatabase {
 
 /** One writer per database, enforced by the OS: an flock on `<path>.lock`, released when the process dies. */
 function lockFor(path: string): FileLock {
-  let attempt;
+  let attempt: ReturnType<typeof tryLock>;
   try {
     attempt = tryLock(`${path}.lock`);
   } catch (cause) {
     throw new StoreError('unwritable', `cannot write ${path}.lock: ${message(cause)}`, { cause });
   }
-  if (!attempt.ok) throw new StoreError('in_use', `${path} is in use by another Lineage process (pid ${attempt.holderPid ?? 'unknown'})`);
+  if (!attempt.ok)
+    throw new StoreError(
+      'in_use',
+      `${path} is in use by another Lineage process (pid ${attempt.holderPid ?? 'unknown'})`,
+    );
   return attempt.lock;
 }
 
@@ -94,19 +98,34 @@ function prepare(db: Database, path: string): Omit<OpenedDatabase, 'lock'> {
   let tables: string[];
   try {
     version = (db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
-    tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    tables = (db.query("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
   } catch (cause) {
     if (/not a database|malformed|encrypted/i.test(message(cause))) {
-      throw new StoreError('not_lineage', `${path} is not a Lineage database (not readable as SQLite: ${message(cause)}); refusing to touch it`, { cause });
+      throw new StoreError(
+        'not_lineage',
+        `${path} is not a Lineage database (not readable as SQLite: ${message(cause)}); refusing to touch it`,
+        { cause },
+      );
     }
     throw new StoreError('unwritable', `cannot open ${path}: ${message(cause)}`, { cause });
   }
   if (tables.length > 0) {
-    const app = tables.includes('meta') ? (db.query("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | null)?.value : undefined;
-    if (app !== APP) throw new StoreError('not_lineage', `${path} is a SQLite database of something else (no Lineage metadata); refusing to touch it`);
+    const app = tables.includes('meta')
+      ? (db.query("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | null)?.value
+      : undefined;
+    if (app !== APP)
+      throw new StoreError(
+        'not_lineage',
+        `${path} is a SQLite database of something else (no Lineage metadata); refusing to touch it`,
+      );
   }
   if (version > SCHEMA_VERSION) {
-    throw new StoreError('newer_schema', `${path} has schema version ${version}, newer than this build knows (${SCHEMA_VERSION}); upgrade Lineage or use another --db`);
+    throw new StoreError(
+      'newer_schema',
+      `${path} has schema version ${version}, newer than this build knows (${SCHEMA_VERSION}); upgrade Lineage or use another --db`,
+    );
   }
   try {
     db.exec('PRAGMA journal_mode = WAL');
@@ -116,16 +135,17 @@ function prepare(db: Database, path: string): Omit<OpenedDatabase, 'lock'> {
     db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     const created = tables.length === 0;
     // Nothing to write for a current database: opening it must not wait for another process's write lock.
-    if (created || version < SCHEMA_VERSION) db.transaction(() => {
-      for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
-      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-      if (created) {
-        const insert = db.query('INSERT INTO meta (key, value) VALUES (?, ?)');
-        insert.run('app', APP);
-        insert.run('epoch', freshEpoch());
-        insert.run('created_at', new Date().toISOString());
-      }
-    })();
+    if (created || version < SCHEMA_VERSION)
+      db.transaction(() => {
+        for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+        db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+        if (created) {
+          const insert = db.query('INSERT INTO meta (key, value) VALUES (?, ?)');
+          insert.run('app', APP);
+          insert.run('epoch', freshEpoch());
+          insert.run('created_at', new Date().toISOString());
+        }
+      })();
     const epoch = (db.query("SELECT value FROM meta WHERE key = 'epoch'").get() as { value: string }).value;
     return { db, epoch, created };
   } catch (cause) {
@@ -143,8 +163,17 @@ function assertWritable(path: string): void {
     accessSync(target, constants.W_OK | constants.R_OK);
   } catch (cause) {
     const code = (cause as { code?: string }).code;
-    const why = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : message(cause);
-    throw new StoreError('unwritable', `cannot write ${path}: ${why}; refusing to run without persistence (use --db :memory: for a throwaway run)`, { cause });
+    const why =
+      code === 'EROFS'
+        ? 'read-only file system'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : message(cause);
+    throw new StoreError(
+      'unwritable',
+      `cannot write ${path}: ${why}; refusing to run without persistence (use --db :memory: for a throwaway run)`,
+      { cause },
+    );
   }
 }
 

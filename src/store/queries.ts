@@ -1,8 +1,8 @@
 // Read-only questions about the database (rounds pages, one round's record, agent records), each bounded by its page.
 // Runs on the reader's read-only connection, or on the writer's for a :memory: database.
 import type { Database, Statement } from 'bun:sqlite';
-import { summarizeRound, type SummarizableRound } from '../protocol/round-summary.ts';
 import type { DbQuery } from '../protocol/reader-messages.ts';
+import { type SummarizableRound, summarizeRound } from '../protocol/round-summary.ts';
 
 export interface AgentRecord {
   agent_id: string;
@@ -61,8 +61,12 @@ export class StoreQueries {
               json_remove(result, '$.ranking', '$.births', '$.deaths') AS rest
        FROM arena_rounds WHERE round = ?`,
     );
-    this.ranking = db.query("SELECT j.value AS entry FROM arena_rounds r, json_each(r.result, '$.ranking') j WHERE r.round = ? ORDER BY j.key LIMIT ? OFFSET ?");
-    this.agentById = db.query('SELECT agent_id, strategy, generation, parent, born_round, died_round, death_reason, final_capital FROM agents WHERE agent_id = ?');
+    this.ranking = db.query(
+      "SELECT j.value AS entry FROM arena_rounds r, json_each(r.result, '$.ranking') j WHERE r.round = ? ORDER BY j.key LIMIT ? OFFSET ?",
+    );
+    this.agentById = db.query(
+      'SELECT agent_id, strategy, generation, parent, born_round, died_round, death_reason, final_capital FROM agents WHERE agent_id = ?',
+    );
   }
 
   answer(query: DbQuery): RoundsPage | RoundRecordPage | AgentRecordAnswer | null {
@@ -77,7 +81,10 @@ export class StoreQueries {
   }
 
   rounds(limit: number, before?: number): RoundsPage {
-    const rows = this.page.all(before ?? Number.MAX_SAFE_INTEGER, limit + 1) as (RoundHead & { summary: string | null; result: string | null })[];
+    const rows = this.page.all(before ?? Number.MAX_SAFE_INTEGER, limit + 1) as (RoundHead & {
+      summary: string | null;
+      result: string | null;
+    })[];
     return {
       more: rows.length > limit,
       rounds: rows.slice(0, limit).map((r) => ({
@@ -85,22 +92,35 @@ export class StoreQueries {
         ended_at: r.ended_at,
         winner: r.winner,
         sequence: r.sequence,
-        result: r.summary !== null ? JSON.parse(r.summary) : summarizeRound(JSON.parse(r.result ?? '{}') as SummarizableRound),
+        result:
+          r.summary !== null
+            ? JSON.parse(r.summary)
+            : summarizeRound(JSON.parse(r.result ?? '{}') as SummarizableRound),
       })),
     };
   }
 
   round(round: number, offset: number, limit: number): RoundRecordPage | null {
-    const h = this.head.get(round) as (RoundHead & { ranking_size: number | null; births: string | null; deaths: string | null; rest: string }) | null;
+    const h = this.head.get(round) as
+      | (RoundHead & { ranking_size: number | null; births: string | null; deaths: string | null; rest: string })
+      | null;
     if (h === null) return null;
-    const ranking = (this.ranking.all(round, limit, offset) as { entry: string }[]).map((x) => JSON.parse(x.entry) as unknown);
+    const ranking = (this.ranking.all(round, limit, offset) as { entry: string }[]).map(
+      (x) => JSON.parse(x.entry) as unknown,
+    );
     const total = h.ranking_size ?? 0;
     return {
       round: h.round,
       ended_at: h.ended_at,
       winner: h.winner,
       sequence: h.sequence,
-      result: { ...(JSON.parse(h.rest) as Record<string, unknown>), ranking, ranking_size: total, births: JSON.parse(h.births ?? '[]'), deaths: JSON.parse(h.deaths ?? '[]') },
+      result: {
+        ...(JSON.parse(h.rest) as Record<string, unknown>),
+        ranking,
+        ranking_size: total,
+        births: JSON.parse(h.births ?? '[]'),
+        deaths: JSON.parse(h.deaths ?? '[]'),
+      },
       page: { offset, limit, total },
     };
   }
@@ -112,7 +132,12 @@ export class StoreQueries {
   agentRecord(id: string): AgentRecordAnswer {
     const record = this.agent(id);
     const ancestry: string[] = [];
-    for (let p = record?.parent ?? null; p !== null && ancestry.length < MAX_ANCESTRY; p = this.agent(p)?.parent ?? null) ancestry.push(p);
+    for (
+      let p = record?.parent ?? null;
+      p !== null && ancestry.length < MAX_ANCESTRY;
+      p = this.agent(p)?.parent ?? null
+    )
+      ancestry.push(p);
     return { record, ancestry };
   }
 }

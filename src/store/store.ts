@@ -1,6 +1,6 @@
 // The simulation's persistence: the event journal, model checkpoints, arena rounds, births and deaths. Single writer.
 import type { Database, Statement } from 'bun:sqlite';
-import { summarizeRound, type SummarizableRound } from '../protocol/round-summary.ts';
+import { type SummarizableRound, summarizeRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { freshEpoch, openDatabase } from './database.ts';
 import type { FileLock } from './file-lock.ts';
@@ -58,11 +58,21 @@ export class Store {
     this.current = opened.epoch;
     this.created = opened.created;
     this.db.exec(`PRAGMA busy_timeout = ${COMMIT_BUSY_TIMEOUT_MS}`);
-    this.insertEvent = this.db.query('INSERT INTO journal (sequence, family, key, json, created_at, retired) VALUES (?, ?, ?, ?, ?, ?)');
-    this.saveCheckpoint = this.db.query('INSERT OR REPLACE INTO checkpoint (id, sequence, saved_at, state) VALUES (1, ?, ?, ?)');
-    this.insertRound = this.db.query('INSERT INTO arena_rounds (round, ended_at, winner, sequence, result, summary) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertAgent = this.db.query('INSERT OR IGNORE INTO agents (agent_id, strategy, generation, parent, born_round) VALUES (?, ?, ?, ?, ?)');
-    this.markDead = this.db.query('UPDATE agents SET died_round = ?, death_reason = ?, final_capital = ? WHERE agent_id = ?');
+    this.insertEvent = this.db.query(
+      'INSERT INTO journal (sequence, family, key, json, created_at, retired) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.saveCheckpoint = this.db.query(
+      'INSERT OR REPLACE INTO checkpoint (id, sequence, saved_at, state) VALUES (1, ?, ?, ?)',
+    );
+    this.insertRound = this.db.query(
+      'INSERT INTO arena_rounds (round, ended_at, winner, sequence, result, summary) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertAgent = this.db.query(
+      'INSERT OR IGNORE INTO agents (agent_id, strategy, generation, parent, born_round) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.markDead = this.db.query(
+      'UPDATE agents SET died_round = ?, death_reason = ?, final_capital = ? WHERE agent_id = ?',
+    );
     this.trim = this.db.query('DELETE FROM journal WHERE sequence <= (SELECT MAX(sequence) FROM journal) - ?');
   }
 
@@ -110,7 +120,11 @@ export class Store {
 
   /** The last checkpoint, if any. */
   checkpoint(): { sequence: number; savedAt: number; state: unknown } | null {
-    const row = this.db.query('SELECT sequence, saved_at, state FROM checkpoint WHERE id = 1').get() as { sequence: number; saved_at: number; state: string } | null;
+    const row = this.db.query('SELECT sequence, saved_at, state FROM checkpoint WHERE id = 1').get() as {
+      sequence: number;
+      saved_at: number;
+      state: string;
+    } | null;
     return row === null ? null : { sequence: row.sequence, savedAt: row.saved_at, state: JSON.parse(row.state) };
   }
 
@@ -122,16 +136,32 @@ export class Store {
   commit(batch: Batch): void {
     try {
       this.db.transaction(() => {
-        for (const e of batch.events) this.insertEvent.run(e.sequence, e.family, e.key, e.json, e.created_at, e.retired && e.retired.length > 0 ? JSON.stringify(e.retired) : null);
+        for (const e of batch.events)
+          this.insertEvent.run(
+            e.sequence,
+            e.family,
+            e.key,
+            e.json,
+            e.created_at,
+            e.retired && e.retired.length > 0 ? JSON.stringify(e.retired) : null,
+          );
         for (const a of batch.roster ?? []) this.insertAgent.run(a.agent_id, a.strategy, a.generation, a.parent, 0);
         for (const r of batch.rounds ?? []) {
           // Model times may be fractional (micro-steps, a schedule moved by the monotonic clock); like the wire's
           // timestamp, the record keeps the millisecond.
-          this.insertRound.run(r.round, Math.floor(r.endedAt), r.winner, r.sequence, JSON.stringify(r.result), JSON.stringify(summarizeRound(r.result)));
+          this.insertRound.run(
+            r.round,
+            Math.floor(r.endedAt),
+            r.winner,
+            r.sequence,
+            JSON.stringify(r.result),
+            JSON.stringify(summarizeRound(r.result)),
+          );
           for (const d of r.deaths) this.markDead.run(r.round, d.reason, d.capital, d.agent_id);
           for (const b of r.births) this.insertAgent.run(b.agent_id, b.strategy, b.generation, b.parent, r.round);
         }
-        if (batch.checkpoint) this.saveCheckpoint.run(batch.checkpoint.sequence, Date.now(), JSON.stringify(batch.checkpoint.state));
+        if (batch.checkpoint)
+          this.saveCheckpoint.run(batch.checkpoint.sequence, Date.now(), JSON.stringify(batch.checkpoint.state));
         if (batch.trimTo !== undefined) this.trim.run(batch.trimTo);
       })();
     } finally {
@@ -144,7 +174,14 @@ export class Store {
   tail(limit: number): PublishedEvent[] {
     const rows = this.db
       .query('SELECT sequence, family, key, json, created_at, retired FROM journal ORDER BY sequence DESC LIMIT ?')
-      .all(limit) as { sequence: number; family: 'market' | 'agent' | 'arena'; key: string | null; json: string; created_at: number; retired: string | null }[];
+      .all(limit) as {
+      sequence: number;
+      family: 'market' | 'agent' | 'arena';
+      key: string | null;
+      json: string;
+      created_at: number;
+      retired: string | null;
+    }[];
     return rows.reverse().map((r) => ({
       sequence: r.sequence,
       family: r.family,
@@ -157,7 +194,9 @@ export class Store {
 
   /** Up to `limit` journaled events after `sequence`, oldest first. */
   journalAfter(sequence: number, limit: number): JournalRow[] {
-    return this.db.query('SELECT sequence, family, key, json FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?').all(sequence, limit) as JournalRow[];
+    return this.db
+      .query('SELECT sequence, family, key, json FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?')
+      .all(sequence, limit) as JournalRow[];
   }
 
   /** Keep only the newest `keep` journal rows. */

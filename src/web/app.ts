@@ -69,17 +69,26 @@ client.on((event) => {
       break;
     }
     case 'resumed':
-      if (reconnects > 0) view.showNotice(`Reconnected — resumed ${event.message.replayed} event${event.message.replayed === 1 ? '' : 's'}, nothing missed.`, 'info');
+      if (reconnects > 0)
+        view.showNotice(
+          `Reconnected — resumed ${event.message.replayed} event${event.message.replayed === 1 ? '' : 's'}, nothing missed.`,
+          'info',
+        );
       break;
     case 'resume_failed':
       state.resumeFailed(event.message.sequence);
-      view.showNotice(`Reconnected, but events after #${event.message.since} could not be replayed (${event.message.reason.replaceAll('_', ' ')}); showing the latest state.`, 'warn', 10_000);
+      view.showNotice(
+        `Reconnected, but events after #${event.message.since} could not be replayed (${event.message.reason.replaceAll('_', ' ')}); showing the latest state.`,
+        'warn',
+        10_000,
+      );
       break;
     case 'error':
       view.showNotice(`Server: ${event.message.message}`, 'warn');
       break;
     case 'disconnected':
-      if (event.retryInMs !== null) view.renderConnection('reconnecting', `in ${(event.retryInMs / 1000).toFixed(1)} s`);
+      if (event.retryInMs !== null)
+        view.renderConnection('reconnecting', `in ${(event.retryInMs / 1000).toFixed(1)} s`);
       break;
     default:
       break;

@@ -15,7 +15,12 @@ export const BACKFILL_EVENTS = 4000;
  * Replay market ticks after `max(oldest, head - BACKFILL_EVENTS)` and up to `head`, then close. Resolves with what
  * arrived (possibly nothing) and never rejects: charts simply start empty when this fails.
  */
-export function backfillMarket(baseUrl: string, head: number, oldest: number, timeoutMs = 5000): Promise<BackfillPoint[]> {
+export function backfillMarket(
+  baseUrl: string,
+  head: number,
+  oldest: number,
+  timeoutMs = 5000,
+): Promise<BackfillPoint[]> {
   const since = Math.max(oldest, head - BACKFILL_EVENTS, 0);
   if (since >= head) return Promise.resolve([]);
   return new Promise((resolve) => {
@@ -50,7 +55,11 @@ export function backfillMarket(baseUrl: string, head: number, oldest: number, ti
       if (!parsed.success || parsed.data.snapshot) return;
       // Later ticks come through the main connection.
       if (parsed.data.sequence > head) return finish();
-      points.push({ symbol: parsed.data.market.symbol, sequence: parsed.data.sequence, price: parsed.data.market.price });
+      points.push({
+        symbol: parsed.data.market.symbol,
+        sequence: parsed.data.sequence,
+        price: parsed.data.market.price,
+      });
     };
     socket.onerror = finish;
     socket.onclose = finish;

@@ -124,7 +124,13 @@ export class DashboardState {
   }
 
   /** A round from the REST history or the stream; newest first, each round once. */
-  addRound(arena: Pick<ArenaData, 'round' | 'winner' | 'timestamp' | 'ranking' | 'births' | 'deaths'> & { ranking_size?: number; births_size?: number; deaths_size?: number }): void {
+  addRound(
+    arena: Pick<ArenaData, 'round' | 'winner' | 'timestamp' | 'ranking' | 'births' | 'deaths'> & {
+      ranking_size?: number;
+      births_size?: number;
+      deaths_size?: number;
+    },
+  ): void {
     if (this.rounds.some((r) => r.round === arena.round)) return;
     const top = arena.ranking.find((r) => r.agent_id === arena.winner) ?? null;
     this.rounds.push({

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ArenaData } from '../protocol/index.ts';
 
 /** Full counts of a summarised round (the answer lists only the top of the ranking and the first births and deaths). */
-const Sizes = { ranking_size: z.number().int().optional(), births_size: z.number().int().optional(), deaths_size: z.number().int().optional() };
+const Sizes = {
+  ranking_size: z.number().int().optional(),
+  births_size: z.number().int().optional(),
+  deaths_size: z.number().int().optional(),
+};
 const StoredRound = z.object({
   round: z.number().int().positive(),
   result: ArenaData.omit({ timestamp: true }).extend({ ended_at: z.number(), ...Sizes }),
@@ -13,7 +17,11 @@ const RoundsReply = z.object({ rounds: z.array(z.unknown()) });
 export type HistoricRound = ArenaData & { ranking_size?: number; births_size?: number; deaths_size?: number };
 
 /** Newest first; rounds that do not parse are skipped, and any failure yields an empty list. */
-export async function fetchRecentRounds(limit: number, fetcher: typeof fetch = fetch, token: string | null = null): Promise<HistoricRound[]> {
+export async function fetchRecentRounds(
+  limit: number,
+  fetcher: typeof fetch = fetch,
+  token: string | null = null,
+): Promise<HistoricRound[]> {
   try {
     // A server started with a token wants it on /api/* too (the page got it as `?token=`).
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -27,7 +27,10 @@ export function sparklinePaths(values: readonly number[], width: number, height:
   const usable = Math.max(0, height - 2 * pad);
   const y = (v: number) => round(span === 0 ? height / 2 : pad + usable - ((v - min) / span) * usable);
   const step = values.length > 1 ? width / (values.length - 1) : 0;
-  const points = values.length > 1 ? values.map((v, i) => [round(i * step), y(v)] as const) : [[0, y(values[0] as number)] as const, [width, y(values[0] as number)] as const];
+  const points =
+    values.length > 1
+      ? values.map((v, i) => [round(i * step), y(v)] as const)
+      : [[0, y(values[0] as number)] as const, [width, y(values[0] as number)] as const];
   const line = points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px} ${py}`).join(' ');
   const first = points[0] as readonly [number, number];
   const last = points[points.length - 1] as readonly [number, number];

@@ -23,7 +23,11 @@ const STATE_LABEL: Record<ConnectionState, string> = {
   closed: 'closed',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -115,7 +119,8 @@ export class DashboardView {
       parts.dot.setAttribute('cy', String(paths.end.y));
     }
     parts.root.dataset.points = String(tile.series.length);
-    if (previous !== '' && previous !== parts.price.textContent && tile.direction !== 0) flash(parts.price, tile.direction > 0 ? 'up' : 'down');
+    if (previous !== '' && previous !== parts.price.textContent && tile.direction !== 0)
+      flash(parts.price, tile.direction > 0 ? 'up' : 'down');
   }
 
   private createTile(symbol: string): TileParts {
@@ -164,7 +169,10 @@ export class DashboardView {
       // Move only rows that are out of place, so unchanged rows keep their elements (and any selection).
       if (this.boardBody.children[i] !== row) this.boardBody.insertBefore(row, this.boardBody.children[i] ?? null);
     });
-    setText(this.agentCount, board.length > shown.length ? `top ${shown.length} of ${board.length}` : `${board.length} agents`);
+    setText(
+      this.agentCount,
+      board.length > shown.length ? `top ${shown.length} of ${board.length}` : `${board.length} agents`,
+    );
     this.boardBody.parentElement?.setAttribute('data-empty', String(board.length === 0));
   }
 
@@ -178,7 +186,10 @@ export class DashboardView {
       li.append(el('span', 'round-cap', r.capital === null ? '' : formatMoney(r.capital)));
       const life: string[] = [];
       if (r.born > 0) life.push(`+${r.born} born`);
-      if (r.died > 0) life.push(`−${r.died} ${r.died === r.deaths.length && r.deaths.every((d) => d.reason === r.deaths[0]?.reason) ? r.deaths[0]?.reason : 'died'}`);
+      if (r.died > 0)
+        life.push(
+          `−${r.died} ${r.died === r.deaths.length && r.deaths.every((d) => d.reason === r.deaths[0]?.reason) ? r.deaths[0]?.reason : 'died'}`,
+        );
       li.append(el('span', 'life', life.join(' · ') || `${r.ranked} ranked`));
       const time = el('time', 'round-time', formatClock(r.timestamp));
       time.dateTime = r.timestamp;
@@ -209,8 +220,14 @@ export class DashboardView {
 
   renderFooter(state: DashboardState, reconnects: number): void {
     const h = state.health;
-    const gapText = h.gaps + h.announcedGaps === 0 ? 'no gaps' : `${h.gaps + h.announcedGaps} gap${h.gaps + h.announcedGaps === 1 ? '' : 's'}`;
-    setText(this.footer.querySelector('.stats'), `${h.events.toLocaleString('en-US')} events · ${gapText} · ${reconnects} reconnect${reconnects === 1 ? '' : 's'}`);
+    const gapText =
+      h.gaps + h.announcedGaps === 0
+        ? 'no gaps'
+        : `${h.gaps + h.announcedGaps} gap${h.gaps + h.announcedGaps === 1 ? '' : 's'}`;
+    setText(
+      this.footer.querySelector('.stats'),
+      `${h.events.toLocaleString('en-US')} events · ${gapText} · ${reconnects} reconnect${reconnects === 1 ? '' : 's'}`,
+    );
     this.footer.dataset.gaps = String(h.gaps);
     this.footer.dataset.outOfOrder = String(h.outOfOrder);
   }
@@ -229,7 +246,17 @@ function createRow(id: string): HTMLTableRowElement {
   row.dataset.agent = id;
   const agent = el('td', 'agent');
   agent.append(el('span', 'id', id), el('span', 'strategy'));
-  row.append(el('td', 'rank'), agent, el('td', 'num capital'), el('td', 'num opt trades'), el('td', 'num winrate'), el('td', 'status'), el('td', 'num opt scars'), el('td', 'num opt gen'), el('td', 'num opt wins'));
+  row.append(
+    el('td', 'rank'),
+    agent,
+    el('td', 'num capital'),
+    el('td', 'num opt trades'),
+    el('td', 'num winrate'),
+    el('td', 'status'),
+    el('td', 'num opt scars'),
+    el('td', 'num opt gen'),
+    el('td', 'num opt wins'),
+  );
   return row;
 }
 
@@ -244,7 +271,8 @@ function updateRow(row: HTMLTableRowElement, a: AgentData, rank: number): void {
   const before = row.dataset.capital;
   setText(capitalCell, capital);
   capitalCell.dataset.trend = a.capital > START_CAPITAL ? 'up' : a.capital < START_CAPITAL ? 'down' : 'flat';
-  if (before !== undefined && before !== String(a.capital)) flash(capitalCell, a.capital > Number(before) ? 'up' : 'down');
+  if (before !== undefined && before !== String(a.capital))
+    flash(capitalCell, a.capital > Number(before) ? 'up' : 'down');
   row.dataset.capital = String(a.capital);
   setText(cells[3], String(a.trades_executed));
   setText(cells[4], formatRate(a.win_rate));

@@ -1,7 +1,7 @@
 // The load clients' byte scanner reads Lineage's real frames (from the server's own encoder) and the peers' frames.
 import { describe, expect, test } from 'bun:test';
 import { newScannedEvent, parseIsoAt, scanStreamFrame } from '../../bench/load/frame-scan.ts';
-import { MarketFeed, type FeedEvent } from '../../bench/peers/market-feed.ts';
+import { type FeedEvent, MarketFeed } from '../../bench/peers/market-feed.ts';
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, markSnapshot } from '../../src/protocol/encode.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -19,16 +19,34 @@ describe('scanStreamFrame', () => {
     const market = encodeMarketEvent({ symbol: 'BTC-USD', price: 45150.32, timestamp: TS, change_percent: 0.45 }, 1234);
     expect(scan(market)).toEqual({ family: 'market', sequence: 1234, timestamp: Date.parse(TS), snapshot: false });
     const agent = encodeAgentEvent(
-      { agent_id: 'Balanced', capital: 1, trades_executed: 2, win_rate: 0.5, status: 'active', timestamp: TS, strategy: 'Balanced', generation: 1, parent: null, scars: 0, wins: 0, symbol: 'BTC-USD' },
+      {
+        agent_id: 'Balanced',
+        capital: 1,
+        trades_executed: 2,
+        win_rate: 0.5,
+        status: 'active',
+        timestamp: TS,
+        strategy: 'Balanced',
+        generation: 1,
+        parent: null,
+        scars: 0,
+        wins: 0,
+        symbol: 'BTC-USD',
+      },
       7,
     );
     expect(scan(agent)).toMatchObject({ family: 'agent', sequence: 7, timestamp: Date.parse(TS) });
-    const arena = encodeArenaEvent({ round: 3, winner: 'Momentum', timestamp: TS, ranking: [], births: [], deaths: [] }, 99);
+    const arena = encodeArenaEvent(
+      { round: 3, winner: 'Momentum', timestamp: TS, ranking: [], births: [], deaths: [] },
+      99,
+    );
     expect(scan(arena)).toMatchObject({ family: 'arena', sequence: 99 });
   });
 
   test('snapshots are recognised (and keep their sequence)', () => {
-    const snap = markSnapshot(encodeMarketEvent({ symbol: 'ETH-USD', price: 2500, timestamp: TS, change_percent: 0 }, 42));
+    const snap = markSnapshot(
+      encodeMarketEvent({ symbol: 'ETH-USD', price: 2500, timestamp: TS, change_percent: 0 }, 42),
+    );
     expect(scan(snap)).toMatchObject({ sequence: 42, snapshot: true });
   });
 
@@ -63,7 +81,8 @@ describe('scanStreamFrame', () => {
 
 describe('parseIsoAt', () => {
   test('ISO-8601 with milliseconds → epoch ms; anything else → NaN', () => {
-    for (const iso of [TS, '1999-12-31T23:59:59.999Z', '2030-01-01T00:00:00.000Z']) expect(parseIsoAt(enc(iso), 0)).toBe(Date.parse(iso));
+    for (const iso of [TS, '1999-12-31T23:59:59.999Z', '2030-01-01T00:00:00.000Z'])
+      expect(parseIsoAt(enc(iso), 0)).toBe(Date.parse(iso));
     expect(parseIsoAt(enc('2026-02-03 14:30:45.123Z'), 0)).toBeNaN();
     expect(parseIsoAt(enc('2026-02-03T14:30:45.123'), 0)).toBeNaN();
   });

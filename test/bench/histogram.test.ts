@@ -1,6 +1,6 @@
 // Percentile maths of the bench's latency histogram: accuracy, merging, extremes.
 import { describe, expect, test } from 'bun:test';
-import { Histogram, HISTOGRAM_BUCKETS } from '../../bench/stats/histogram.ts';
+import { HISTOGRAM_BUCKETS, Histogram } from '../../bench/stats/histogram.ts';
 
 /** Exact nearest-rank percentile. */
 function exact(sorted: number[], q: number): number {
@@ -9,7 +9,7 @@ function exact(sorted: number[], q: number): number {
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('Histogram', () => {

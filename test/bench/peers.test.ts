@@ -1,6 +1,6 @@
 // The reference servers' event source: Lineage's schedule (scheduled-time stamps, catch-up) and a resumable ring.
 import { describe, expect, test } from 'bun:test';
-import { MarketFeed, type FeedEvent } from '../../bench/peers/market-feed.ts';
+import { type FeedEvent, MarketFeed } from '../../bench/peers/market-feed.ts';
 import { connectParams } from '../../bench/peers/peer-session.ts';
 
 describe('MarketFeed', () => {
@@ -27,7 +27,10 @@ describe('MarketFeed', () => {
   });
 
   test('connect parameters: topics (default market,agent) and since', () => {
-    expect(connectParams(new URL('ws://x/?topics=market%2Carena&since=12'))).toEqual({ topics: ['market', 'arena'], since: 12 });
+    expect(connectParams(new URL('ws://x/?topics=market%2Carena&since=12'))).toEqual({
+      topics: ['market', 'arena'],
+      since: 12,
+    });
     expect(connectParams(new URL('ws://x/'))).toEqual({ topics: ['market', 'agent'], since: null });
     expect(connectParams(new URL('ws://x/?since=-1')).since).toBeNull();
   });

@@ -1,8 +1,8 @@
 // The report: target checks and ratios from rows, table rendering, chart axes.
 import { describe, expect, test } from 'bun:test';
+import { PROFILES } from '../../bench/harness/profiles.ts';
 import type { Row } from '../../bench/harness/result.ts';
 import type { BenchResult } from '../../bench/harness/run-bench.ts';
-import { PROFILES } from '../../bench/harness/profiles.ts';
 import { niceTicks, renderChart } from '../../bench/report/chart-svg.ts';
 import { renderMarkdown } from '../../bench/report/markdown.ts';
 import { evaluateTargets } from '../../bench/report/targets.ts';
@@ -43,8 +43,17 @@ const stage = (connections: number, p99: number, cpu: number) => ({
 });
 
 const rows: Row[] = [
-  row('scale', 'lineage', { connections: 10_000, rssPerConnectionKB: 3.5, extra: { held: 10_000, receiving: 10_000 }, stages: [stage(1000, 5, 1.2), stage(10_000, 20, 0.9)] }),
-  row('scale', 'bun', { connections: 10_000, rssPerConnectionKB: 2, stages: [stage(1000, 4, 1), stage(10_000, 18, 0.8)] }),
+  row('scale', 'lineage', {
+    connections: 10_000,
+    rssPerConnectionKB: 3.5,
+    extra: { held: 10_000, receiving: 10_000 },
+    stages: [stage(1000, 5, 1.2), stage(10_000, 20, 0.9)],
+  }),
+  row('scale', 'bun', {
+    connections: 10_000,
+    rssPerConnectionKB: 2,
+    stages: [stage(1000, 4, 1), stage(10_000, 18, 0.8)],
+  }),
   row('fanout', 'lineage', { cpuPerMillion: 1.1, age: { p50: 5, p99: 14, p999: 20, max: 25, samples: 1 } }),
   row('fanout', 'lineage-sim', { age: { p50: 5, p99: 16, p999: 20, max: 25, samples: 1 } }),
   row('fanout', 'bun', { cpuPerMillion: 1, age: { p50: 5, p99: 10, p999: 20, max: 25, samples: 1 } }),
@@ -80,13 +89,27 @@ describe('rendering', () => {
     profile: PROFILES.smoke,
     startedAt: '2026-01-01T00:00:00.000Z',
     seconds: 12,
-    machine: { cpus: 2, cpuModel: 'test', loadAverage: [0.1, 0.2, 0.3], bun: '1.4.5', node: 'v20', fdLimit: '20000', clkTck: 100 },
+    machine: {
+      cpus: 2,
+      cpuModel: 'test',
+      loadAverage: [0.1, 0.2, 0.3],
+      bun: '1.4.5',
+      node: 'v20',
+      fdLimit: '20000',
+      clkTck: 100,
+    },
     rows,
   };
 
   test('markdown has the summary, ratios, targets and steps', () => {
     const md = renderMarkdown(result);
-    for (const heading of ['## Summary', '## Lineage ÷ reference servers', '## Targets', '## Connection scale, step by step']) expect(md).toContain(heading);
+    for (const heading of [
+      '## Summary',
+      '## Lineage ÷ reference servers',
+      '## Targets',
+      '## Connection scale, step by step',
+    ])
+      expect(md).toContain(heading);
     expect(md).toContain('| (b) fan-out | Lineage | 1,000 | 100,000 |');
     expect(md).toContain('1.10×'); // CPU ÷ bare Bun on fan-out
   });

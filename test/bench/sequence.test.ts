@@ -2,13 +2,13 @@
 import { describe, expect, test } from 'bun:test';
 import { assess } from '../../bench/stats/loss.ts';
 import { coveringTopics, SequenceIndex } from '../../bench/stats/sequence-index.ts';
-import { SequenceTracker, type ClientRecord } from '../../bench/stats/sequence-tracker.ts';
+import { type ClientRecord, SequenceTracker } from '../../bench/stats/sequence-tracker.ts';
 
 /** market A, market B, agent X, market A, arena, market B, … from sequence start+1. */
 function published(start: number, events: Array<[string, string | null]>): SequenceIndex {
   const index = new SequenceIndex();
   index.begin(start);
-  events.forEach(([family, key], i) => index.add(start + 1 + i, family, key));
+  for (const [i, [family, key]] of events.entries()) index.add(start + 1 + i, family, key);
   return index;
 }
 

@@ -1,6 +1,6 @@
 // The load clients' RFC 6455 framing: reassembly across TCP chunks, all three length forms, fragments, masking.
 import { describe, expect, test } from 'bun:test';
-import { FrameReader, OP_CLOSE, OP_PING, OP_TEXT, clientFrame, closePayload } from '../../bench/load/ws-wire.ts';
+import { clientFrame, closePayload, FrameReader, OP_CLOSE, OP_PING, OP_TEXT } from '../../bench/load/ws-wire.ts';
 
 /** An unmasked server frame. */
 function serverFrame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
@@ -25,7 +25,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 const concat = (parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) out.set(p, at), (at += p.length);
   return out;
 };
 
@@ -38,7 +38,12 @@ function collect(reader: FrameReader, chunks: Uint8Array[]): Array<[number, stri
 describe('FrameReader', () => {
   const big = 'x'.repeat(70_000);
   const mid = 'y'.repeat(300);
-  const stream = concat([serverFrame(OP_TEXT, text('hello')), serverFrame(OP_TEXT, text(mid)), serverFrame(OP_PING, text('p')), serverFrame(OP_TEXT, text(big))]);
+  const stream = concat([
+    serverFrame(OP_TEXT, text('hello')),
+    serverFrame(OP_TEXT, text(mid)),
+    serverFrame(OP_PING, text('p')),
+    serverFrame(OP_TEXT, text(big)),
+  ]);
   const expected: Array<[number, string]> = [
     [OP_TEXT, 'hello'],
     [OP_TEXT, mid],
@@ -63,7 +68,12 @@ describe('FrameReader', () => {
   });
 
   test('fragmented messages are joined; control frames may come in between', () => {
-    const frames = [serverFrame(OP_TEXT, text('he'), false), serverFrame(OP_PING, text('!')), serverFrame(0x0, text('ll'), false), serverFrame(0x0, text('o'))];
+    const frames = [
+      serverFrame(OP_TEXT, text('he'), false),
+      serverFrame(OP_PING, text('!')),
+      serverFrame(0x0, text('ll'), false),
+      serverFrame(0x0, text('o')),
+    ];
     expect(collect(new FrameReader(), frames)).toEqual([
       [OP_PING, '!'],
       [OP_TEXT, 'hello'],

@@ -11,27 +11,59 @@ function run(args: string[]) {
 
 describe('bun run sim', () => {
   test('a small run: every line parses, shapes are the wire shapes, same seed twice is identical', () => {
-    const args = ['--seed', '7', '--agents', '6', '--symbols', 'BTC-USD,ETH-USD', '--days', '0.5', '--families', 'market,agent,arena,trade,candle,book', '--arena-round-ms', '20000'];
+    const args = [
+      '--seed',
+      '7',
+      '--agents',
+      '6',
+      '--symbols',
+      'BTC-USD,ETH-USD',
+      '--days',
+      '0.5',
+      '--families',
+      'market,agent,arena,trade,candle,book',
+      '--arena-round-ms',
+      '20000',
+    ];
     const a = run(args);
     expect(a.code).toBe(0);
     expect(a.err).toBe('');
     const lines = a.out.trim().split('\n');
     const events = lines.map((l) => JSON.parse(l) as Record<string, any>);
-    events.forEach((e, i) => expect(e.sequence).toBe(i + 1));
+    for (const [i, e] of events.entries()) expect(e.sequence).toBe(i + 1);
     const kinds = new Set(events.map((e) => e.event_type));
     expect([...kinds].sort()).toEqual(['agent', 'arena', 'book', 'candle', 'market', 'trade']);
     const market = events.filter((e) => e.event_type === 'market');
     expect(market).toHaveLength(12 * 2);
     expect(Object.keys(market[0]?.market ?? {})).toEqual(['symbol', 'price', 'timestamp', 'change_percent']);
     const trade = events.find((e) => e.event_type === 'trade');
-    expect(Object.keys(trade?.trade ?? {})).toEqual(['symbol', 'trade_id', 'price', 'size', 'side', 'timestamp', 'buyer', 'seller']);
+    expect(Object.keys(trade?.trade ?? {})).toEqual([
+      'symbol',
+      'trade_id',
+      'price',
+      'size',
+      'side',
+      'timestamp',
+      'buyer',
+      'seller',
+    ]);
     const book = events.find((e) => e.event_type === 'book');
     expect(book?.snapshot).toBe(true);
     expect(Object.keys(book?.book ?? {})).toEqual(['symbol', 'bids', 'asks', 'update_id', 'timestamp']);
     // Book deltas are off unless --book-deltas.
     expect(events.filter((e) => e.event_type === 'book').every((e) => e.snapshot === true)).toBe(true);
     const candle = events.find((e) => e.event_type === 'candle' && e.candle.closed);
-    expect(Object.keys(candle?.candle ?? {})).toEqual(['symbol', 'interval', 'start', 'open', 'high', 'low', 'close', 'volume', 'closed']);
+    expect(Object.keys(candle?.candle ?? {})).toEqual([
+      'symbol',
+      'interval',
+      'start',
+      'open',
+      'high',
+      'low',
+      'close',
+      'volume',
+      'closed',
+    ]);
     const b = run(args);
     expect(b.out).toBe(a.out);
     const deltas = run([...args, '--book-deltas']);
@@ -40,7 +72,12 @@ describe('bun run sim', () => {
 
   test('default families are market, agent and arena', () => {
     const r = run(['--days', '0.25', '--agents', '3']);
-    const kinds = new Set(r.out.trim().split('\n').map((l) => (JSON.parse(l) as { event_type: string }).event_type));
+    const kinds = new Set(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { event_type: string }).event_type),
+    );
     expect([...kinds].sort()).toEqual(['agent', 'market']);
   });
 

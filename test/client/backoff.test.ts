@@ -1,12 +1,14 @@
 // Reconnect delays: exponential growth, the cap, and jitter bounds.
 import { describe, expect, test } from 'bun:test';
-import { DEFAULT_BACKOFF, backoffDelay, shutdownDelay } from '../../src/client/backoff.ts';
+import { backoffDelay, DEFAULT_BACKOFF, shutdownDelay } from '../../src/client/backoff.ts';
 
 const opts = { initialMs: 100, maxMs: 5000, factor: 2, jitter: 0.5 };
 
 describe('backoffDelay', () => {
   test('grows by the factor per attempt until the cap (no jitter when random() = 1)', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, opts, () => 1))).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, opts, () => 1))).toEqual([
+      100, 200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
   });
 
   test('jitter keeps every delay within [(1 - jitter)·d, d]', () => {

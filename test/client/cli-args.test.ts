@@ -11,12 +11,25 @@ const run = (argv: string[], env: Record<string, string> = {}) => {
 
 describe('parseCliArgs', () => {
   test('defaults: the seed URL, market+agent+arena, table output', () => {
-    expect(run([])).toEqual({ url: `${DEFAULT_URL}/`, topics: [...CLIENT_DEFAULT_TOPICS], json: false, noColor: false, since: null, token: null });
+    expect(run([])).toEqual({
+      url: `${DEFAULT_URL}/`,
+      topics: [...CLIENT_DEFAULT_TOPICS],
+      json: false,
+      noColor: false,
+      since: null,
+      token: null,
+    });
   });
 
   test('url, --topics (both spellings), --json, --no-color, --since, --token', () => {
     const o = run(['127.0.0.1:9100', '--topics', 'market.BTC-USD, arena', '--json', '--no-color', '--since=12']);
-    expect(o).toMatchObject({ url: 'ws://127.0.0.1:9100/', topics: ['market.BTC-USD', 'arena'], json: true, noColor: true, since: 12 });
+    expect(o).toMatchObject({
+      url: 'ws://127.0.0.1:9100/',
+      topics: ['market.BTC-USD', 'arena'],
+      json: true,
+      noColor: true,
+      since: 12,
+    });
     expect(run(['--topics=agent.Balanced']).topics).toEqual(['agent.Balanced']);
     expect(run(['--token', 's3cret']).token).toBe('s3cret');
     expect(run([], { LINEAGE_AUTH_TOKEN: 'fromenv' }).token).toBe('fromenv');
@@ -52,7 +65,11 @@ describe('parseCliArgs', () => {
 
   test('a bad URL exits 1', () => {
     const r = parseCliArgs(['ftp://nowhere']);
-    expect(r).toEqual({ kind: 'error', message: '"ftp://nowhere" is not a WebSocket URL (expected ws:// or wss://)', exitCode: 1 });
+    expect(r).toEqual({
+      kind: 'error',
+      message: '"ftp://nowhere" is not a WebSocket URL (expected ws:// or wss://)',
+      exitCode: 1,
+    });
   });
 });
 
@@ -73,15 +90,26 @@ describe('wantsColor', () => {
 describe('describeConnectFailure', () => {
   const url = 'ws://127.0.0.1:9001/';
   test('names the HTTP status of a refused upgrade, with a hint', () => {
-    expect(describeConnectFailure(url, 1006, '', "WebSocket connection to 'ws://127.0.0.1:9001/' failed: Expected 101 status code: 401")).toBe(
+    expect(
+      describeConnectFailure(
+        url,
+        1006,
+        '',
+        "WebSocket connection to 'ws://127.0.0.1:9001/' failed: Expected 101 status code: 401",
+      ),
+    ).toBe(
       'cannot connect to ws://127.0.0.1:9001/: the server refused the upgrade (HTTP 401): a token is required: pass --token or set LINEAGE_AUTH_TOKEN',
     );
-    expect(describeConnectFailure(url, 1006, '', 'Expected 101 status code: 418')).toBe('cannot connect to ws://127.0.0.1:9001/: the server refused the upgrade (HTTP 418)');
+    expect(describeConnectFailure(url, 1006, '', 'Expected 101 status code: 418')).toBe(
+      'cannot connect to ws://127.0.0.1:9001/: the server refused the upgrade (HTTP 418)',
+    );
   });
 
   test('a refused or unreachable address, and a close before the welcome', () => {
     expect(describeConnectFailure(url, 1006, '', 'Failed to connect')).toContain('connection refused or unreachable');
     expect(describeConnectFailure(url, 1006, '', null)).toContain('is `bun run server` running?');
-    expect(describeConnectFailure(url, 1008, 'rate limit exceeded', null)).toBe('cannot connect to ws://127.0.0.1:9001/: the server closed the connection (1008 rate limit exceeded)');
+    expect(describeConnectFailure(url, 1008, 'rate limit exceeded', null)).toBe(
+      'cannot connect to ws://127.0.0.1:9001/: the server closed the connection (1008 rate limit exceeded)',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { HEADER, RULE } from '../../src/client/table.ts';
 import { StreamEvent, WELCOME_MESSAGE } from '../../src/protocol/index.ts';
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const FAST = ['--market-interval-ms', '100', '--agent-interval-ms', '200', '--arena-round-ms', '1500', '--seed', '7'];
 const dir = mkdtempSync(join(tmpdir(), 'lineage-cli-'));
@@ -30,7 +30,13 @@ afterEach(async () => {
 });
 
 function startCli(args: string[], env: Record<string, string> = {}): Cli {
-  const proc = Bun.spawn(['bun', 'src/client/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+  const proc = Bun.spawn(['bun', 'src/client/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   let out = '';
   let err = '';
   const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
@@ -46,8 +52,10 @@ function startCli(args: string[], env: Record<string, string> = {}): Cli {
     async waitFor(pred, what, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pred()) {
-        if (proc.exitCode !== null) throw new Error(`client exited ${proc.exitCode} while waiting for ${what}:\n${err}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr:\n${err}\nstdout tail:\n${out.slice(-600)}`);
+        if (proc.exitCode !== null)
+          throw new Error(`client exited ${proc.exitCode} while waiting for ${what}:\n${err}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; stderr:\n${err}\nstdout tail:\n${out.slice(-600)}`);
         await Bun.sleep(25);
       }
     },
@@ -62,10 +70,23 @@ function startCli(args: string[], env: Record<string, string> = {}): Cli {
   return cli;
 }
 
-async function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn(['bun', 'src/client/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+async function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(['bun', 'src/client/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
@@ -93,7 +114,13 @@ describe('bun run client', () => {
     const server = await startServer(FAST);
     servers.push(server);
     const cli = startCli([server.url]);
-    await cli.waitFor(() => cli.lines().filter(isMarketRow).length >= 10 && cli.lines().filter(isAgentRow).length >= 6 && cli.stdout().includes('🏆 ARENA round'), 'rows');
+    await cli.waitFor(
+      () =>
+        cli.lines().filter(isMarketRow).length >= 10 &&
+        cli.lines().filter(isAgentRow).length >= 6 &&
+        cli.stdout().includes('🏆 ARENA round'),
+      'rows',
+    );
     const lines = cli.lines();
     expect(lines.slice(0, 4)).toEqual([HEADER, RULE, `📨 Welcome: ${WELCOME_MESSAGE}`, '']);
     expect(HEADER).toBe('EVENT                     SYMBOL/AGENT     VALUE            TIMESTAMP');
@@ -113,7 +140,11 @@ describe('bun run client', () => {
         expect(c.rest).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3}Z \(\d+ ranked/);
       }
     }
-    expect(lines.filter(isAgentRow).some((l) => l.includes(' Balanced ') || l.includes(' Momentum ') || l.includes(' Conservative '))).toBe(true);
+    expect(
+      lines
+        .filter(isAgentRow)
+        .some((l) => l.includes(' Balanced ') || l.includes(' Momentum ') || l.includes(' Conservative ')),
+    ).toBe(true);
     expect(await cli.interrupt()).toBe(0);
     expect(cli.stderr()).toBe('');
   });
@@ -157,7 +188,10 @@ describe('bun run client', () => {
     server = await startServer([...args, '--port', port]);
     servers.push(server);
     expect(server.output()).toContain('restored');
-    await json.waitFor(() => /reconnected, resumed \d+ events?/.test(json.stderr()) && json.lines().length >= before + 60, 'events after the restart');
+    await json.waitFor(
+      () => /reconnected, resumed \d+ events?/.test(json.stderr()) && json.lines().length >= before + 60,
+      'events after the restart',
+    );
     await table.waitFor(() => /reconnected, resumed \d+ events?/.test(table.stdout()), 'the table notice');
     await table.waitFor(() => table.lines().length >= 80, 'rows after the restart');
     expect(await json.interrupt()).toBe(0);
@@ -183,11 +217,17 @@ describe('bun run client', () => {
     closed.stop(true);
     const refused = await runToExit([`ws://127.0.0.1:${port}`]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe(`lineage-client: cannot connect to ws://127.0.0.1:${port}/: connection refused or unreachable (is \`bun run server\` running?)\n`);
+    expect(refused.stderr).toBe(
+      `lineage-client: cannot connect to ws://127.0.0.1:${port}/: connection refused or unreachable (is \`bun run server\` running?)\n`,
+    );
     expect(refused.stdout).toBe('');
 
     const badUrl = await runToExit(['ftp://example']);
-    expect(badUrl).toEqual({ code: 1, stdout: '', stderr: 'lineage-client: "ftp://example" is not a WebSocket URL (expected ws:// or wss://)\n' });
+    expect(badUrl).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'lineage-client: "ftp://example" is not a WebSocket URL (expected ws:// or wss://)\n',
+    });
 
     const badFlag = await runToExit(['--colour']);
     expect(badFlag.code).toBe(2);

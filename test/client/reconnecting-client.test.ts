@@ -1,8 +1,8 @@
 // The reconnecting client: close-code policy, duplicates, snapshots, keepalive (fake sockets), and exact resume against a real hub.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { ReconnectingClient, type ClientEvent, type SocketLike } from '../../src/client/reconnecting-client.ts';
-import { SYMBOLS, startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { type ClientEvent, ReconnectingClient, type SocketLike } from '../../src/client/reconnecting-client.ts';
 import { waitUntil } from '../helpers/clients.ts';
+import { type Harness, SYMBOLS, startHarness } from '../helpers/hub-harness.ts';
 
 /** A scripted socket: the test plays the server. */
 class FakeSocket implements SocketLike {
@@ -74,7 +74,8 @@ function fakeClient(options: Partial<ConstructorParameters<typeof ReconnectingCl
   return { client, sockets, events, latest };
 }
 
-const delivered = (events: ClientEvent[]) => events.flatMap((e) => (e.type === 'event' ? [{ seq: e.event.sequence, snapshot: e.snapshot }] : []));
+const delivered = (events: ClientEvent[]) =>
+  events.flatMap((e) => (e.type === 'event' ? [{ seq: e.event.sequence, snapshot: e.snapshot }] : []));
 
 describe('ReconnectingClient (scripted server)', () => {
   test('1013 reconnects at once and resumes with since+epoch; 1001 waits for the backoff', async () => {
@@ -153,7 +154,12 @@ describe('ReconnectingClient (scripted server)', () => {
     latest().open();
     latest().frame(welcome(10));
     latest().frame(market(8, 1, true));
-    latest().frame({ event_type: 'arena', arena: { round: 1, winner: 'A', timestamp: '2026-02-03T14:30:45.123Z', ranking: [], births: [], deaths: [] }, sequence: 9, snapshot: true });
+    latest().frame({
+      event_type: 'arena',
+      arena: { round: 1, winner: 'A', timestamp: '2026-02-03T14:30:45.123Z', ranking: [], births: [], deaths: [] },
+      sequence: 9,
+      snapshot: true,
+    });
     latest().frame(market(11));
     latest().frame(market(11));
     latest().frame(market(9));
@@ -178,7 +184,13 @@ describe('ReconnectingClient (scripted server)', () => {
     await waitUntil(() => sockets.length === 2, 2000, 'reconnect');
     latest().open();
     latest().frame(welcome(3, 'new'));
-    latest().frame({ event_type: 'resume_failed', since: 50, reason: 'epoch_mismatch', oldest_sequence: 1, sequence: 3 });
+    latest().frame({
+      event_type: 'resume_failed',
+      since: 50,
+      reason: 'epoch_mismatch',
+      oldest_sequence: 1,
+      sequence: 3,
+    });
     latest().frame(market(2, 5, true));
     latest().frame(market(4));
     expect(events.some((e) => e.type === 'resume_failed')).toBe(true);
@@ -195,7 +207,10 @@ describe('ReconnectingClient (scripted server)', () => {
     const { client, events, latest } = fakeClient({ retryFirstConnect: false });
     client.start();
     latest().fail("WebSocket connection to 'ws://server.test:1/' failed: Expected 101 status code: 401");
-    expect(events.find((e) => e.type === 'disconnected')).toMatchObject({ retryInMs: null, error: expect.stringContaining('401') });
+    expect(events.find((e) => e.type === 'disconnected')).toMatchObject({
+      retryInMs: null,
+      error: expect.stringContaining('401'),
+    });
     expect(client.state).toBe('closed');
   });
 
@@ -268,14 +283,19 @@ describe('ReconnectingClient (real hub)', () => {
 
   /** Close every server-side socket with `code` (what the hub does to slow consumers or at shutdown). */
   const closeAllServerSide = (harness: Harness, code: number, reason: string) => {
-    for (const ws of (harness.hub as any).sockets as Set<{ close(code: number, reason: string): void }>) ws.close(code, reason);
+    for (const ws of (harness.hub as any).sockets as Set<{ close(code: number, reason: string): void }>)
+      ws.close(code, reason);
   };
 
   test('every event exactly once, in order, across 1013 and 1001 closes while events keep flowing', async () => {
     const harness = (h = startHarness());
     const seen: number[] = [];
     const notices: string[] = [];
-    client = new ReconnectingClient({ url: harness.url, topics: ['market', 'agent', 'arena'], backoff: { initialMs: 10, maxMs: 50 } });
+    client = new ReconnectingClient({
+      url: harness.url,
+      topics: ['market', 'agent', 'arena'],
+      backoff: { initialMs: 10, maxMs: 50 },
+    });
     client.on((e) => {
       if (e.type === 'event' && !e.snapshot) seen.push(e.event.sequence);
       if (e.type === 'resumed') notices.push(`resumed ${e.message.replayed}`);

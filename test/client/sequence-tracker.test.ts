@@ -13,7 +13,11 @@ const welcome = (epoch: string, sequence: number): WelcomeMessage => ({
   topics: [],
   subscriptions: [],
 });
-const failed = (since: number, sequence: number, reason: ResumeFailedMessage['reason'] = 'epoch_mismatch'): ResumeFailedMessage => ({
+const failed = (
+  since: number,
+  sequence: number,
+  reason: ResumeFailedMessage['reason'] = 'epoch_mismatch',
+): ResumeFailedMessage => ({
   event_type: 'resume_failed',
   since,
   reason,

@@ -28,7 +28,9 @@ describe('streamUrl', () => {
   });
 
   test('topics, since and epoch', () => {
-    expect(streamUrl(base, { topics: ['market.BTC-USD', 'arena'] })).toBe('ws://127.0.0.1:9001/?topics=market.BTC-USD,arena');
+    expect(streamUrl(base, { topics: ['market.BTC-USD', 'arena'] })).toBe(
+      'ws://127.0.0.1:9001/?topics=market.BTC-USD,arena',
+    );
     const u = new URL(streamUrl(base, { topics: ['agent'], since: 42, epoch: 'abc' }));
     expect(u.searchParams.get('topics')).toBe('agent');
     expect(u.searchParams.get('since')).toBe('42');

@@ -1,6 +1,17 @@
 // The terminal table reproduces the seed's layout byte for byte; colour never shifts a column.
 import { describe, expect, test } from 'bun:test';
-import { COLUMNS, HEADER, RULE, agentRow, arenaRows, eventRows, formatPrice, headerLines, marketRow, welcomeLines } from '../../src/client/table.ts';
+import {
+  agentRow,
+  arenaRows,
+  COLUMNS,
+  eventRows,
+  formatPrice,
+  HEADER,
+  headerLines,
+  marketRow,
+  RULE,
+  welcomeLines,
+} from '../../src/client/table.ts';
 import type { AgentData, ArenaData } from '../../src/protocol/index.ts';
 
 const plain = { color: false };
@@ -18,7 +29,13 @@ const SEED = `EVENT                     SYMBOL/AGENT     VALUE            TIMEST
 🟢 AGENT                  Momentum         $120500.75       14:30:55.890Z (58.0%)
 ⏸️  AGENT                  Conservative     $113200.25       14:30:55.901Z (52.0%)`;
 
-const agent = (agent_id: string, capital: number, win_rate: number, status: AgentData['status'], timestamp: string): AgentData => ({
+const agent = (
+  agent_id: string,
+  capital: number,
+  win_rate: number,
+  status: AgentData['status'],
+  timestamp: string,
+): AgentData => ({
   agent_id,
   capital,
   trades_executed: 10,
@@ -32,8 +49,14 @@ describe('table', () => {
     const lines = [
       ...headerLines(plain),
       ...welcomeLines('Connected to Lineage WebSocket broadcast server', plain),
-      marketRow({ symbol: 'BTC-USD', price: 45150.32, timestamp: '2026-02-03T14:30:45.123Z', change_percent: 0.45 }, plain),
-      marketRow({ symbol: 'ETH-USD', price: 2500.45, timestamp: '2026-02-03T14:30:45.456Z', change_percent: -0.1 }, plain),
+      marketRow(
+        { symbol: 'BTC-USD', price: 45150.32, timestamp: '2026-02-03T14:30:45.123Z', change_percent: 0.45 },
+        plain,
+      ),
+      marketRow(
+        { symbol: 'ETH-USD', price: 2500.45, timestamp: '2026-02-03T14:30:45.456Z', change_percent: -0.1 },
+        plain,
+      ),
       agentRow(agent('Balanced', 115000.5, 0.621, 'active', '2026-02-03T14:30:55.789Z'), plain),
       agentRow(agent('Momentum', 120500.75, 0.58, 'active', '2026-02-03T14:30:55.890Z'), plain),
       agentRow(agent('Conservative', 113200.25, 0.52, 'paused', '2026-02-03T14:30:55.901Z'), plain),
@@ -96,7 +119,7 @@ describe('table', () => {
     expect(strip(marketRow(m, color, true))).toBe(marketRow(m, plain));
   });
 
-  test('column widths are the seed\'s', () => {
+  test("column widths are the seed's", () => {
     expect(COLUMNS).toEqual({ event: 26, key: 17, value: 17 });
     expect(HEADER.indexOf('SYMBOL/AGENT')).toBe(26);
     expect(HEADER.indexOf('VALUE')).toBe(43);

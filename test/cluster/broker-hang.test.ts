@@ -7,8 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEntries } from '../../src/cluster/stream-codec.ts';
 import { TestClient } from '../helpers/clients.ts';
-import { ALL, expectContiguous, gateway, health, lastSeq, metric, redisClient, replayFrom, sequences, sim, stopAll, streamOf, until } from '../helpers/cluster.ts';
-import { startRedis, type RedisProcess } from '../helpers/redis.ts';
+import {
+  ALL,
+  expectContiguous,
+  gateway,
+  health,
+  lastSeq,
+  metric,
+  redisClient,
+  replayFrom,
+  sequences,
+  sim,
+  stopAll,
+  streamOf,
+  until,
+} from '../helpers/cluster.ts';
+import { type RedisProcess, startRedis } from '../helpers/redis.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 
 let redis: RedisProcess | null = null;
@@ -48,7 +62,10 @@ describe('cluster: a hung Redis', () => {
     const noticed = { sim: NaN, gateway: NaN };
     await until(
       async () => {
-        for (const [name, node] of [['sim', s], ['gateway', g]] as const) {
+        for (const [name, node] of [
+          ['sim', s],
+          ['gateway', g],
+        ] as const) {
           if (!Number.isNaN(noticed[name])) continue;
           const h = await health(node);
           if (h.code === 503 && (await metric(node, 'lineage_broker_connected')) === 0) {
@@ -69,7 +86,11 @@ describe('cluster: a hung Redis', () => {
     const resumedAt = Date.now();
 
     await c.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > atResume + 300, 1, 20_000);
-    await until(async () => (await health(g)).code === 200 && (await health(s)).code === 200, 10_000, 'both nodes healthy again');
+    await until(
+      async () => (await health(g)).code === 200 && (await health(s)).code === 200,
+      10_000,
+      'both nodes healthy again',
+    );
     console.log(`healthy again ${Date.now() - resumedAt} ms after SIGCONT`);
     expect(c.closeInfo).toBeNull();
     const seen = sequences(c);
@@ -89,7 +110,11 @@ describe('cluster: a hung Redis', () => {
     await until(async () => (await health(first)).code === 200, 10_000, 'the first sim publishing');
     const standby = await sim(redis.url, join(dir, 'standby.db'), ['--seed', '11'], env);
     nodes.push(standby);
-    await until(async () => String((await health(standby)).body.reason).includes('another sim node'), 10_000, 'the standby to wait');
+    await until(
+      async () => String((await health(standby)).body.reason).includes('another sim node'),
+      10_000,
+      'the standby to wait',
+    );
     const g = await gateway(redis.url);
     nodes.push(g);
     const c = await connect(`${g.url}${ALL}`);
@@ -107,13 +132,21 @@ describe('cluster: a hung Redis', () => {
     console.log(`standby took over; gateway clients closed 1013 ${Date.now() - resumedAt} ms after SIGCONT`);
     const epoch2 = (await health(standby)).body.epoch as string;
     expect(epoch2).not.toBe(epoch1);
-    await until(async () => (await health(g)).body.epoch === epoch2 && (await health(g)).code === 200, 10_000, 'the gateway on the standby epoch');
+    await until(
+      async () => (await health(g)).body.epoch === epoch2 && (await health(g)).code === 200,
+      10_000,
+      'the gateway on the standby epoch',
+    );
     const again = await connect(`${g.url}${ALL}&since=${lastSeq(c)}&epoch=${epoch1}`);
     expect((await again.nextOf('welcome')).epoch).toBe(epoch2);
     expect((await again.nextOf('resume_failed', 10_000)).reason).toBe('epoch_mismatch');
 
     // The first sim stands back, then finds the standby holding the lease; it appends nothing after SIGCONT.
-    await until(async () => String((await health(first)).body.reason).includes('another sim node'), 15_000, 'the first sim to yield');
+    await until(
+      async () => String((await health(first)).body.reason).includes('another sim node'),
+      15_000,
+      'the first sim to yield',
+    );
     await Bun.sleep(1000);
     expect(await metric(first, 'lineage_broker_events_appended_total')).toBe(appendedByFirst);
     const r = await redisClient(redis.url);

@@ -4,19 +4,23 @@ import { describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestClient, type Frame } from '../helpers/clients.ts';
+import { type Frame, TestClient } from '../helpers/clients.ts';
 import { startPrometheus } from '../helpers/prometheus.ts';
-import { startRedis, type RedisProcess } from '../helpers/redis.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type RedisProcess, startRedis } from '../helpers/redis.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000', '--seed', '3'];
 const ALL = '?topics=market,agent,arena';
 
-const stream = (c: TestClient) => c.frames.filter((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot).map((f) => f.sequence as number);
+const stream = (c: TestClient) =>
+  c.frames
+    .filter((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot)
+    .map((f) => f.sequence as number);
 const last = (c: TestClient) => stream(c).at(-1) as number;
 function expectContiguous(seqs: number[], what: string) {
   const problems: string[] = [];
-  for (let i = 1; i < seqs.length; i++) if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]}→${seqs[i]}`);
+  for (let i = 1; i < seqs.length; i++)
+    if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]}→${seqs[i]}`);
   expect({ what, problems: problems.slice(0, 5) }).toEqual({ what, problems: [] });
 }
 
@@ -92,7 +96,10 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     expectContiguous(sb, 'gateway 2');
     const from = Math.max(sa[0] as number, sb[0] as number);
     const to = Math.min(sa.at(-1) as number, sb.at(-1) as number);
-    const json = (c: TestClient) => c.frames.filter((f) => !f.snapshot && f.sequence >= from && f.sequence <= to && f.event_type !== 'welcome').map((f) => JSON.stringify(f));
+    const json = (c: TestClient) =>
+      c.frames
+        .filter((f) => !f.snapshot && f.sequence >= from && f.sequence <= to && f.event_type !== 'welcome')
+        .map((f) => JSON.stringify(f));
     expect(json(a)).toEqual(json(b));
     expect(to - from).toBeGreaterThan(50);
     const metrics = await (await fetch(`${g2.metrics}/metrics`)).text();
@@ -102,7 +109,11 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     // A gateway serves the population from the stream's snapshot; records stay with the sim node.
     // (Each agent appears with its first report: give a fresh cluster's population a moment to report once.)
     let agents: any = { agents: [] };
-    for (const deadline = Date.now() + 10_000; agents.agents.length < 9 && Date.now() < deadline; await Bun.sleep(100)) {
+    for (
+      const deadline = Date.now() + 10_000;
+      agents.agents.length < 9 && Date.now() < deadline;
+      await Bun.sleep(100)
+    ) {
       agents = await (await fetch(`${g2.http}/api/agents`)).json();
     }
     // (A newborn appears with its first report, a moment after the round that retired its predecessor.)
@@ -113,7 +124,13 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     await a.waitFor((f) => f.event_type === 'arena', 1, 10_000);
     const fromSim = ((await (await fetch(`${sim.http}/api/arena/rounds?limit=5`)).json()) as any).rounds as any[];
     const fromGateway = ((await (await fetch(`${g2.http}/api/arena/rounds?limit=5`)).json()) as any).rounds as any[];
-    const brief = (r: any) => ({ round: r.round, winner: r.winner, sequence: r.sequence, ended_at: r.ended_at, ranked: r.result.ranking.map((x: any) => x.agent_id) });
+    const brief = (r: any) => ({
+      round: r.round,
+      winner: r.winner,
+      sequence: r.sequence,
+      ended_at: r.ended_at,
+      ranked: r.result.ranking.map((x: any) => x.agent_id),
+    });
     // (A round may end between the two requests: compare the rounds both lists hold.)
     const common = fromGateway.filter((g) => fromSim.some((r) => r.round === g.round));
     expect(common.length).toBeGreaterThanOrEqual(1);
@@ -194,7 +211,7 @@ describe('cluster: sim + 2 gateways + Redis', () => {
       const at = last(c) ?? 0;
       await c.waitFor((f) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > at + 30, 1, 10_000);
       expect(c.closeInfo).toBeNull();
-      expect((await (await fetch(`${g2.http}/health`)).json() as any).epoch).toBe(w.epoch);
+      expect(((await (await fetch(`${g2.http}/health`)).json()) as any).epoch).toBe(w.epoch);
       expectContiguous(stream(c), 'with a second sim node present');
     } finally {
       await other.stop('SIGKILL');
@@ -211,7 +228,11 @@ describe('cluster: sim + 2 gateways + Redis', () => {
     const stoppedAt = last(c);
     const sim = await k.startSim();
     expect(sim.output()).toContain('restored');
-    await c.waitFor((f: Frame) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > stoppedAt + 50, 1, 20_000);
+    await c.waitFor(
+      (f: Frame) => !f.snapshot && typeof f.sequence === 'number' && f.sequence > stoppedAt + 50,
+      1,
+      20_000,
+    );
     expect(c.closeInfo).toBeNull();
     expectContiguous(stream(c), 'through the sim restart');
   }, 60_000);

@@ -4,7 +4,12 @@ import { judgeEntry, judgeMeta, newestRunOf, parseMeta } from '../../src/cluster
 import type { StreamEntry } from '../../src/cluster/stream-codec.ts';
 
 const at = { epoch: 'E1', writer: 'w1', lastSeq: 842 };
-const entry = (sequence: number, epoch = 'E1', writer = 'w1', head = 0): StreamEntry => ({ event: { sequence, family: 'market', key: 'X', json: '{}', created_at: 0 }, epoch, writer, head });
+const entry = (sequence: number, epoch = 'E1', writer = 'w1', head = 0): StreamEntry => ({
+  event: { sequence, family: 'market', key: 'X', json: '{}', created_at: 0 },
+  epoch,
+  writer,
+  head,
+});
 
 describe('feed rules', () => {
   test('entries of the history we follow', () => {
@@ -27,7 +32,12 @@ describe('feed rules', () => {
 
   test('the meta hash', () => {
     const meta = (m: Record<string, string>) => parseMeta(m);
-    expect(parseMeta({ epoch: 'E1', writer: 'w1', head: '12', symbols: '["A"]' })).toEqual({ epoch: 'E1', writer: 'w1', head: 12, symbols: ['A'] });
+    expect(parseMeta({ epoch: 'E1', writer: 'w1', head: '12', symbols: '["A"]' })).toEqual({
+      epoch: 'E1',
+      writer: 'w1',
+      head: 12,
+      symbols: ['A'],
+    });
     expect(parseMeta({ symbols: '{bad' })).toEqual({ epoch: null, writer: null, head: null, symbols: [] });
     expect(parseMeta(null)).toEqual({ epoch: null, writer: null, head: null, symbols: [] });
     expect(judgeMeta(at, meta({}))).toBe('absent');

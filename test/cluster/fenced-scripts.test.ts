@@ -1,12 +1,12 @@
 // The sim node's fenced Redis scripts against a real redis-server: claim, append, fork, lease and epoch fences.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { RedisClient } from 'bun';
-import { Fence, SEEN_SCRIPT, appendArgs, claimArgs, fenceReply } from '../../src/cluster/fenced-scripts.ts';
+import { appendArgs, claimArgs, Fence, fenceReply, SEEN_SCRIPT } from '../../src/cluster/fenced-scripts.ts';
 import { roundMember } from '../../src/cluster/redis-publisher.ts';
 import { clusterKeys, decodeEntries } from '../../src/cluster/stream-codec.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 import { redisClient } from '../helpers/cluster.ts';
-import { startRedis, type RedisProcess } from '../helpers/redis.ts';
+import { type RedisProcess, startRedis } from '../helpers/redis.ts';
 
 let redis: RedisProcess;
 let r: RedisClient;
@@ -21,11 +21,37 @@ afterAll(async () => {
   await redis?.stop('SIGKILL');
 });
 
-const market = (sequence: number): PublishedEvent => ({ sequence, family: 'market', key: 'BTC-USD', json: `{"event_type":"market","market":{"symbol":"BTC-USD"},"sequence":${sequence}}`, created_at: 1 });
+const market = (sequence: number): PublishedEvent => ({
+  sequence,
+  family: 'market',
+  key: 'BTC-USD',
+  json: `{"event_type":"market","market":{"symbol":"BTC-USD"},"sequence":${sequence}}`,
+  created_at: 1,
+});
 const arena = (sequence: number, round: number, agents: number): PublishedEvent => {
-  const ranking = Array.from({ length: agents }, (_, i) => ({ rank: i + 1, agent_id: `A${i}`, capital: 1000 - i, strategy: 'S', generation: 0 }));
-  const data = { round, winner: 'A0', timestamp: '2026-01-01T00:00:00.000Z', ranking, births: [], deaths: [{ agent_id: 'A9', reason: 'eliminated', capital: 1 }] };
-  return { sequence, family: 'arena', key: null, json: JSON.stringify({ event_type: 'arena', arena: data, sequence }), created_at: 1, retired: ['A9'] };
+  const ranking = Array.from({ length: agents }, (_, i) => ({
+    rank: i + 1,
+    agent_id: `A${i}`,
+    capital: 1000 - i,
+    strategy: 'S',
+    generation: 0,
+  }));
+  const data = {
+    round,
+    winner: 'A0',
+    timestamp: '2026-01-01T00:00:00.000Z',
+    ranking,
+    births: [],
+    deaths: [{ agent_id: 'A9', reason: 'eliminated', capital: 1 }],
+  };
+  return {
+    sequence,
+    family: 'arena',
+    key: null,
+    json: JSON.stringify({ event_type: 'arena', arena: data, sequence }),
+    created_at: 1,
+    retired: ['A9'],
+  };
 };
 
 /** A fresh prefix with `node` holding the lease. */
@@ -34,10 +60,20 @@ async function fresh(node = 'node1') {
   await r.send('SET', [keys.writer, node, 'PX', '60000']);
   return keys;
 }
-const claim = async (keys: ReturnType<typeof clusterKeys>, epoch: string, head: number, node = 'node1', latest: PublishedEvent[] = []) =>
-  fenceReply(await r.send('EVAL', claimArgs(keys, { epoch, writer: node, head }, ['BTC-USD'], latest, new Date())));
-const append = async (keys: ReturnType<typeof clusterKeys>, epoch: string, head: number, batch: PublishedEvent[], node = 'node1') =>
-  fenceReply(await r.send('EVAL', appendArgs(keys, { epoch, writer: node, head }, 1000, 3, batch, roundMember)));
+const claim = async (
+  keys: ReturnType<typeof clusterKeys>,
+  epoch: string,
+  head: number,
+  node = 'node1',
+  latest: PublishedEvent[] = [],
+) => fenceReply(await r.send('EVAL', claimArgs(keys, { epoch, writer: node, head }, ['BTC-USD'], latest, new Date())));
+const append = async (
+  keys: ReturnType<typeof clusterKeys>,
+  epoch: string,
+  head: number,
+  batch: PublishedEvent[],
+  node = 'node1',
+) => fenceReply(await r.send('EVAL', appendArgs(keys, { epoch, writer: node, head }, 1000, 3, batch, roundMember)));
 
 describe('fenced scripts', () => {
   test('claim writes meta and the snapshot; append adds entries above the top only, carrying their origin', async () => {
@@ -98,7 +134,12 @@ describe('fenced scripts', () => {
     const members = (await r.send('ZREVRANGEBYSCORE', [keys.rounds, '+inf', '-inf'])) as string[];
     expect(members.map((m) => JSON.parse(m).round)).toEqual([5, 4, 3]);
     const newest = JSON.parse(members[0] as string);
-    expect(newest).toMatchObject({ round: 5, winner: 'A0', sequence: 5, ended_at: Date.parse('2026-01-01T00:00:00.000Z') });
+    expect(newest).toMatchObject({
+      round: 5,
+      winner: 'A0',
+      sequence: 5,
+      ended_at: Date.parse('2026-01-01T00:00:00.000Z'),
+    });
     expect(newest.result).toMatchObject({ ranking_size: 30, ranking_truncated: true, deaths_size: 1, births_size: 0 });
     expect(newest.result.ranking).toHaveLength(10);
     expect(await r.send('HGET', [keys.latest, 'arena'])).toBe(batch[4]?.json);
@@ -107,7 +148,16 @@ describe('fenced scripts', () => {
 
   test('the snapshot of a large population is written in one claim', async () => {
     const keys = await fresh();
-    const agents = Array.from({ length: 6000 }, (_, i): PublishedEvent => ({ sequence: i + 1, family: 'agent', key: `A${i}`, json: `{"sequence":${i + 1}}`, created_at: 0 }));
+    const agents = Array.from(
+      { length: 6000 },
+      (_, i): PublishedEvent => ({
+        sequence: i + 1,
+        family: 'agent',
+        key: `A${i}`,
+        json: `{"sequence":${i + 1}}`,
+        created_at: 0,
+      }),
+    );
     expect((await claim(keys, 'E1', 6000, 'node1', agents))[0]).toBe(Fence.ok);
     expect(await r.send('HLEN', [keys.latest])).toBe(6000);
   });

@@ -1,13 +1,14 @@
 // A gateway never splices two histories: a sim on another database, or one restored from an older copy of its own,
 // makes gateway clients resync (1013, then resume_failed + snapshot under the new epoch) instead of continuing silently.
+
+import { Database } from 'bun:sqlite';
 import { afterEach, describe, expect, test } from 'bun:test';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from 'bun:sqlite';
 import { TestClient } from '../helpers/clients.ts';
 import { ALL, expectContiguous, gateway, health, lastSeq, sequences, sim, stopAll, until } from '../helpers/cluster.ts';
-import { startRedis, type RedisProcess } from '../helpers/redis.ts';
+import { type RedisProcess, startRedis } from '../helpers/redis.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 
 let redis: RedisProcess | null = null;
@@ -109,7 +110,8 @@ describe('cluster: history changes reach gateway clients as a resync, never a sp
 
     // An older copy of the database, taken while the node was stopped for a moment; the node then goes on without a gap.
     await s.stop('SIGTERM');
-    for (const suffix of ['', '-wal']) if (existsSync(db + suffix)) copyFileSync(db + suffix, join(dir, `copy.db${suffix}`));
+    for (const suffix of ['', '-wal'])
+      if (existsSync(db + suffix)) copyFileSync(db + suffix, join(dir, `copy.db${suffix}`));
     const copyHead = journalHead(join(dir, 'copy.db'));
     s = await sim(redis.url, db, ['--seed', '3'], env);
     nodes.push(s);
@@ -121,7 +123,8 @@ describe('cluster: history changes reach gateway clients as a resync, never a sp
     await Bun.sleep(300);
     const before = lastSeq(c);
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-    for (const suffix of ['', '-wal']) if (existsSync(join(dir, `copy.db${suffix}`))) copyFileSync(join(dir, `copy.db${suffix}`), db + suffix);
+    for (const suffix of ['', '-wal'])
+      if (existsSync(join(dir, `copy.db${suffix}`))) copyFileSync(join(dir, `copy.db${suffix}`), db + suffix);
     s = await sim(redis.url, db, ['--seed', '3'], env);
     nodes.push(s);
     const next = await expectResync(c, g, epoch);

@@ -26,7 +26,12 @@ describe('redactUrl', () => {
   });
 
   test('a URL that does not parse shows nothing of it', () => {
-    for (const url of ['redis://user:pa/ss@cache.example:6379', 'redis://user:pass@[::1', 'not a url s3cret', 'redis://host:99999999']) {
+    for (const url of [
+      'redis://user:pa/ss@cache.example:6379',
+      'redis://user:pass@[::1',
+      'not a url s3cret',
+      'redis://host:99999999',
+    ]) {
       const shown = redactUrl(url);
       expect(shown).not.toContain('pa/ss');
       expect(shown).not.toContain('s3cret');

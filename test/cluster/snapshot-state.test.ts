@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { TestClient } from '../helpers/clients.ts';
 import { ALL, gateway, health, lastSeq, redisClient, sim, stopAll, until } from '../helpers/cluster.ts';
-import { startRedis, type RedisProcess } from '../helpers/redis.ts';
+import { type RedisProcess, startRedis } from '../helpers/redis.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 
 let redis: RedisProcess | null = null;
@@ -30,7 +30,9 @@ async function arenaSnapshot(node: ServerProcess): Promise<{ rest: any; frame: a
   const rest = (await getJson(`${node.http}/api/snapshot`)).arena;
   const c = await connect(`${node.url}?topics=arena`);
   await c.nextOf('welcome');
-  const frame = await c.next((f) => f.event_type === 'arena' && f.snapshot === true, 1000, 'arena snapshot').catch(() => null);
+  const frame = await c
+    .next((f) => f.event_type === 'arena' && f.snapshot === true, 1000, 'arena snapshot')
+    .catch(() => null);
   c.close();
   return { rest, frame };
 }
@@ -38,7 +40,11 @@ async function arenaSnapshot(node: ServerProcess): Promise<{ rest: any; frame: a
 /** Raw MONITOR of a redis-server: every command it runs from now on, one line each. */
 async function monitor(port: number): Promise<{ lines: () => string[]; stop: () => void }> {
   let text = '';
-  const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data: (_s, d) => void (text += d.toString()) } });
+  const socket = await Bun.connect({
+    hostname: '127.0.0.1',
+    port,
+    socket: { data: (_s, d) => void (text += d.toString()) },
+  });
   socket.write('MONITOR\r\n');
   await until(() => text.includes('+OK'), 5000, 'MONITOR');
   return { lines: () => text.split('\r\n'), stop: () => socket.end() };
@@ -52,9 +58,17 @@ describe('cluster: snapshots from the latest state', () => {
     nodes.push(s);
     const g = await gateway(redis.url, tiny);
     nodes.push(g);
-    await until(async () => (await getJson(`${s.http}/api/arena/rounds?limit=1`)).rounds.length === 1, 10_000, 'a first round');
+    await until(
+      async () => (await getJson(`${s.http}/api/arena/rounds?limit=1`)).rounds.length === 1,
+      10_000,
+      'a first round',
+    );
     const round = (await getJson(`${s.http}/api/arena/rounds?limit=1`)).rounds[0];
-    await until(async () => (await health(s)).body.sequence > round.sequence + 300, 10_000, 'the round to leave the ring');
+    await until(
+      async () => (await health(s)).body.sequence > round.sequence + 300,
+      10_000,
+      'the round to leave the ring',
+    );
     const late = await gateway(redis.url, tiny); // loads after the round left the stream's window too
     nodes.push(late);
     for (const node of [s, g, late]) {
@@ -69,7 +83,19 @@ describe('cluster: snapshots from the latest state', () => {
     redis = await startRedis();
     const tiny = ['--history', '100'];
     // Agents report once at start (an hour between reports): after the gap only the snapshot knows them.
-    const s = await sim(redis.url, ':memory:', ['--seed', '3', '--agents', '5', '--agent-interval-ms', '3600000', '--market-interval-ms', '20', '--arena-round-ms', '3600000', ...tiny]);
+    const s = await sim(redis.url, ':memory:', [
+      '--seed',
+      '3',
+      '--agents',
+      '5',
+      '--agent-interval-ms',
+      '3600000',
+      '--market-interval-ms',
+      '20',
+      '--arena-round-ms',
+      '3600000',
+      ...tiny,
+    ]);
     nodes.push(s);
     const g = await gateway(redis.url, tiny);
     nodes.push(g);
@@ -96,7 +122,11 @@ describe('cluster: snapshots from the latest state', () => {
     const one = await connect(`${g.url}?topics=market`);
     await one.nextOf('welcome');
     one.send({ op: 'subscribe', topics: [`agent.${id}`] });
-    const reply = await one.next((f) => f.event_type === 'subscribed' || f.event_type === 'error', 5000, 'subscribe reply');
+    const reply = await one.next(
+      (f) => f.event_type === 'subscribed' || f.event_type === 'error',
+      5000,
+      'subscribe reply',
+    );
     expect(reply).toMatchObject({ event_type: 'subscribed', topics: [`agent.${id}`] });
     expect((await one.next((f) => f.event_type === 'agent', 5000, 'agent snapshot')).agent.agent_id).toBe(id);
   }, 60_000);
@@ -107,7 +137,11 @@ describe('cluster: snapshots from the latest state', () => {
     nodes.push(s);
     const g = await gateway(redis.url);
     nodes.push(g);
-    await until(async () => (await getJson(`${g.http}/api/arena/rounds?limit=20`)).rounds.length >= 12, 20_000, '12 rounds on the gateway');
+    await until(
+      async () => (await getJson(`${g.http}/api/arena/rounds?limit=20`)).rounds.length >= 12,
+      20_000,
+      '12 rounds on the gateway',
+    );
     const r = await redisClient(redis.url);
     const mon = await monitor(redis.port);
     let page: any;

@@ -1,12 +1,34 @@
 // How events are stored in the Redis stream: roundtrip with the origin (epoch, writer, head); malformed input → null.
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { decodeEntries, decodeEntry, decodeLatest, decodeLatestHash, encodeFields, latestField, sequenceOf, streamId } from '../../src/cluster/stream-codec.ts';
+import {
+  decodeEntries,
+  decodeEntry,
+  decodeLatest,
+  decodeLatestHash,
+  encodeFields,
+  latestField,
+  sequenceOf,
+  streamId,
+} from '../../src/cluster/stream-codec.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
 const origin = { epoch: 'e1a2b3c4d5e6', writer: 'w00112233445', head: 41 };
-const market: PublishedEvent = { sequence: 42, family: 'market', key: 'BTC-USD', json: '{"event_type":"market","sequence":42}', created_at: 1700000000123.25 };
-const arena: PublishedEvent = { sequence: 43, family: 'arena', key: null, json: '{"event_type":"arena","arena":{"round":1},"sequence":43}', created_at: 5, retired: ['A', 'B'] };
+const market: PublishedEvent = {
+  sequence: 42,
+  family: 'market',
+  key: 'BTC-USD',
+  json: '{"event_type":"market","sequence":42}',
+  created_at: 1700000000123.25,
+};
+const arena: PublishedEvent = {
+  sequence: 43,
+  family: 'arena',
+  key: null,
+  json: '{"event_type":"arena","arena":{"round":1},"sequence":43}',
+  created_at: 5,
+  retired: ['A', 'B'],
+};
 
 describe('stream codec', () => {
   test('roundtrip: event, epoch, writer and head', () => {
@@ -26,14 +48,22 @@ describe('stream codec', () => {
       created_at: fc.double({ noNaN: true, noDefaultInfinity: true }),
     });
     const o = fc.record({ epoch: fc.string({ minLength: 1 }), writer: fc.string({ minLength: 1 }), head: fc.nat() });
-    fc.assert(fc.property(event, o, (e, og) => expect(decodeEntry(streamId(e.sequence), encodeFields(e, og))).toEqual({ event: { ...e, created_at: Object.is(e.created_at, -0) ? 0 : e.created_at }, ...og })));
+    fc.assert(
+      fc.property(event, o, (e, og) =>
+        expect(decodeEntry(streamId(e.sequence), encodeFields(e, og))).toEqual({
+          event: { ...e, created_at: Object.is(e.created_at, -0) ? 0 : e.created_at },
+          ...og,
+        }),
+      ),
+    );
   });
 
   test('malformed entries are null, never a throw', () => {
     const good = encodeFields(market, origin);
     const without = (field: string) => {
       const out: string[] = [];
-      for (let i = 0; i < good.length; i += 2) if (good[i] !== field) out.push(good[i] as string, good[i + 1] as string);
+      for (let i = 0; i < good.length; i += 2)
+        if (good[i] !== field) out.push(good[i] as string, good[i + 1] as string);
       return out;
     };
     expect(decodeEntry('42-1', without('e'))).toBeNull();
@@ -66,7 +96,13 @@ describe('stream codec', () => {
     expect(latestField(market)).toBe('market.BTC-USD');
     expect(latestField(arena)).toBe('arena');
     expect(decodeLatest('market.BTC-USD', market.json)).toEqual({ ...market, created_at: 0 });
-    expect(decodeLatest('arena', arena.json)).toEqual({ sequence: 43, family: 'arena', key: null, json: arena.json, created_at: 0 });
+    expect(decodeLatest('arena', arena.json)).toEqual({
+      sequence: 43,
+      family: 'arena',
+      key: null,
+      json: arena.json,
+      created_at: 0,
+    });
     expect(decodeLatest('weather.X', market.json)).toBeNull();
     expect(decodeLatest('market.', market.json)).toBeNull();
     expect(decodeLatest('market.X', '{"sequence":"7"}')).toBeNull();

@@ -5,12 +5,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerMessage, StreamEvent } from '../../src/protocol/index.ts';
-import { TestClient, type Frame } from '../helpers/clients.ts';
+import { type Frame, TestClient } from '../helpers/clients.ts';
 import { startRedis } from '../helpers/redis.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD'];
-const ARGS = ['--market-interval-ms', '40', '--agent-interval-ms', '80', '--arena-round-ms', '600', '--seed', '11', '--symbols', SYMBOLS.join(','), '--agents', '6'];
+const ARGS = [
+  '--market-interval-ms',
+  '40',
+  '--agent-interval-ms',
+  '80',
+  '--arena-round-ms',
+  '600',
+  '--seed',
+  '11',
+  '--symbols',
+  SYMBOLS.join(','),
+  '--agents',
+  '6',
+];
 const ALL = '?topics=market,agent,arena';
 
 /** What a client connects to, however its events get there. */
@@ -97,7 +110,9 @@ for (const [name, start] of Object.entries(UPSTREAMS)) {
       c.send({ op: 'ping', id: 'barrier' });
       await c.next((f) => f.event_type === 'pong');
       const snaps = c.frames.filter((f) => f.snapshot === true);
-      expect(new Set(snaps.filter((f) => f.event_type === 'market').map((f) => f.market.symbol))).toEqual(new Set(SYMBOLS));
+      expect(new Set(snaps.filter((f) => f.event_type === 'market').map((f) => f.market.symbol))).toEqual(
+        new Set(SYMBOLS),
+      );
       expect(snaps.filter((f) => f.event_type === 'agent').length).toBeGreaterThanOrEqual(5);
       expect(snaps.filter((f) => f.event_type === 'arena')).toHaveLength(1);
       watcher.close();

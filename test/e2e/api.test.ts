@@ -1,7 +1,7 @@
 // The REST API backed by the simulation: agents (with ancestry and scars), arena rounds, and replayed prices.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { TestClient } from '../helpers/clients.ts';
-import { ROOT, runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { ROOT, runServerExpectingExit, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const getJson = async (url: string) => {
   const res = await fetch(url);
@@ -11,7 +11,18 @@ const getJson = async (url: string) => {
 describe('REST API on a running simulation', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer(['--market-interval-ms', '20', '--agent-interval-ms', '40', '--arena-round-ms', '300', '--seed', '5', '--agents', '8']);
+    server = await startServer([
+      '--market-interval-ms',
+      '20',
+      '--agent-interval-ms',
+      '40',
+      '--arena-round-ms',
+      '300',
+      '--seed',
+      '5',
+      '--agents',
+      '8',
+    ]);
     const deadline = Date.now() + 15000;
     while (Date.now() < deadline) {
       const { body } = await getJson(`${server.http}/api/arena/rounds?limit=3`);
@@ -84,7 +95,12 @@ describe('REST API on a running simulation', () => {
 
     const full = await getJson(`${server.http}${newest.links.full}?limit=3`);
     expect(full.status).toBe(200);
-    expect(full.body).toMatchObject({ round: newest.round, winner: newest.winner, sequence: newest.sequence, page: { offset: 0, limit: 3, total: 8 } });
+    expect(full.body).toMatchObject({
+      round: newest.round,
+      winner: newest.winner,
+      sequence: newest.sequence,
+      page: { offset: 0, limit: 3, total: 8 },
+    });
     expect(full.body.result.ranking).toEqual(newest.result.ranking.slice(0, 3));
     expect(full.body.links.next).toBe(`/api/arena/rounds/${newest.round}?offset=3&limit=3`);
     const rest = await getJson(`${server.http}/api/arena/rounds/${newest.round}?offset=3&limit=1000`);
@@ -107,7 +123,8 @@ describe('REST API on a running simulation', () => {
     const all = (await getJson(`${server.http}/api/agents`)).body;
     expect(all).toMatchObject({ total: 8, offset: 0, limit: 100 });
     expect(all.links).toBeUndefined();
-    for (const q of ['limit=0', 'limit=1001', 'offset=-1', 'offset=x']) expect((await getJson(`${server.http}/api/agents?${q}`)).status).toBe(400);
+    for (const q of ['limit=0', 'limit=1001', 'offset=-1', 'offset=x'])
+      expect((await getJson(`${server.http}/api/agents?${q}`)).status).toBe(400);
   });
 
   test('unknown ids are 404 and bad parameters 400, with a JSON error', async () => {
@@ -144,9 +161,21 @@ describe('replaying recorded prices', () => {
 
   test('a bad CSV stops the server naming the file and line', async () => {
     const path = `${ROOT}/test-artifacts-bad.csv`;
-    await Bun.write(path, 'timestamp,symbol,price\n2026-01-01T00:00:00Z,BTC-USD,45000\n2026-01-01T00:01:00Z,BTC-USD,-3\n');
+    await Bun.write(
+      path,
+      'timestamp,symbol,price\n2026-01-01T00:00:00Z,BTC-USD,45000\n2026-01-01T00:01:00Z,BTC-USD,-3\n',
+    );
     try {
-      const r = await runServerExpectingExit(['--port', '0', '--metrics-port', '0', '--db', ':memory:', '--replay', path]);
+      const r = await runServerExpectingExit([
+        '--port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--db',
+        ':memory:',
+        '--replay',
+        path,
+      ]);
       expect(r.code).toBe(1);
       expect(r.output).toContain('line 3');
       expect(r.output).toContain(path);
@@ -164,7 +193,11 @@ describe('determinism end to end', () => {
       const server = await startServer(args);
       try {
         const c = await TestClient.open(`${server.url}?since=0&topics=market,agent,arena`, 'ws');
-        const events = await c.waitFor((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot, 150, 10000);
+        const events = await c.waitFor(
+          (f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot,
+          150,
+          10000,
+        );
         runs.push(
           events.slice(0, 150).map((e) => {
             const body = { ...(e.market ?? e.agent ?? e.arena) };

@@ -1,11 +1,12 @@
 // Crash safety with a real server on a file database: SIGKILL after committed rounds, restart, everything continues.
-import { afterAll, afterEach, describe, expect, test } from 'bun:test';
+
 import { Database } from 'bun:sqlite';
+import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestClient } from '../helpers/clients.ts';
-import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { runServerExpectingExit, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +16,18 @@ afterEach(async () => {
   server = null;
 });
 
-const FAST = ['--market-interval-ms', '40', '--agent-interval-ms', '80', '--arena-round-ms', '400', '--checkpoint-ms', '200', '--seed', '11'];
+const FAST = [
+  '--market-interval-ms',
+  '40',
+  '--agent-interval-ms',
+  '80',
+  '--arena-round-ms',
+  '400',
+  '--checkpoint-ms',
+  '200',
+  '--seed',
+  '11',
+];
 const getJson = async (url: string) => (await (await fetch(url)).json()) as any;
 
 describe('persistence', () => {
@@ -32,14 +44,18 @@ describe('persistence', () => {
       await Bun.sleep(100);
     }
     expect(rounds.length).toBeGreaterThanOrEqual(3);
-    const live = client.frames.filter((f) => !f.snapshot && typeof f.sequence === 'number' && f.event_type !== 'welcome');
+    const live = client.frames.filter(
+      (f) => !f.snapshot && typeof f.sequence === 'number' && f.event_type !== 'welcome',
+    );
     const lastSeen = live[live.length - 1]?.sequence as number;
     const killedAt = (await getJson(`${server.http}/health`)).sequence as number;
     await server.stop('SIGKILL');
     await client.closed;
 
     const killedDb = new Database(db, { readonly: true });
-    const checkpointAgents = JSON.parse((killedDb.query('SELECT state FROM checkpoint').get() as { state: string }).state).agents as any[];
+    const checkpointAgents = JSON.parse(
+      (killedDb.query('SELECT state FROM checkpoint').get() as { state: string }).state,
+    ).agents as any[];
     killedDb.close();
     server = await startServer([...FAST, '--db', db]);
     expect(server.output()).toContain('restored');
@@ -72,7 +88,9 @@ describe('persistence', () => {
     // A client resumes across the restart with no gap and no duplicate.
     const again = await TestClient.open(`${server.url}?since=${lastSeen}`, 'ws');
     const resumed = await again.nextOf('resumed', 10000);
-    const replayed = again.frames.filter((f) => (f.event_type === 'market' || f.event_type === 'agent') && !f.snapshot).map((f) => f.sequence as number);
+    const replayed = again.frames
+      .filter((f) => (f.event_type === 'market' || f.event_type === 'agent') && !f.snapshot)
+      .map((f) => f.sequence as number);
     expect(replayed[0]).toBeGreaterThan(lastSeen);
     for (let i = 1; i < replayed.length; i++) expect(replayed[i]).toBeGreaterThan(replayed[i - 1] as number);
     expect(resumed.sequence).toBeGreaterThanOrEqual(killedAt);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { loadConfig } from '../../src/config.ts';
 import { TestClient } from '../helpers/clients.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 let server: ServerProcess | null = null;
 afterEach(async () => {
@@ -35,14 +35,25 @@ describe('security defaults', () => {
     // The REST API takes the same token; /health stays open for load-balancer probes.
     expect((await fetch(`${server.http}/api/snapshot`)).status).toBe(401);
     expect((await fetch(`${server.http}/api/snapshot?token=${token}`)).status).toBe(200);
-    expect((await fetch(`${server.http}/api/agents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${server.http}/api/agents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
     expect((await fetch(`${server.http}/health`)).status).toBe(200);
   });
 });
 
 describe('limits are configurable on the real server', () => {
   test('--max-connections, --max-topics, --max-message-rate, --max-payload-bytes', async () => {
-    server = await startServer(['--max-connections', '2', '--max-topics', '3', '--max-message-rate', '5', '--max-payload-bytes', '512']);
+    server = await startServer([
+      '--max-connections',
+      '2',
+      '--max-topics',
+      '3',
+      '--max-message-rate',
+      '5',
+      '--max-payload-bytes',
+      '512',
+    ]);
     const a = await TestClient.open(server.url, 'ws');
     const b = await TestClient.open(server.url, 'bun');
     await expect(TestClient.open(server.url, 'ws')).rejects.toThrow('503');
@@ -56,7 +67,10 @@ describe('limits are configurable on the real server', () => {
   });
 
   test('--send-buffer-bytes and --idle-timeout-s reach the hub (a bad value is refused at start)', () => {
-    expect(loadConfig(['--send-buffer-bytes', '65536', '--idle-timeout-s', '30'], {})).toMatchObject({ sendBufferBytes: 65536, idleTimeoutS: 30 });
+    expect(loadConfig(['--send-buffer-bytes', '65536', '--idle-timeout-s', '30'], {})).toMatchObject({
+      sendBufferBytes: 65536,
+      idleTimeoutS: 30,
+    });
     expect(() => loadConfig(['--idle-timeout-s', '2000'], {})).toThrow('--idle-timeout-s');
     expect(() => loadConfig(['--send-buffer-bytes', '10'], {})).toThrow('--send-buffer-bytes');
   });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { AgentEvent, MarketEvent, WelcomeMessage } from '../../src/protocol/index.ts';
 import { TestClient } from '../helpers/clients.ts';
-import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { runServerExpectingExit, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 let server: ServerProcess | null = null;
 afterEach(async () => {
@@ -12,7 +12,11 @@ afterEach(async () => {
 
 describe('bun run server', () => {
   test("prints the seed's startup lines and streams the seed's event shapes", async () => {
-    server = await startServer(['--market-interval-ms', '50', '--agent-interval-ms', '100', '--seed', '42'], {}, { viaBunRun: true });
+    server = await startServer(
+      ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--seed', '42'],
+      {},
+      { viaBunRun: true },
+    );
     expect(server.output()).toContain('(broadcast market ticks and agent updates to connected clients)');
     expect(server.output()).toContain('seed 42');
     const c = await TestClient.open(server.url, 'ws');
@@ -22,10 +26,13 @@ describe('bun run server', () => {
     expect(MarketEvent.strict().safeParse(market).success).toBe(true);
     expect(AgentEvent.safeParse(agent).success).toBe(true);
     expect(Object.keys(market.market).slice(0, 4)).toEqual(['symbol', 'price', 'timestamp', 'change_percent']);
-    for (const k of ['agent_id', 'capital', 'trades_executed', 'win_rate', 'status', 'timestamp']) expect(agent.agent).toHaveProperty(k);
+    for (const k of ['agent_id', 'capital', 'trades_executed', 'win_rate', 'status', 'timestamp'])
+      expect(agent.agent).toHaveProperty(k);
     expect(['active', 'paused', 'eliminated']).toContain(agent.agent.status);
     // Sequence strictly increases on the live stream.
-    const live = (await c.waitFor((f) => (f.event_type === 'market' || f.event_type === 'agent') && !f.snapshot, 30)).map((f) => f.sequence);
+    const live = (
+      await c.waitFor((f) => (f.event_type === 'market' || f.event_type === 'agent') && !f.snapshot, 30)
+    ).map((f) => f.sequence);
     for (let i = 1; i < live.length; i++) expect(live[i]).toBeGreaterThan(live[i - 1]);
     c.close();
   });
@@ -60,7 +67,12 @@ describe('bun run server', () => {
   test('an invalid value exits 2 with one line naming the field', async () => {
     const r = await runServerExpectingExit(['--port', 'nine']);
     expect(r.code).toBe(2);
-    expect(r.output.trim().split('\n').filter((l) => l.startsWith('lineage:'))).toEqual(['lineage: invalid configuration: --port: must be an integer (got "nine")']);
+    expect(
+      r.output
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('lineage:')),
+    ).toEqual(['lineage: invalid configuration: --port: must be an integer (got "nine")']);
     const e = await runServerExpectingExit([], { LINEAGE_MARKET_INTERVAL_MS: '0' });
     expect(e.code).toBe(2);
     expect(e.output).toContain('LINEAGE_MARKET_INTERVAL_MS');
@@ -69,7 +81,14 @@ describe('bun run server', () => {
   test('a port in use fails with a clear line and status 1', async () => {
     const blocker = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('busy') });
     try {
-      const r = await runServerExpectingExit(['--port', String(blocker.port), '--metrics-port', '0', '--db', ':memory:']);
+      const r = await runServerExpectingExit([
+        '--port',
+        String(blocker.port),
+        '--metrics-port',
+        '0',
+        '--db',
+        ':memory:',
+      ]);
       expect(r.code).toBe(1);
       expect(r.output).toContain(`cannot listen on 127.0.0.1:${blocker.port}`);
     } finally {

@@ -1,8 +1,8 @@
 // GET /sse: the same events as Server-Sent Events, with curl -N and a streaming fetch reader; resume by Last-Event-ID.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { connect as tcpConnect } from 'node:net';
-import { counterMetrics, startHarness, type Harness } from '../helpers/hub-harness.ts';
 import { waitUntil } from '../helpers/clients.ts';
+import { counterMetrics, type Harness, startHarness } from '../helpers/hub-harness.ts';
 
 let h: Harness | null = null;
 const cleanups: (() => void)[] = [];
@@ -72,7 +72,10 @@ function openSse(url: string, headers: Record<string, string> = {}) {
 describe('SSE', () => {
   test('curl -N: retry, welcome, snapshot, then live events with id: <sequence>', async () => {
     h = startHarness();
-    const proc = Bun.spawn(['curl', '-sN', `${h.http}/sse?topics=market.BTC-USD,arena`], { stdout: 'pipe', stderr: 'ignore' });
+    const proc = Bun.spawn(['curl', '-sN', `${h.http}/sse?topics=market.BTC-USD,arena`], {
+      stdout: 'pipe',
+      stderr: 'ignore',
+    });
     cleanups.push(() => proc.kill());
     let text = '';
     const reader = (async () => {
@@ -87,14 +90,24 @@ describe('SSE', () => {
     const frames = parseSse(text);
     expect(frames[0]).toEqual({ retry: '1000' });
     expect(frames[1]?.event).toBe('welcome');
-    expect(JSON.parse(frames[1]?.data as string)).toMatchObject({ event_type: 'welcome', epoch: 'test-epoch', subscriptions: ['market.BTC-USD', 'arena'] });
+    expect(JSON.parse(frames[1]?.data as string)).toMatchObject({
+      event_type: 'welcome',
+      epoch: 'test-epoch',
+      subscriptions: ['market.BTC-USD', 'arena'],
+    });
     // The snapshot carries no id (it is not part of the stream), then each live event has its sequence as id.
     const snapshot = frames[2] as SseFrame;
     expect(snapshot.id).toBeUndefined();
-    expect(JSON.parse(snapshot.data as string)).toMatchObject({ event_type: 'market', snapshot: true, market: { symbol: 'BTC-USD' } });
+    expect(JSON.parse(snapshot.data as string)).toMatchObject({
+      event_type: 'market',
+      snapshot: true,
+      market: { symbol: 'BTC-USD' },
+    });
     const events = frames.filter((f) => f.id !== undefined);
     const expected = [live[0], live[2], live[3]].map((e) => e as NonNullable<typeof e>);
-    expect(events.map((f) => [f.id, f.event, f.data])).toEqual(expected.map((e) => [String(e.sequence), e.family, e.json]));
+    expect(events.map((f) => [f.id, f.event, f.data])).toEqual(
+      expected.map((e) => [String(e.sequence), e.family, e.json]),
+    );
   });
 
   test('Last-Event-ID resumes gap-free: exactly the missed events, in order, then resumed', async () => {
@@ -117,7 +130,12 @@ describe('SSE', () => {
     const markets = [missed[0], missed[2], after[0]].map((e) => String(e?.sequence));
     expect(again.events().map((f) => f.id)).toEqual(markets);
     // The replayed ones come before `resumed`, the live one after; nothing is a snapshot.
-    expect(frames.slice(0, resumed).filter((f) => f.id !== undefined).map((f) => f.id)).toEqual(markets.slice(0, 2));
+    expect(
+      frames
+        .slice(0, resumed)
+        .filter((f) => f.id !== undefined)
+        .map((f) => f.id),
+    ).toEqual(markets.slice(0, 2));
     expect(JSON.parse(frames[resumed]?.data as string)).toMatchObject({ since: Number(lastId), replayed: 2 });
     expect(frames.some((f) => f.data?.includes('"snapshot":true'))).toBe(false);
   });
@@ -152,10 +170,16 @@ describe('SSE', () => {
       return { status: r.status, code: ((await r.json()) as { error: { code: string } }).error.code };
     };
     expect(await bad('/sse')).toEqual({ status: 401, code: 'unauthorized' });
-    expect(await bad('/sse?token=s3cret-token', { origin: 'https://evil.example' })).toEqual({ status: 403, code: 'forbidden_origin' });
+    expect(await bad('/sse?token=s3cret-token', { origin: 'https://evil.example' })).toEqual({
+      status: 403,
+      code: 'forbidden_origin',
+    });
     expect(await bad('/sse?token=s3cret-token&topics=nope')).toEqual({ status: 400, code: 'unknown_topic' });
     expect(await bad('/sse?token=s3cret-token&since=-4')).toEqual({ status: 400, code: 'invalid_since' });
-    expect(await bad('/sse?token=s3cret-token', { 'last-event-id': 'x' })).toEqual({ status: 400, code: 'invalid_since' });
+    expect(await bad('/sse?token=s3cret-token', { 'last-event-id': 'x' })).toEqual({
+      status: 400,
+      code: 'invalid_since',
+    });
     const ok = openSse(`${h.http}/sse?topics=arena`, { authorization: 'Bearer s3cret-token' });
     expect((await ok.response).headers.get('content-type')).toStartWith('text/event-stream');
   });

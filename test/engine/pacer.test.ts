@@ -1,8 +1,16 @@
 // The worker's pacing over an injected clock: the monotonic clock paces, the wall clock only stamps. A wall clock
 // stepped back an hour must not freeze the stream; stepped forward it is followed without a burst; a long stall skips.
 import { describe, expect, test } from 'bun:test';
-import { alignSchedule, isFarBehind, MAX_LAG_MS, Pacer, resumeSchedule, steppedClock, type Clock } from '../../src/engine/pacer.ts';
-import { resolveOptions, Simulation, type SimEvent } from '../../src/sim/index.ts';
+import {
+  alignSchedule,
+  type Clock,
+  isFarBehind,
+  MAX_LAG_MS,
+  Pacer,
+  resumeSchedule,
+  steppedClock,
+} from '../../src/engine/pacer.ts';
+import { resolveOptions, type SimEvent, Simulation } from '../../src/sim/index.ts';
 
 const HOUR = 3_600_000;
 const INTERVAL = 100;
@@ -37,7 +45,17 @@ function runDue(pacer: Pacer, sim: Simulation, out: SimEvent[]): number {
 function setup() {
   const clock = new FakeClock();
   const pacer = new Pacer(clock);
-  const sim = new Simulation(resolveOptions({ seed: 8, startTime: pacer.now(), marketIntervalMs: INTERVAL, agentIntervalMs: 1000, arenaRoundMs: 600_000, agents: 5, symbols: ['BTC-USD'] }));
+  const sim = new Simulation(
+    resolveOptions({
+      seed: 8,
+      startTime: pacer.now(),
+      marketIntervalMs: INTERVAL,
+      agentIntervalMs: 1000,
+      arenaRoundMs: 600_000,
+      agents: 5,
+      symbols: ['BTC-USD'],
+    }),
+  );
   return { clock, pacer, sim };
 }
 
@@ -115,13 +133,35 @@ describe('pacing (monotonic waits, wall-clock timestamps)', () => {
   test('a restart after the wall clock was set back while the node was down: the restored schedule is due now, not in an hour', () => {
     const { clock, pacer, sim } = setup();
     drive(clock, pacer, sim, 1000);
-    const restored = Simulation.restore(sim.snapshot(), resolveOptions({ seed: 8, startTime: 0, marketIntervalMs: INTERVAL, agentIntervalMs: 1000, arenaRoundMs: 600_000, agents: 5, symbols: ['BTC-USD'] }));
+    const restored = Simulation.restore(
+      sim.snapshot(),
+      resolveOptions({
+        seed: 8,
+        startTime: 0,
+        marketIntervalMs: INTERVAL,
+        agentIntervalMs: 1000,
+        arenaRoundMs: 600_000,
+        agents: 5,
+        symbols: ['BTC-USD'],
+      }),
+    );
     const later = new FakeClock(clock.w - HOUR, clock.m + 10_000);
     const again = new Pacer(later);
     resumeSchedule(restored, again.now());
     expect(again.waitMs(restored.nextDueAt())).toBe(0);
     // Down for a while with the clock right: the missed steps are skipped, the next one is due now.
-    const behind = Simulation.restore(sim.snapshot(), resolveOptions({ seed: 8, startTime: 0, marketIntervalMs: INTERVAL, agentIntervalMs: 1000, arenaRoundMs: 600_000, agents: 5, symbols: ['BTC-USD'] }));
+    const behind = Simulation.restore(
+      sim.snapshot(),
+      resolveOptions({
+        seed: 8,
+        startTime: 0,
+        marketIntervalMs: INTERVAL,
+        agentIntervalMs: 1000,
+        arenaRoundMs: 600_000,
+        agents: 5,
+        symbols: ['BTC-USD'],
+      }),
+    );
     resumeSchedule(behind, clock.wall() + 10 * 60_000);
     expect(behind.nextDueAt()).toBe(clock.wall() + 10 * 60_000);
   });
@@ -138,7 +178,7 @@ describe('pacing (monotonic waits, wall-clock timestamps)', () => {
     expect(pacer.waitMs(clock.wall() + 250)).toBe(250);
   });
 
-  test('steppedClock (the worker\'s test-only clock) steps the wall clock once, never the monotonic one', () => {
+  test("steppedClock (the worker's test-only clock) steps the wall clock once, never the monotonic one", () => {
     const base = new FakeClock();
     const c = steppedClock(base, 1000, -HOUR);
     const w0 = c.wall();

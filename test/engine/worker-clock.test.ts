@@ -28,7 +28,9 @@ async function run(wallStepByMs: number) {
   const ticks: { arrived: number; at: number }[] = [];
   await host.start(options(wallStepByMs), {
     events: (batch: PublishedEvent[]) => {
-      for (const e of batch) if (e.family === 'market') ticks.push({ arrived: performance.now(), at: Date.parse(JSON.parse(e.json).market.timestamp) });
+      for (const e of batch)
+        if (e.family === 'market')
+          ticks.push({ arrived: performance.now(), at: Date.parse(JSON.parse(e.json).market.timestamp) });
     },
     fatal: (message) => {
       throw new Error(message);

@@ -2,7 +2,7 @@
 // connections hung and /health timed out. The bound now follows the fd limit and the excess gets 503 at once.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { connectionBound, fdHeadroom, parseFdLimit } from '../../src/edge/connection-limit.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -42,24 +42,28 @@ async function flood(url: string, n: number): Promise<{ open: WebSocket[]; refus
   let refused = 0;
   let hung = 0;
   await Promise.all(
-    Array.from({ length: n }, () => new Promise<void>((resolve) => {
-      const ws = new WebSocket(url);
-      const timer = setTimeout(() => {
-        hung++;
-        ws.close();
-        resolve();
-      }, 5000);
-      ws.onopen = () => {
-        clearTimeout(timer);
-        open.push(ws);
-        resolve();
-      };
-      ws.onerror = () => {
-        clearTimeout(timer);
-        refused++;
-        resolve();
-      };
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve) => {
+          const ws = new WebSocket(url);
+          const timer = setTimeout(() => {
+            hung++;
+            ws.close();
+            resolve();
+          }, 5000);
+          ws.onopen = () => {
+            clearTimeout(timer);
+            open.push(ws);
+            resolve();
+          };
+          ws.onerror = () => {
+            clearTimeout(timer);
+            refused++;
+            resolve();
+          };
+        }),
+    ),
   );
   return { open, refused, hung };
 }
@@ -76,7 +80,14 @@ describe('a server with a low fd limit', () => {
     expect(health.status).toBe(200);
     expect((await health.json()).connections).toBe(192);
     // The refusal is the server's own documented 503, counted as such.
-    const direct = await fetch(`${server.http}/`, { headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
+    const direct = await fetch(`${server.http}/`, {
+      headers: {
+        upgrade: 'websocket',
+        connection: 'Upgrade',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'sec-websocket-version': '13',
+      },
+    });
     expect(direct.status).toBe(503);
     expect((await direct.json()).error.code).toBe('too_many_connections');
     const metrics = await (await fetch(`${server.metrics}/metrics`)).text();

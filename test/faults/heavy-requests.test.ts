@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-heavy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,22 +39,61 @@ describe('heavy REST requests', () => {
   test('5,000 agents, 60+ rounds: answers bounded in bytes, excess refused as busy, ticks never stall', async () => {
     const db = join(dir, 'heavy.db');
     // Fill: fast rounds until 60 are stored (each ranks 5,000 agents: ~700 KB of JSON).
-    server = await startServer(['--agents', '5000', '--market-interval-ms', String(INTERVAL), '--agent-interval-ms', '1000', '--arena-round-ms', '100', '--seed', '12', '--db', db], {}, { timeoutMs: 60_000 });
+    server = await startServer(
+      [
+        '--agents',
+        '5000',
+        '--market-interval-ms',
+        String(INTERVAL),
+        '--agent-interval-ms',
+        '1000',
+        '--arena-round-ms',
+        '100',
+        '--seed',
+        '12',
+        '--db',
+        db,
+      ],
+      {},
+      { timeoutMs: 60_000 },
+    );
     const deadline = Date.now() + 40_000;
     let stored = 0;
     while (stored < ROUNDS && Date.now() < deadline) {
       await Bun.sleep(500);
-      stored = ((await (await fetch(`${server.http}/api/arena/rounds?limit=1`)).json()) as { rounds?: { round: number }[] }).rounds?.[0]?.round ?? stored;
+      stored =
+        ((await (await fetch(`${server.http}/api/arena/rounds?limit=1`)).json()) as { rounds?: { round: number }[] })
+          .rounds?.[0]?.round ?? stored;
     }
     expect(stored).toBeGreaterThanOrEqual(ROUNDS);
     expect((await server.stop('SIGTERM')).code).toBe(0);
     // Measure on the same database with rounds and reports out of the way: only market steps (and 5,000 decisions each).
-    server = await startServer(['--agents', '5000', '--market-interval-ms', String(INTERVAL), '--agent-interval-ms', '600000', '--arena-round-ms', '600000', '--db', db], {}, { timeoutMs: 60_000 });
+    server = await startServer(
+      [
+        '--agents',
+        '5000',
+        '--market-interval-ms',
+        String(INTERVAL),
+        '--agent-interval-ms',
+        '600000',
+        '--arena-round-ms',
+        '600000',
+        '--db',
+        db,
+      ],
+      {},
+      { timeoutMs: 60_000 },
+    );
     const s = server;
     await Bun.sleep(1000);
 
     const baseline = await longestTickGap(s.url, () => Bun.sleep(3000));
-    const heavy = [`/api/arena/rounds?limit=100`, `/api/arena/rounds/${ROUNDS - 5}?limit=1000`, `/api/agents?limit=1000`, `/api/arena/rounds?limit=100&before=40`];
+    const heavy = [
+      `/api/arena/rounds?limit=100`,
+      `/api/arena/rounds/${ROUNDS - 5}?limit=1000`,
+      `/api/agents?limit=1000`,
+      `/api/arena/rounds?limit=100&before=40`,
+    ];
     const sizes: number[] = [];
     const statuses: number[] = [];
     const loaded = await longestTickGap(s.url, async () => {
@@ -70,7 +109,9 @@ describe('heavy REST requests', () => {
         );
       }
     });
-    console.log(`ticks every ${INTERVAL} ms: longest gap ${Math.round(baseline.maxGap)} ms alone, ${Math.round(loaded.maxGap)} ms under ${statuses.length} heavy requests (largest answer ${Math.max(...sizes)} bytes)`);
+    console.log(
+      `ticks every ${INTERVAL} ms: longest gap ${Math.round(baseline.maxGap)} ms alone, ${Math.round(loaded.maxGap)} ms under ${statuses.length} heavy requests (largest answer ${Math.max(...sizes)} bytes)`,
+    );
     expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(8);
     expect(statuses.every((x) => x === 200 || x === 503)).toBe(true);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
@@ -87,6 +128,7 @@ describe('heavy REST requests', () => {
       expect(r.headers.get('retry-after')).toBe('1');
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('busy');
     }
-    for (const r of burst.filter((x) => x.status === 200)) expect((await r.arrayBuffer()).byteLength).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
+    for (const r of burst.filter((x) => x.status === 200))
+      expect((await r.arrayBuffer()).byteLength).toBeLessThanOrEqual(MAX_ANSWER_BYTES);
   }, 120_000);
 });

@@ -8,7 +8,20 @@ import { startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-kill9-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ARGS = ['--market-interval-ms', '20', '--agent-interval-ms', '40', '--arena-round-ms', '250', '--checkpoint-ms', '500', '--seed', '21', '--agents', '6'];
+const ARGS = [
+  '--market-interval-ms',
+  '20',
+  '--agent-interval-ms',
+  '40',
+  '--arena-round-ms',
+  '250',
+  '--checkpoint-ms',
+  '500',
+  '--seed',
+  '21',
+  '--agents',
+  '6',
+];
 export const KILLS = Number(process.env.LINEAGE_KILLS ?? 5);
 
 describe('kill -9 during arena rounds', () => {
@@ -23,7 +36,8 @@ describe('kill -9 during arena rounds', () => {
       try {
         const health = (await (await fetch(`${server.http}/health`)).json()) as any;
         expect(health.sequence).toBeGreaterThanOrEqual(sequence);
-        const rounds = ((await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as any).rounds as any[];
+        const rounds = ((await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as any)
+          .rounds as any[];
         // Every round committed before the previous kill is still there, unchanged.
         for (const r of committed) expect(rounds.find((x) => x.round === r.round)).toEqual(r);
         await Bun.sleep(300 + Math.floor(next() * 900));
@@ -36,9 +50,13 @@ describe('kill -9 during arena rounds', () => {
     expect(committed.length).toBeGreaterThan(KILLS);
     const check = new Database(db, { readonly: true });
     expect((check.query('PRAGMA integrity_check').get() as any).integrity_check).toBe('ok');
-    const rounds = (check.query('SELECT round FROM arena_rounds ORDER BY round').all() as { round: number }[]).map((r) => r.round);
+    const rounds = (check.query('SELECT round FROM arena_rounds ORDER BY round').all() as { round: number }[]).map(
+      (r) => r.round,
+    );
     expect(rounds).toEqual(Array.from({ length: rounds.length }, (_, i) => i + 1));
-    const seqs = (check.query('SELECT sequence FROM journal ORDER BY sequence').all() as { sequence: number }[]).map((r) => r.sequence);
+    const seqs = (check.query('SELECT sequence FROM journal ORDER BY sequence').all() as { sequence: number }[]).map(
+      (r) => r.sequence,
+    );
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1] as number) + 1);
     expect(seqs.at(-1)).toBeGreaterThanOrEqual(sequence);
     check.close();

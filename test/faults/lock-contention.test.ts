@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulationHost } from '../../src/engine/host.ts';
 import type { WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
-import { TestClient, waitUntil, type Frame } from '../helpers/clients.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type Frame, TestClient, waitUntil } from '../helpers/clients.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-contention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +35,20 @@ function holdWriteLock(db: string, ms: number) {
 describe('the database locked by another process', () => {
   test('held for 4 s: the server survives, publishes nothing while locked, then every event exactly once', async () => {
     const db = join(dir, 'held.db');
-    server = await startServer(['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '500', '--checkpoint-ms', '300', '--seed', '6', '--db', db]);
+    server = await startServer([
+      '--market-interval-ms',
+      '50',
+      '--agent-interval-ms',
+      '100',
+      '--arena-round-ms',
+      '500',
+      '--checkpoint-ms',
+      '300',
+      '--seed',
+      '6',
+      '--db',
+      db,
+    ]);
     const client = await TestClient.open(`${server.url}?topics=market,agent,arena`, 'ws');
     await client.waitFor(live, 30, 10_000);
 
@@ -62,7 +75,9 @@ describe('the database locked by another process', () => {
     await server.stop('SIGTERM');
     server = null;
     const check = new Database(db, { readonly: true });
-    const journal = (check.query('SELECT sequence FROM journal ORDER BY sequence').all() as { sequence: number }[]).map((r) => r.sequence);
+    const journal = (check.query('SELECT sequence FROM journal ORDER BY sequence').all() as { sequence: number }[]).map(
+      (r) => r.sequence,
+    );
     check.close();
     for (let i = 1; i < journal.length; i++) expect(journal[i]).toBe((journal[i - 1] as number) + 1);
     expect(journal.at(-1)).toBeGreaterThanOrEqual(sequences.at(-1) as number);
@@ -70,7 +85,18 @@ describe('the database locked by another process', () => {
 
   test('held while the server starts: it waits for the lock, then begins where the database left off', async () => {
     const db = join(dir, 'at-start.db');
-    const args = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '500', '--seed', '8', '--db', db];
+    const args = [
+      '--market-interval-ms',
+      '50',
+      '--agent-interval-ms',
+      '100',
+      '--arena-round-ms',
+      '500',
+      '--seed',
+      '8',
+      '--db',
+      db,
+    ];
     server = await startServer(args);
     await Bun.sleep(500);
     const head = ((await (await fetch(`${server.http}/health`)).json()) as { sequence: number }).sequence;
@@ -82,7 +108,9 @@ describe('the database locked by another process', () => {
     expect(Date.now() - t0).toBeGreaterThan(2000);
     expect(server.output()).toMatch(/is locked by another process; waiting to begin/);
     expect(server.output()).toMatch(/restored from \S+ at sequence/);
-    expect(((await (await fetch(`${server.http}/health`)).json()) as { sequence: number }).sequence).toBeGreaterThanOrEqual(head);
+    expect(
+      ((await (await fetch(`${server.http}/health`)).json()) as { sequence: number }).sequence,
+    ).toBeGreaterThanOrEqual(head);
     expect(await holder.proc.exited).toBe(0);
   }, 60_000);
 
@@ -106,12 +134,19 @@ describe('the database locked by another process', () => {
     const host = new SimulationHost();
     let published = 0;
     let fatal: string | null = null;
-    await host.start(options, { events: (batch) => (published = batch.at(-1)?.sequence ?? published), fatal: (m) => (fatal = m) });
+    await host.start(options, {
+      events: (batch) => (published = batch.at(-1)?.sequence ?? published),
+      fatal: (m) => (fatal = m),
+    });
     await waitUntil(() => published > 10, 5000, 'events');
     const holder = holdWriteLock(db, 4000);
     await holder.locked();
     await waitUntil(() => fatal !== null, 10_000, 'the worker to give up');
-    expect(fatal as unknown as string).toMatch(new RegExp(`^${db.replaceAll('/', '\\/')} has been locked by another process for \\d+ s; stopping \\(sequence ${published} is the last committed and published\\)$`));
+    expect(fatal as unknown as string).toMatch(
+      new RegExp(
+        `^${db.replaceAll('/', '\\/')} has been locked by another process for \\d+ s; stopping \\(sequence ${published} is the last committed and published\\)$`,
+      ),
+    );
     await host.stop();
     holder.proc.kill();
     await holder.proc.exited;

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { percentChange } from '../../src/sim/index.ts';
-import { TestClient, type Frame } from '../helpers/clients.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type Frame, TestClient } from '../helpers/clients.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-story-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,8 @@ const identity = (output: string) => {
   if (!m) throw new Error(`no seed line in:\n${output}`);
   return { seed: m[1] as string, epoch: m[2] as string };
 };
-const health = async (s: ServerProcess) => (await (await fetch(`${s.http}/health`)).json()) as { sequence: number; epoch: string };
+const health = async (s: ServerProcess) =>
+  (await (await fetch(`${s.http}/health`)).json()) as { sequence: number; epoch: string };
 
 interface Journaled {
   sequence: number;
@@ -37,15 +38,28 @@ function journal(db: string): Journaled[] {
   check.close();
   return rows;
 }
-const marketOf = (json: string) => (JSON.parse(json) as { market: { symbol: string; price: number; change_percent: number } }).market;
-const tick = (m: { symbol: string; price: number; change_percent: number }) => `${m.symbol} ${m.price} ${m.change_percent}`;
+const marketOf = (json: string) =>
+  (JSON.parse(json) as { market: { symbol: string; price: number; change_percent: number } }).market;
+const tick = (m: { symbol: string; price: number; change_percent: number }) =>
+  `${m.symbol} ${m.price} ${m.change_percent}`;
 
 describe('restart after kill -9 continues the story', () => {
   test('killed between checkpoints (twice, the first time before any periodic one): same seed and epoch, prices continue from the journal', async () => {
     const db = join(dir, 'story.db');
     // No --seed: the first start draws one, and the database must keep it. No rounds and no periodic checkpoints
     // during the test: only the checkpoint written when the database (or the restart) began.
-    const args = ['--market-interval-ms', '40', '--agent-interval-ms', '80', '--arena-round-ms', '600000', '--checkpoint-ms', '600000', '--db', db];
+    const args = [
+      '--market-interval-ms',
+      '40',
+      '--agent-interval-ms',
+      '80',
+      '--arena-round-ms',
+      '600000',
+      '--checkpoint-ms',
+      '600000',
+      '--db',
+      db,
+    ];
     server = await startServer(args);
     const first = identity(server.output());
     for (let cycle = 0; cycle < 2; cycle++) {
@@ -64,11 +78,16 @@ describe('restart after kill -9 continues the story', () => {
       }
       // Every run of three consecutive ticks a symbol told before the kill.
       const told = new Set<string>();
-      for (const [symbol, ticks] of toldBySymbol) for (let i = 0; i + 3 <= ticks.length; i++) told.add(`${symbol}|${ticks.slice(i, i + 3).join('|')}`);
+      for (const [symbol, ticks] of toldBySymbol)
+        for (let i = 0; i + 3 <= ticks.length; i++) told.add(`${symbol}|${ticks.slice(i, i + 3).join('|')}`);
 
       server = await startServer(args);
       expect(identity(server.output())).toEqual(first);
-      expect(server.output()).toMatch(new RegExp(`restored from \\S+ at sequence ${head}( \\(\\d+ events after the checkpoint replayed and verified\\))?`));
+      expect(server.output()).toMatch(
+        new RegExp(
+          `restored from \\S+ at sequence ${head}( \\(\\d+ events after the checkpoint replayed and verified\\))?`,
+        ),
+      );
       expect((await health(server)).sequence).toBeGreaterThanOrEqual(head);
 
       const after = await TestClient.open(`${server.url}?since=${head}&topics=market,agent,arena`, 'ws');
@@ -83,15 +102,30 @@ describe('restart after kill -9 continues the story', () => {
         afterBySymbol.set(m.symbol, [...(afterBySymbol.get(m.symbol) ?? []), tick(m)]);
       }
       // Never the story already told, under new numbers: no symbol's first three ticks repeat three it told before.
-      for (const [symbol, ticks] of afterBySymbol) if (ticks.length >= 3) expect(told.has(`${symbol}|${ticks.slice(0, 3).join('|')}`)).toBe(false);
+      for (const [symbol, ticks] of afterBySymbol)
+        if (ticks.length >= 3) expect(told.has(`${symbol}|${ticks.slice(0, 3).join('|')}`)).toBe(false);
       expect(firstTick.size).toBe(lastPrice.size);
-      for (const [symbol, m] of firstTick) expect(m.change_percent).toBe(percentChange(lastPrice.get(symbol) as number, m.price));
+      for (const [symbol, m] of firstTick)
+        expect(m.change_percent).toBe(percentChange(lastPrice.get(symbol) as number, m.price));
     }
   }, 90_000);
 
   test('a journal the model cannot reproduce (an event changed on disk): a new epoch, from the checkpoint, keeping seed, rounds and records', async () => {
     const db = join(dir, 'tampered.db');
-    const args = ['--seed', '77', '--market-interval-ms', '30', '--agent-interval-ms', '60', '--arena-round-ms', '400', '--checkpoint-ms', '600000', '--db', db];
+    const args = [
+      '--seed',
+      '77',
+      '--market-interval-ms',
+      '30',
+      '--agent-interval-ms',
+      '60',
+      '--arena-round-ms',
+      '400',
+      '--checkpoint-ms',
+      '600000',
+      '--db',
+      db,
+    ];
     let rounds: unknown[] = [];
     let epoch = '';
     let changed = 0;
@@ -104,13 +138,23 @@ describe('restart after kill -9 continues the story', () => {
       await client.waitFor((f) => f.event_type === 'arena' && !f.snapshot, 2, 15_000);
       client.close();
       await Bun.sleep(150 + attempt * 37);
-      rounds = ((await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as { rounds: unknown[] }).rounds;
+      rounds = ((await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as { rounds: unknown[] })
+        .rounds;
       await server.stop('SIGKILL');
       server = null;
       const edit = new Database(db);
       const c = (edit.query('SELECT sequence FROM checkpoint').get() as { sequence: number }).sequence;
-      changed = edit.query("UPDATE journal SET json = replace(json, '\"price\":', '\"price\":1') WHERE sequence = (SELECT MAX(sequence) FROM journal WHERE family = 'market' AND sequence > ?)").run(c).changes;
-      tampered = (edit.query("SELECT json FROM journal WHERE json LIKE '%\"price\":1%' ORDER BY sequence DESC LIMIT 1").get() as { json: string } | null)?.json ?? '';
+      changed = edit
+        .query(
+          "UPDATE journal SET json = replace(json, '\"price\":', '\"price\":1') WHERE sequence = (SELECT MAX(sequence) FROM journal WHERE family = 'market' AND sequence > ?)",
+        )
+        .run(c).changes;
+      tampered =
+        (
+          edit
+            .query('SELECT json FROM journal WHERE json LIKE \'%"price":1%\' ORDER BY sequence DESC LIMIT 1')
+            .get() as { json: string } | null
+        )?.json ?? '';
       edit.close();
     }
     expect(changed).toBe(1);
@@ -128,7 +172,9 @@ describe('restart after kill -9 continues the story', () => {
     client.close();
     expect(events[0]?.sequence).toBe(1);
     // Committed rounds and their records stay; rounds keep counting from them.
-    const kept = ((await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as { rounds: { round: number }[] }).rounds;
+    const kept = (
+      (await (await fetch(`${server.http}/api/arena/rounds?limit=100`)).json()) as { rounds: { round: number }[] }
+    ).rounds;
     for (const r of rounds as { round: number }[]) expect(kept.find((k) => k.round === r.round)).toEqual(r);
   }, 90_000);
 });

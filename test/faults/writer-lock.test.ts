@@ -4,8 +4,8 @@ import { afterAll, afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestClient, type Frame } from '../helpers/clients.ts';
-import { runServerExpectingExit, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type Frame, TestClient } from '../helpers/clients.ts';
+import { runServerExpectingExit, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-writer-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +28,9 @@ describe('one writer per database', () => {
 
     const second = await runServerExpectingExit(['--port', '0', '--metrics-port', '0', ...FAST, '--db', db]);
     expect(second.code).toBe(1);
-    expect(second.output.trim().split('\n')).toEqual([`lineage: ${db} is in use by another Lineage process (pid ${first.proc.pid})`]);
+    expect(second.output.trim().split('\n')).toEqual([
+      `lineage: ${db} is in use by another Lineage process (pid ${first.proc.pid})`,
+    ]);
 
     // The first goes on: still streaming, every sequence once and in order, healthy.
     const seen = client.frames.filter(live).length;
@@ -46,6 +48,8 @@ describe('one writer per database', () => {
     const third = await startServer([...FAST, '--db', db]);
     servers.push(third);
     expect(third.output()).toContain(`restored from ${db}`);
-    expect(((await (await fetch(`${third.http}/health`)).json()) as { sequence: number }).sequence).toBeGreaterThanOrEqual(head);
+    expect(
+      ((await (await fetch(`${third.http}/health`)).json()) as { sequence: number }).sequence,
+    ).toBeGreaterThanOrEqual(head);
   }, 60_000);
 });

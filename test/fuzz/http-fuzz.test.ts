@@ -1,7 +1,7 @@
 // Arbitrary HTTP paths, query strings, methods and headers on both ports, and raw garbage on the sockets.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 export const REQUESTS = Number(process.env.LINEAGE_FUZZ_REQUESTS ?? 600);
 const DOCUMENTED = new Set([200, 400, 401, 403, 404, 405, 503]);
@@ -14,14 +14,48 @@ afterAll(async () => {
 });
 
 const segment = fc.oneof(
-  fc.constantFrom('', 'api', 'agents', 'Balanced', 'arena', 'rounds', 'snapshot', 'health', 'metrics', '..', '%2e%2e', '%00', '%ff', 'ws', 'index.html'),
+  fc.constantFrom(
+    '',
+    'api',
+    'agents',
+    'Balanced',
+    'arena',
+    'rounds',
+    'snapshot',
+    'health',
+    'metrics',
+    '..',
+    '%2e%2e',
+    '%00',
+    '%ff',
+    'ws',
+    'index.html',
+  ),
   fc.string({ unit: 'binary', maxLength: 30 }).map((s) => encodeURIComponent(s)),
   fc.string({ maxLength: 20 }).map((s) => s.replace(/[/?#]/g, '')),
 );
 const path = fc.array(segment, { maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
-const query = fc.dictionary(fc.constantFrom('limit', 'before', 'topics', 'since', 'token', 'epoch', 'x'), fc.string({ unit: 'binary', maxLength: 30 }), { maxKeys: 4 });
+const query = fc.dictionary(
+  fc.constantFrom('limit', 'before', 'topics', 'since', 'token', 'epoch', 'x'),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  { maxKeys: 4 },
+);
 const headerValue = fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
-const headers = fc.dictionary(fc.constantFrom('authorization', 'origin', 'upgrade', 'connection', 'x-forwarded-for', 'accept', 'content-type', 'sec-websocket-version', 'sec-websocket-key'), headerValue, { maxKeys: 5 });
+const headers = fc.dictionary(
+  fc.constantFrom(
+    'authorization',
+    'origin',
+    'upgrade',
+    'connection',
+    'x-forwarded-for',
+    'accept',
+    'content-type',
+    'sec-websocket-version',
+    'sec-websocket-key',
+  ),
+  headerValue,
+  { maxKeys: 5 },
+);
 const method = fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
 
 describe('HTTP fuzzing', () => {
@@ -30,31 +64,41 @@ describe('HTTP fuzzing', () => {
     let sent = 0;
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(server.http, server.metrics), path, query, headers, method, async (base, p, q, h, m) => {
-        const url = new URL(base + p);
-        for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
-        let res: Response;
-        try {
-          res = await fetch(url, { method: m, headers: h, redirect: 'manual' });
-        } catch (error) {
-          // fetch itself may refuse a header combination; that never reached the server.
-          if (String(error).includes('fetch')) return;
-          throw error;
-        }
-        sent++;
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        const body = await res.text();
-        if (!DOCUMENTED.has(res.status)) problems.push(`${m} ${url.pathname}${url.search} → ${res.status} ${body.slice(0, 100)}`);
-        if (res.status >= 400 && m !== 'HEAD') {
+      fc.asyncProperty(
+        fc.constantFrom(server.http, server.metrics),
+        path,
+        query,
+        headers,
+        method,
+        async (base, p, q, h, m) => {
+          const url = new URL(base + p);
+          for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
+          let res: Response;
           try {
-            const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-            if (typeof parsed.error?.code !== 'string' || typeof parsed.error?.message !== 'string') problems.push(`error without code/message: ${body.slice(0, 100)}`);
-          } catch {
-            problems.push(`non-JSON error body for ${m} ${url.pathname}: ${body.slice(0, 100)}`);
+            res = await fetch(url, { method: m, headers: h, redirect: 'manual' });
+          } catch (error) {
+            // fetch itself may refuse a header combination; that never reached the server.
+            if (String(error).includes('fetch')) return;
+            throw error;
           }
-        }
-        if (/\bat \S+ \(|\/work\/|node_modules|\.ts:\d+/.test(body)) problems.push(`stack trace or path leaked: ${body.slice(0, 200)}`);
-      }),
+          sent++;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const body = await res.text();
+          if (!DOCUMENTED.has(res.status))
+            problems.push(`${m} ${url.pathname}${url.search} → ${res.status} ${body.slice(0, 100)}`);
+          if (res.status >= 400 && m !== 'HEAD') {
+            try {
+              const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+              if (typeof parsed.error?.code !== 'string' || typeof parsed.error?.message !== 'string')
+                problems.push(`error without code/message: ${body.slice(0, 100)}`);
+            } catch {
+              problems.push(`non-JSON error body for ${m} ${url.pathname}: ${body.slice(0, 100)}`);
+            }
+          }
+          if (/\bat \S+ \(|\/work\/|node_modules|\.ts:\d+/.test(body))
+            problems.push(`stack trace or path leaked: ${body.slice(0, 200)}`);
+        },
+      ),
       { numRuns: REQUESTS, seed: 99 },
     );
     console.log(`[http fuzz] ${sent} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);

@@ -25,14 +25,22 @@ export class TestClient {
     return new Promise((resolve, reject) => {
       if (kind === 'bun') {
         const ws = new WebSocket(url, headers ? ({ headers } as any) : undefined);
-        const client = new TestClient((d) => ws.send(d as string | ArrayBuffer), (c) => ws.close(c), ws);
+        const client = new TestClient(
+          (d) => ws.send(d as string | ArrayBuffer),
+          (c) => ws.close(c),
+          ws,
+        );
         ws.onmessage = (e) => client.push(String(e.data));
         ws.onclose = (e) => client.finish(e.code, e.reason);
         ws.onopen = () => resolve(client);
         ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
       } else {
         const ws = new WsClient(url, headers ? { headers } : undefined);
-        const client = new TestClient((d) => ws.send(d), (c) => ws.close(c), ws);
+        const client = new TestClient(
+          (d) => ws.send(d),
+          (c) => ws.close(c),
+          ws,
+        );
         ws.on('message', (data) => client.push(String(data)));
         ws.on('close', (code, reason) => client.finish(code, reason.toString()));
         ws.on('open', () => resolve(client));
@@ -75,7 +83,8 @@ export class TestClient {
         const f = this.frames[this.cursor++] as Frame;
         if (pred(f)) return f;
       }
-      if (this.closeInfo) throw new Error(`closed (${this.closeInfo.code} ${this.closeInfo.reason}) while waiting for ${what}`);
+      if (this.closeInfo)
+        throw new Error(`closed (${this.closeInfo.code} ${this.closeInfo.reason}) while waiting for ${what}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames.slice(-3))}`);
       await new Promise<void>((r) => {

@@ -1,21 +1,23 @@
 // Shared pieces of the cluster tests: nodes as subprocesses against a real redis-server, stream checks, health polling.
 import { expect } from 'bun:test';
 import { RedisClient } from 'bun';
-import { TestClient, type Frame } from './clients.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
 import { describeError } from '../../src/lib/describe-error.ts';
+import { type Frame, TestClient } from './clients.ts';
+import { type ServerProcess, startServer } from './server-process.ts';
 
 export const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000'];
 export const ALL = '?topics=market,agent,arena';
 
 /** Non-snapshot stream events a client received, in order. */
-export const streamOf = (c: TestClient): Frame[] => c.frames.filter((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot);
+export const streamOf = (c: TestClient): Frame[] =>
+  c.frames.filter((f) => ['market', 'agent', 'arena'].includes(f.event_type) && !f.snapshot);
 export const sequences = (c: TestClient): number[] => streamOf(c).map((f) => f.sequence as number);
 export const lastSeq = (c: TestClient): number => sequences(c).at(-1) ?? 0;
 
 export function expectContiguous(seqs: number[], what: string): void {
   const problems: string[] = [];
-  for (let i = 1; i < seqs.length; i++) if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]}→${seqs[i]}`);
+  for (let i = 1; i < seqs.length; i++)
+    if (seqs[i] !== (seqs[i - 1] as number) + 1) problems.push(`${seqs[i - 1]}→${seqs[i]}`);
   expect({ what, problems: problems.slice(0, 5) }).toEqual({ what, problems: [] });
 }
 
@@ -25,7 +27,12 @@ export async function health(node: ServerProcess): Promise<{ code: number; body:
 }
 
 /** Poll until `cond` holds (bounded); returns how long it took. */
-export async function until(cond: () => Promise<boolean> | boolean, timeoutMs: number, what: string, everyMs = 50): Promise<number> {
+export async function until(
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<number> {
   const t0 = Date.now();
   for (;;) {
     if (await cond()) return Date.now() - t0;
@@ -41,7 +48,12 @@ export async function metric(node: ServerProcess, name: string): Promise<number>
   return m ? Number(m[1]) : NaN;
 }
 
-export async function sim(redisUrl: string, db: string, extra: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function sim(
+  redisUrl: string,
+  db: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   return startServer(['--role', 'sim', '--redis-url', redisUrl, '--db', db, ...FAST, ...extra], env);
 }
 

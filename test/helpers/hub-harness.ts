@@ -1,10 +1,10 @@
 // Starts a real hub + Bun.serve edge on port 0, fed by the test instead of the simulation worker.
 import type { Server } from 'bun';
+import { type EdgeOptions, startEdge } from '../../src/edge/edge.ts';
 import { apiRoutes, healthOf } from '../../src/http/api-routes.ts';
 import { Hub, type HubOptions } from '../../src/hub/hub.ts';
-import { startEdge, type EdgeOptions } from '../../src/edge/edge.ts';
 import type { Session } from '../../src/hub/session.ts';
-import { noopHubMetrics, type HubMetrics } from '../../src/metrics/hub-metrics.ts';
+import { type HubMetrics, noopHubMetrics } from '../../src/metrics/hub-metrics.ts';
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../../src/protocol/encode.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
@@ -56,13 +56,17 @@ export function startHarness(options: Partial<HubOptions> = {}, edge: Partial<Ed
   });
   hub.adopt({ epoch: 'test-epoch', head: 0, symbols: SYMBOLS });
   const startedAt = Date.now();
-  const server = startEdge(hub, apiRoutes(hub, () => healthOf(hub, 'test', startedAt, 'all', () => ({ ok: true }))), {
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: 1000,
-    metrics,
-    ...edge,
-  });
+  const server = startEdge(
+    hub,
+    apiRoutes(hub, () => healthOf(hub, 'test', startedAt, 'all', () => ({ ok: true }))),
+    {
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: 1000,
+      metrics,
+      ...edge,
+    },
+  );
   const h: Harness = {
     hub,
     server,
@@ -71,15 +75,36 @@ export function startHarness(options: Partial<HubOptions> = {}, edge: Partial<Ed
     seq: 0,
     market(symbol = 'BTC-USD', price = 45000 + h.seq, pad = 0) {
       const sequence = ++h.seq;
-      const market: Record<string, unknown> = { symbol, price, timestamp: isoTimestamp(Date.now()), change_percent: 0.1 };
+      const market: Record<string, unknown> = {
+        symbol,
+        price,
+        timestamp: isoTimestamp(Date.now()),
+        change_percent: 0.1,
+      };
       if (pad > 0) market.pad = 'x'.repeat(pad);
-      const e: PublishedEvent = { sequence, family: 'market', key: symbol, json: encodeMarketEvent(market as never, sequence), created_at: Date.now() };
+      const e: PublishedEvent = {
+        sequence,
+        family: 'market',
+        key: symbol,
+        json: encodeMarketEvent(market as never, sequence),
+        created_at: Date.now(),
+      };
       hub.publish(e);
       return e;
     },
     agent(id = 'Balanced', capital = 100000 + h.seq) {
       const sequence = ++h.seq;
-      const json = encodeAgentEvent({ agent_id: id, capital, trades_executed: 3, win_rate: 0.5, status: 'active', timestamp: isoTimestamp(Date.now()) }, sequence);
+      const json = encodeAgentEvent(
+        {
+          agent_id: id,
+          capital,
+          trades_executed: 3,
+          win_rate: 0.5,
+          status: 'active',
+          timestamp: isoTimestamp(Date.now()),
+        },
+        sequence,
+      );
       const e: PublishedEvent = { sequence, family: 'agent', key: id, json, created_at: Date.now() };
       hub.publish(e);
       return e;
@@ -87,7 +112,14 @@ export function startHarness(options: Partial<HubOptions> = {}, edge: Partial<Ed
     arena(round, winner, deaths = []) {
       const sequence = ++h.seq;
       const json = encodeArenaEvent(
-        { round, winner, timestamp: isoTimestamp(Date.now()), ranking: [], births: [], deaths: deaths.map((d) => ({ agent_id: d, reason: 'eliminated', capital: 1 })) },
+        {
+          round,
+          winner,
+          timestamp: isoTimestamp(Date.now()),
+          ranking: [],
+          births: [],
+          deaths: deaths.map((d) => ({ agent_id: d, reason: 'eliminated', capital: 1 })),
+        },
         sequence,
       );
       const e: PublishedEvent = { sequence, family: 'arena', key: null, json, created_at: Date.now(), retired: deaths };

@@ -1,8 +1,9 @@
 // Runs a real Prometheus (Debian's package) on a free loopback port against given scrape targets, for tests.
-import type { Subprocess } from 'bun';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Subprocess } from 'bun';
 
 export interface PrometheusProcess {
   url: string;
@@ -35,7 +36,13 @@ export async function startPrometheus(targets: string[], ruleFiles: string[] = [
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const port = freePort();
   const proc: Subprocess = Bun.spawn(
-    ['prometheus', `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      'prometheus',
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdout: 'ignore', stderr: 'pipe' },
   );
   const url = `http://127.0.0.1:${port}`;

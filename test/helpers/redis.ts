@@ -26,10 +26,25 @@ export async function startRedis(): Promise<RedisProcess> {
       proc?.kill(signal);
     },
     async start() {
-      proc = Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-        stdout: 'ignore',
-        stderr: 'ignore',
-      });
+      proc = Bun.spawn(
+        [
+          'redis-server',
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--protected-mode',
+          'yes',
+        ],
+        {
+          stdout: 'ignore',
+          stderr: 'ignore',
+        },
+      );
       const deadline = Date.now() + 10_000;
       for (;;) {
         try {

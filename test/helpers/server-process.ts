@@ -33,11 +33,16 @@ export interface StartOptions {
   wrapper?: string[];
 }
 
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  opts: StartOptions = {},
+): Promise<ServerProcess> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const bun = [...(opts.wrapper ?? []), ...(opts.viaBunRun ? ['bun', 'run', 'server'] : ['bun', 'src/main.ts'])];
   // `exec` keeps the pid the server's own.
-  const command = opts.fdLimit === undefined ? bun : ['sh', '-c', `ulimit -n ${opts.fdLimit} && exec "$@"`, 'sh', ...bun];
+  const command =
+    opts.fdLimit === undefined ? bun : ['sh', '-c', `ulimit -n ${opts.fdLimit} && exec "$@"`, 'sh', ...bun];
   const proc = Bun.spawn([...command, '--port', '0', '--metrics-port', '0', '--db', ':memory:', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -69,19 +74,29 @@ export async function startServer(args: string[] = [], env: Record<string, strin
           const children = opts.viaBunRun ? childrenOf(proc.pid) : [];
           if (opts.wrapper) {
             // Signal the server itself; its wrapper exits with it.
-            for (const c of childrenOf(proc.pid)) try { process.kill(c, signal); } catch {}
+            for (const c of childrenOf(proc.pid))
+              try {
+                process.kill(c, signal);
+              } catch {}
             const code = await proc.exited;
             return { code, ms: Date.now() - t0 };
           }
           if (proc.exitCode === null) proc.kill(signal);
-          if (signal === 'SIGKILL') for (const c of children) try { process.kill(c, 'SIGKILL'); } catch {}
+          if (signal === 'SIGKILL')
+            for (const c of children)
+              try {
+                process.kill(c, 'SIGKILL');
+              } catch {}
           const code = await proc.exited;
           return { code, ms: Date.now() - t0 };
         },
       };
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
-      for (const c of opts.viaBunRun || opts.wrapper ? childrenOf(proc.pid) : []) try { process.kill(c, 'SIGKILL'); } catch {}
+      for (const c of opts.viaBunRun || opts.wrapper ? childrenOf(proc.pid) : [])
+        try {
+          process.kill(c, 'SIGKILL');
+        } catch {}
       proc.kill('SIGKILL');
       throw new Error(`server did not start (exit ${proc.exitCode}):\n${text}`);
     }
@@ -90,10 +105,22 @@ export async function startServer(args: string[] = [], env: Record<string, strin
 }
 
 /** Run the server with arguments expected to fail; returns exit code and output. */
-export async function runServerExpectingExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
-  const proc = Bun.spawn(['bun', 'src/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' });
+export async function runServerExpectingExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  const proc = Bun.spawn(['bun', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   clearTimeout(timer);
   return { code, output: out + err };
 }

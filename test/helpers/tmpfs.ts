@@ -12,7 +12,9 @@ export interface Mount {
 /** Mount a tmpfs of `size` (e.g. "256k"); null when this machine does not allow it (not root, no mount). */
 export function mountTmpfs(size: string, options = ''): Mount | null {
   const dir = mkdtempSync(join(tmpdir(), 'lineage-fs-'));
-  const r = Bun.spawnSync(['mount', '-t', 'tmpfs', '-o', `size=${size}${options ? `,${options}` : ''}`, 'tmpfs', dir], { stderr: 'pipe' });
+  const r = Bun.spawnSync(['mount', '-t', 'tmpfs', '-o', `size=${size}${options ? `,${options}` : ''}`, 'tmpfs', dir], {
+    stderr: 'pipe',
+  });
   if (r.exitCode !== 0) {
     rmSync(dir, { recursive: true, force: true });
     return null;

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import WsClient from 'ws';
 import { loadConfig } from '../../src/config.ts';
-import { startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { type Harness, startHarness } from '../helpers/hub-harness.ts';
 
 let h: Harness | null = null;
 afterEach(() => {
@@ -91,10 +91,14 @@ describe('compression', () => {
       h.stop();
       h = null;
       expect(deflated.extensions).toContain('permessage-deflate');
-      expect(deflated.frames.map((f) => JSON.parse(f).market.price)).toEqual(plain.frames.map((f) => JSON.parse(f).market.price));
+      expect(deflated.frames.map((f) => JSON.parse(f).market.price)).toEqual(
+        plain.frames.map((f) => JSON.parse(f).market.price),
+      );
       ratios[mode] = deflated.bytes / plain.bytes;
     }
-    console.log(`200 market frames, ${plain.bytes} bytes plain: shared ${ratios.shared?.toFixed(2)}×, dedicated ${ratios.dedicated?.toFixed(2)}×`);
+    console.log(
+      `200 market frames, ${plain.bytes} bytes plain: shared ${ratios.shared?.toFixed(2)}×, dedicated ${ratios.dedicated?.toFixed(2)}×`,
+    );
     expect(ratios.shared).toBeLessThan(0.95);
     expect(ratios.dedicated).toBeLessThan(ratios.shared as number);
   });

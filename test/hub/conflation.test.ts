@@ -2,10 +2,16 @@
 // count), the loss-free path for arena rounds, a paused client that is not closed, resume, and the pure pieces.
 import { afterEach, describe, expect, test } from 'bun:test';
 import type WsClient from 'ws';
-import { conflatable, conflationInterval, conflatedFrames, holdLatest, type Pending } from '../../src/hub/conflation.ts';
+import {
+  conflatable,
+  conflatedFrames,
+  conflationInterval,
+  holdLatest,
+  type Pending,
+} from '../../src/hub/conflation.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
-import { TestClient, waitUntil, type Frame, type Kind } from '../helpers/clients.ts';
-import { counterMetrics, startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { type Frame, type Kind, TestClient, waitUntil } from '../helpers/clients.ts';
+import { counterMetrics, type Harness, startHarness } from '../helpers/hub-harness.ts';
 
 let h: Harness | null = null;
 const clients: TestClient[] = [];
@@ -30,12 +36,20 @@ describe('conflation (pure)', () => {
   test('only state families conflate; intervals are rounded up to 10 ms within 10 ms .. 60 s', () => {
     expect(['market', 'market.BTC-USD', 'agent', 'agent.Balanced'].every(conflatable)).toBe(true);
     expect(conflatable('arena')).toBe(false);
-    expect([conflationInterval(1), conflationInterval(95), conflationInterval(100), conflationInterval(1e9)]).toEqual([10, 100, 100, 60_000]);
+    expect([conflationInterval(1), conflationInterval(95), conflationInterval(100), conflationInterval(1e9)]).toEqual([
+      10, 100, 100, 60_000,
+    ]);
   });
 
   test('the latest per key wins and counts what it replaced; frames come oldest first', () => {
     const pending = new Map<string, Pending>();
-    const ev = (sequence: number, key: string): PublishedEvent => ({ sequence, family: 'market', key, json: `{"sequence":${sequence}}`, created_at: 0 });
+    const ev = (sequence: number, key: string): PublishedEvent => ({
+      sequence,
+      family: 'market',
+      key,
+      json: `{"sequence":${sequence}}`,
+      created_at: 0,
+    });
     for (const e of [ev(1, 'A'), ev(2, 'B'), ev(3, 'A'), ev(4, 'A')]) holdLatest(pending, e);
     expect(conflatedFrames(pending)).toEqual(['{"sequence":2,"conflated":0}', '{"sequence":4,"conflated":2}']);
   });
@@ -48,7 +62,10 @@ for (const kind of ['bun', 'ws'] as const) {
       const c = await connect(`${h.url}?topics=arena`, kind);
       await c.nextOf('welcome');
       c.send({ op: 'subscribe', topics: ['market.BTC-USD', 'market.ETH-USD'], conflate_ms: 100, id: 'c' });
-      expect(await c.nextOf('subscribed')).toMatchObject({ id: 'c', conflation: { 'market.BTC-USD': 100, 'market.ETH-USD': 100 } });
+      expect(await c.nextOf('subscribed')).toMatchObject({
+        id: 'c',
+        conflation: { 'market.BTC-USD': 100, 'market.ETH-USD': 100 },
+      });
       await c.waitFor((f) => f.snapshot === true, 2);
       const published: PublishedEvent[] = [];
       const t0 = Date.now();
@@ -109,7 +126,11 @@ describe('a conflating client that stops reading', () => {
     expect((await lossFree.closed).code).toBe(1013);
     (conflating.native as WsClient).resume();
     // Once it reads again, the next flush brings the latest event of every key.
-    await waitUntil(() => [...last.values()].every((e) => conflating.frames.some((f) => f.sequence === e.sequence)), 5000, 'latest per key');
+    await waitUntil(
+      () => [...last.values()].every((e) => conflating.frames.some((f) => f.sequence === e.sequence)),
+      5000,
+      'latest per key',
+    );
     expect(conflating.closeInfo).toBeNull();
     expect(metrics.counts.closed_slow_consumer).toBe(1);
   }, 30_000);

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { EventHistory } from '../../src/hub/history.ts';
 import { parseSince, resumeVerdict } from '../../src/hub/resume-verdict.ts';
 import { snapshotEvents, uncoveredTopics } from '../../src/hub/snapshot.ts';
-import { MAX_TOPICS_NAMED, admitTopics, collapseTopicErrors, releaseTopics } from '../../src/hub/topic-admission.ts';
+import { admitTopics, collapseTopicErrors, MAX_TOPICS_NAMED, releaseTopics } from '../../src/hub/topic-admission.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
 const position = { epoch: 'e1', head: 100, oldest: 51 };
@@ -43,7 +43,12 @@ const known = { symbol: (k: string) => ['BTC-USD', 'ETH-USD'].includes(k), agent
 
 describe('admitTopics', () => {
   test('known topics are accepted once, already-held ones are skipped', () => {
-    const r = admitTopics(new Set(['arena']), ['market.BTC-USD', 'arena', 'market.BTC-USD', 'agent.Balanced'], known, 10);
+    const r = admitTopics(
+      new Set(['arena']),
+      ['market.BTC-USD', 'arena', 'market.BTC-USD', 'agent.Balanced'],
+      known,
+      10,
+    );
     expect(r).toEqual({ accepted: ['market.BTC-USD', 'agent.Balanced'], errors: [] });
   });
 
@@ -51,18 +56,34 @@ describe('admitTopics', () => {
     const r = admitTopics(new Set(), ['nope', 'market.DOGE-USD', 'agent', 'agent.Ghost'], known, 10);
     expect(r.accepted).toEqual(['agent']);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ code: 'unknown_topic', topic: 'nope', topics: ['nope', 'market.DOGE-USD', 'agent.Ghost'] });
-    expect(r.errors[0]?.message).toBe('3 unknown topics: unknown topic "nope" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena); unknown topic "market.DOGE-USD": no symbol "DOGE-USD"; unknown topic "agent.Ghost": no agent "Ghost"');
+    expect(r.errors[0]).toMatchObject({
+      code: 'unknown_topic',
+      topic: 'nope',
+      topics: ['nope', 'market.DOGE-USD', 'agent.Ghost'],
+    });
+    expect(r.errors[0]?.message).toBe(
+      '3 unknown topics: unknown topic "nope" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena); unknown topic "market.DOGE-USD": no symbol "DOGE-USD"; unknown topic "agent.Ghost": no agent "Ghost"',
+    );
   });
 
   test('over the limit nothing is added and too_many_topics says how many', () => {
     const r = admitTopics(new Set(['arena', 'agent']), ['market', 'market.BTC-USD'], known, 3);
     expect(r.accepted).toEqual([]);
-    expect(r.errors).toEqual([{ code: 'too_many_topics', message: 'subscribing to 2 more topic(s) would exceed the limit of 3 per connection', topic: 'market,market.BTC-USD' }]);
+    expect(r.errors).toEqual([
+      {
+        code: 'too_many_topics',
+        message: 'subscribing to 2 more topic(s) would exceed the limit of 3 per connection',
+        topic: 'market,market.BTC-USD',
+      },
+    ]);
   });
 
   test('a single bad topic keeps its own message and names no list', () => {
-    expect(collapseTopicErrors([{ topic: 'x', message: 'm' }])).toEqual({ code: 'unknown_topic', message: 'm', topic: 'x' });
+    expect(collapseTopicErrors([{ topic: 'x', message: 'm' }])).toEqual({
+      code: 'unknown_topic',
+      message: 'm',
+      topic: 'x',
+    });
     expect(collapseTopicErrors([])).toBeNull();
   });
 
@@ -87,7 +108,14 @@ function ev(sequence: number, family: PublishedEvent['family'], key: string | nu
 
 describe('snapshotEvents', () => {
   const h = new EventHistory(100);
-  for (const e of [ev(1, 'market', 'BTC-USD'), ev(2, 'agent', 'Balanced'), ev(3, 'market', 'ETH-USD'), ev(4, 'arena', null), ev(5, 'market', 'BTC-USD')]) h.append(e);
+  for (const e of [
+    ev(1, 'market', 'BTC-USD'),
+    ev(2, 'agent', 'Balanced'),
+    ev(3, 'market', 'ETH-USD'),
+    ev(4, 'arena', null),
+    ev(5, 'market', 'BTC-USD'),
+  ])
+    h.append(e);
 
   test('the latest per key under each topic, each event once, oldest first', () => {
     expect(snapshotEvents(h, ['market', 'market.BTC-USD']).map((e) => e.sequence)).toEqual([3, 5]);
@@ -96,7 +124,10 @@ describe('snapshotEvents', () => {
   });
 
   test('uncoveredTopics: a topic whose family is already held needs no snapshot', () => {
-    expect(uncoveredTopics(new Set(['market']), ['market.BTC-USD', 'agent.Balanced', 'arena'])).toEqual(['agent.Balanced', 'arena']);
+    expect(uncoveredTopics(new Set(['market']), ['market.BTC-USD', 'agent.Balanced', 'arena'])).toEqual([
+      'agent.Balanced',
+      'arena',
+    ]);
     expect(uncoveredTopics(new Set(), ['market', 'market.BTC-USD'])).toEqual(['market', 'market.BTC-USD']);
   });
 });

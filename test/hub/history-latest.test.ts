@@ -3,7 +3,11 @@ import { describe, expect, test } from 'bun:test';
 import { EventHistory } from '../../src/hub/history.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
-const ev = (sequence: number, family: 'market' | 'agent' | 'arena' = 'market', key: string | null = 'BTC-USD'): PublishedEvent => ({
+const ev = (
+  sequence: number,
+  family: 'market' | 'agent' | 'arena' = 'market',
+  key: string | null = 'BTC-USD',
+): PublishedEvent => ({
   sequence,
   family,
   key: family === 'arena' ? null : key,

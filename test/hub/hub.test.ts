@@ -1,8 +1,8 @@
 // The WebSocket hub over real sockets (port 0), with two client implementations.
 import { afterEach, describe, expect, test } from 'bun:test';
 import { ServerMessage, StreamEvent, WELCOME_MESSAGE } from '../../src/protocol/index.ts';
-import { TestClient, waitUntil, type Kind } from '../helpers/clients.ts';
-import { counterMetrics, startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { type Kind, TestClient, waitUntil } from '../helpers/clients.ts';
+import { counterMetrics, type Harness, startHarness } from '../helpers/hub-harness.ts';
 
 let h: Harness;
 const clients: TestClient[] = [];
@@ -53,8 +53,12 @@ for (const kind of ['bun', 'ws'] as const) {
       h = startHarness();
       const c = await connect(h.url, kind);
       const snaps = await c.waitFor((f) => f.snapshot === true, 6);
-      expect(new Set(snaps.filter((f) => f.event_type === 'market').map((f) => f.market.symbol))).toEqual(new Set(['BTC-USD', 'ETH-USD', 'SOL-USD']));
-      expect(new Set(snaps.filter((f) => f.event_type === 'agent').map((f) => f.agent.agent_id))).toEqual(new Set(['Balanced', 'Momentum', 'Conservative']));
+      expect(new Set(snaps.filter((f) => f.event_type === 'market').map((f) => f.market.symbol))).toEqual(
+        new Set(['BTC-USD', 'ETH-USD', 'SOL-USD']),
+      );
+      expect(new Set(snaps.filter((f) => f.event_type === 'agent').map((f) => f.agent.agent_id))).toEqual(
+        new Set(['Balanced', 'Momentum', 'Conservative']),
+      );
     });
 
     test('?topics= chooses at connect; market + market.BTC-USD delivers each event once', async () => {
@@ -110,7 +114,11 @@ for (const kind of ['bun', 'ws'] as const) {
       c.send({ op: 'unsubscribe', topics: ['market.BTC-USD'], id: 7 });
       expect(await c.nextOf('unsubscribed')).toMatchObject({ id: 7, topics: ['market.BTC-USD'] });
       c.send({ op: 'list_subscriptions', id: 'ls' });
-      expect(await c.nextOf('subscriptions')).toEqual({ event_type: 'subscriptions', id: 'ls', subscriptions: ['arena'] });
+      expect(await c.nextOf('subscriptions')).toEqual({
+        event_type: 'subscriptions',
+        id: 'ls',
+        subscriptions: ['arena'],
+      });
       c.send({ op: 'ping', id: -3 });
       expect((await c.nextOf('pong')).id).toBe(-3);
       c.send({ op: 'resume', since: h.seq, id: 'r-ok' });
@@ -227,7 +235,14 @@ describe('hub limits and resume', () => {
     await connect(`${h.url}?token=s3cret-token`);
     await connect(h.url, 'ws', { authorization: 'Bearer s3cret-token' });
     await expect(TestClient.open(`${h.url}?token=s3cret-token`, 'ws')).rejects.toThrow('503');
-    const res = await fetch(h.http.replace('http', 'http') + '/', { headers: { upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } });
+    const res = await fetch(`${h.http.replace('http', 'http')}/`, {
+      headers: {
+        upgrade: 'websocket',
+        connection: 'upgrade',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'sec-websocket-version': '13',
+      },
+    });
     expect(res.status).toBe(401);
     expect((await res.json()).error.code).toBe('unauthorized');
     expect(metrics.counts.upgrade_unauthorized).toBe(3);
@@ -326,7 +341,7 @@ describe('hub limits and resume', () => {
     expect(welcome.subscriptions).toEqual(['arena']);
     const e = await c.nextOf('error');
     expect(e.code).toBe('unknown_topic');
-    expect(e.message).toStartWith("800 unknown topics: ");
+    expect(e.message).toStartWith('800 unknown topics: ');
     expect(e.message).toContain('and 797 more');
     expect(e.topics).toHaveLength(16);
     expect(JSON.stringify(e).length).toBeLessThan(2048);
@@ -379,7 +394,9 @@ describe('heartbeats and origins', () => {
       port: h.server.port as number,
       socket: {
         open(s) {
-          s.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+          s.write(
+            'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          );
         },
         data(_s, d) {
           raw += d.toString('latin1');

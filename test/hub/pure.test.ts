@@ -6,7 +6,11 @@ import { TokenBucket } from '../../src/hub/rate-limit.ts';
 import { eventTopics, nativeDiff, nativeTopics, wants } from '../../src/hub/subscriptions.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
-const ev = (sequence: number, family: 'market' | 'agent' | 'arena' = 'market', key: string | null = 'BTC-USD'): PublishedEvent => ({
+const ev = (
+  sequence: number,
+  family: 'market' | 'agent' | 'arena' = 'market',
+  key: string | null = 'BTC-USD',
+): PublishedEvent => ({
   sequence,
   family,
   key: family === 'arena' ? null : key,
@@ -31,20 +35,25 @@ describe('EventHistory', () => {
 
   test('property: indexAfter finds the first sequence greater than since', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 0, max: 1000 }), (cap, gaps, since) => {
-        const h = new EventHistory(cap);
-        let s = 0;
-        const all: number[] = [];
-        for (const g of gaps) {
-          s += g;
-          h.append(ev(s));
-          all.push(s);
-        }
-        const kept = all.slice(-cap);
-        const i = h.indexAfter(since);
-        const expected = kept.findIndex((x) => x > since);
-        expect(i).toBe(expected === -1 ? kept.length : expected);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (cap, gaps, since) => {
+          const h = new EventHistory(cap);
+          let s = 0;
+          const all: number[] = [];
+          for (const g of gaps) {
+            s += g;
+            h.append(ev(s));
+            all.push(s);
+          }
+          const kept = all.slice(-cap);
+          const i = h.indexAfter(since);
+          const expected = kept.findIndex((x) => x > since);
+          expect(i).toBe(expected === -1 ? kept.length : expected);
+        },
+      ),
     );
   });
 
@@ -63,8 +72,15 @@ describe('EventHistory', () => {
 
 describe('subscriptions', () => {
   test('a family covers its narrow topics', () => {
-    expect([...nativeTopics(new Set(['market', 'market.BTC-USD', 'agent.X', 'arena']))].sort()).toEqual(['agent.X', 'arena', 'market']);
-    expect(nativeDiff(new Set(['market.A']), new Set(['market']))).toEqual({ subscribe: ['market'], unsubscribe: ['market.A'] });
+    expect([...nativeTopics(new Set(['market', 'market.BTC-USD', 'agent.X', 'arena']))].sort()).toEqual([
+      'agent.X',
+      'arena',
+      'market',
+    ]);
+    expect(nativeDiff(new Set(['market.A']), new Set(['market']))).toEqual({
+      subscribe: ['market'],
+      unsubscribe: ['market.A'],
+    });
     expect(wants(new Set(['market.A']), 'market', 'A')).toBe(true);
     expect(wants(new Set(['market.A']), 'market', 'B')).toBe(false);
     expect(eventTopics('market', 'A')).toEqual(['market', 'market.A']);
@@ -73,11 +89,21 @@ describe('subscriptions', () => {
   test('property: each event reaches a holder through exactly one native topic', () => {
     const topic = fc.constantFrom('market', 'market.A', 'market.B', 'agent', 'agent.X', 'arena');
     fc.assert(
-      fc.property(fc.uniqueArray(topic), fc.constantFrom<['market' | 'agent' | 'arena', string | null]>(['market', 'A'], ['market', 'B'], ['agent', 'X'], ['agent', 'Y'], ['arena', null]), (held, [family, key]) => {
-        const natives = nativeTopics(new Set(held));
-        const hits = eventTopics(family, key).filter((t) => natives.has(t)).length;
-        expect(hits).toBe(wants(new Set(held), family, key) ? 1 : 0);
-      }),
+      fc.property(
+        fc.uniqueArray(topic),
+        fc.constantFrom<['market' | 'agent' | 'arena', string | null]>(
+          ['market', 'A'],
+          ['market', 'B'],
+          ['agent', 'X'],
+          ['agent', 'Y'],
+          ['arena', null],
+        ),
+        (held, [family, key]) => {
+          const natives = nativeTopics(new Set(held));
+          const hits = eventTopics(family, key).filter((t) => natives.has(t)).length;
+          expect(hits).toBe(wants(new Set(held), family, key) ? 1 : 0);
+        },
+      ),
     );
   });
 });

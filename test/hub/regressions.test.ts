@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { markSnapshot } from '../../src/protocol/encode.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
-import { TestClient, type Frame } from '../helpers/clients.ts';
-import { counterMetrics, startHarness, type Harness } from '../helpers/hub-harness.ts';
+import { type Frame, TestClient } from '../helpers/clients.ts';
+import { counterMetrics, type Harness, startHarness } from '../helpers/hub-harness.ts';
 
 let h: Harness;
 const clients: TestClient[] = [];
@@ -26,7 +26,10 @@ async function framesUntilPong(c: TestClient, id: string): Promise<Frame[]> {
   c.send({ op: 'ping', id });
   await c.next((f) => f.event_type === 'pong' && f.id === id);
   const all = c.frames.slice(from);
-  return all.slice(0, all.findIndex((f) => f.event_type === 'pong' && f.id === id));
+  return all.slice(
+    0,
+    all.findIndex((f) => f.event_type === 'pong' && f.id === id),
+  );
 }
 
 const snapshotOf = (e: PublishedEvent) => JSON.parse(markSnapshot(e.json)) as Frame;
@@ -53,7 +56,9 @@ describe('hub regressions', () => {
     await framesUntilPong(c, 'settle');
     c.send({ op: 'subscribe', topics: ['market.BTC-USD'] });
     const reply = await framesUntilPong(c, 'after-subscribe');
-    expect(reply).toEqual([{ event_type: 'subscribed', topics: ['market.BTC-USD'], subscriptions: ['market', 'market.BTC-USD'] }]);
+    expect(reply).toEqual([
+      { event_type: 'subscribed', topics: ['market.BTC-USD'], subscriptions: ['market', 'market.BTC-USD'] },
+    ]);
   });
 
   test('the arena topic gets the latest round as its snapshot, on connect and on subscribe', async () => {
@@ -68,7 +73,10 @@ describe('hub regressions', () => {
     await framesUntilPong(b, 'settle');
     b.send({ op: 'subscribe', topics: ['arena'] });
     const reply = await framesUntilPong(b, 'subscribe');
-    expect(reply).toEqual([{ event_type: 'subscribed', topics: ['arena'], subscriptions: ['market.SOL-USD', 'arena'] }, snapshotOf(latest)]);
+    expect(reply).toEqual([
+      { event_type: 'subscribed', topics: ['arena'], subscriptions: ['market.SOL-USD', 'arena'] },
+      snapshotOf(latest),
+    ]);
   });
 
   test('each rejected frame is reported (and counted) with its own reason', async () => {
@@ -83,6 +91,11 @@ describe('hub regressions', () => {
     c.send(new Uint8Array([1, 2, 3]));
     const codes = (await framesUntilPong(c, 'after-bad')).map((f) => f.code);
     expect(codes).toEqual(['invalid_json', 'unknown_op', 'invalid_message', 'binary_not_supported']);
-    expect(metrics.counts).toMatchObject({ frame_invalid_json: 1, frame_unknown_op: 1, frame_invalid_message: 1, frame_binary: 1 });
+    expect(metrics.counts).toMatchObject({
+      frame_invalid_json: 1,
+      frame_unknown_op: 1,
+      frame_invalid_message: 1,
+      frame_binary: 1,
+    });
   });
 });

@@ -5,7 +5,11 @@ import { ROOT } from '../helpers/server-process.ts';
 const G = `${ROOT}grafana`;
 async function promtool(...args: string[]): Promise<{ code: number; out: string }> {
   const proc = Bun.spawn(['promtool', ...args], { cwd: G, stdout: 'pipe', stderr: 'pipe' });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, out: out + err };
 }
 
@@ -74,22 +78,34 @@ describe('grafana dashboard', () => {
     const success = byTitle('API success rate');
     expect(success.type).toBe('stat');
     expect(success.targets[0].expr).toStartWith('lineage_request_success_rate');
-    expect(success.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value).filter((v: any) => v !== null)).toEqual([90, 95, 99]);
-    for (const t of ['Connections', 'Messages broadcast / s', 'Fan-out latency p99', 'Arena wins', 'Scars']) expect(byTitle(t)).toBeDefined();
+    expect(
+      success.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value).filter((v: any) => v !== null),
+    ).toEqual([90, 95, 99]);
+    for (const t of ['Connections', 'Messages broadcast / s', 'Fan-out latency p99', 'Arena wins', 'Scars'])
+      expect(byTitle(t)).toBeDefined();
   });
 
   test('the compose file mounts the provisioning, dashboards, config and rules', async () => {
     const compose = await Bun.file(`${G}/docker-compose.yml`).text();
-    for (const s of ['./provisioning:/etc/grafana/provisioning', './dashboards:/var/lib/grafana/dashboards', './alerts.yml:/etc/prometheus/alerts.yml', './prometheus.docker.yml:/etc/prometheus/prometheus.yml']) {
+    for (const s of [
+      './provisioning:/etc/grafana/provisioning',
+      './dashboards:/var/lib/grafana/dashboards',
+      './alerts.yml:/etc/prometheus/alerts.yml',
+      './prometheus.docker.yml:/etc/prometheus/prometheus.yml',
+    ]) {
       expect(compose).toContain(s);
     }
     // Regression #11.14: every published port is bound to loopback, and Grafana's password comes from the environment.
-    const parsed = Bun.YAML.parse(compose) as { services: Record<string, { ports?: string[]; environment?: string[] }> };
+    const parsed = Bun.YAML.parse(compose) as {
+      services: Record<string, { ports?: string[]; environment?: string[] }>;
+    };
     const ports = Object.values(parsed.services).flatMap((s) => s.ports ?? []);
     expect(ports.length).toBe(3);
     for (const p of ports) expect(p).toStartWith('127.0.0.1:');
     const grafanaEnv = parsed.services.grafana?.environment ?? [];
-    expect(grafanaEnv).toContain('GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD to the Grafana admin password}');
+    expect(grafanaEnv).toContain(
+      'GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD to the Grafana admin password}',
+    );
     expect(compose).not.toMatch(/PASSWORD=admin\b/);
     expect(parsed.services.lineage?.environment).toContain('LINEAGE_AUTH_TOKEN=${LINEAGE_AUTH_TOKEN:-}');
     const provider = await Bun.file(`${G}/provisioning/dashboards/lineage.yml`).text();

@@ -56,7 +56,15 @@ describe('per-agent series', () => {
     rounds: 2,
     skips: 0,
     step_ms: [0.2],
-    agents: ids.map((agent_id) => ({ agent_id, capital: 100000, trades_executed: 3, win_rate: 0.5, scars: 0, wins: 1, final_capital: null })),
+    agents: ids.map((agent_id) => ({
+      agent_id,
+      capital: 100000,
+      trades_executed: 3,
+      win_rate: 0.5,
+      scars: 0,
+      wins: 1,
+      final_capital: null,
+    })),
   });
 
   test('exist only for live agents: a dead agent’s series vanish, a newborn’s appear', async () => {

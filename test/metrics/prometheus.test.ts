@@ -1,11 +1,22 @@
 // The real server scraped by a real Prometheus: every seed metric, the seed's PromQL, every dashboard query, the alerts.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { TestClient } from '../helpers/clients.ts';
-import { startPrometheus, type PrometheusProcess } from '../helpers/prometheus.ts';
-import { ROOT, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type PrometheusProcess, startPrometheus } from '../helpers/prometheus.ts';
+import { ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 // Seed 5 keeps the seed's Balanced, Momentum and Conservative alive through the first rounds (the model is deterministic).
-const ARGS = ['--seed', '5', '--agents', '8', '--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '2000'];
+const ARGS = [
+  '--seed',
+  '5',
+  '--agents',
+  '8',
+  '--market-interval-ms',
+  '50',
+  '--agent-interval-ms',
+  '100',
+  '--arena-round-ms',
+  '2000',
+];
 
 export const SEED_METRICS: Record<string, string> = {
   lineage_cache_hit_rate: 'gauge',
@@ -47,7 +58,9 @@ beforeAll(async () => {
   // Wait for a completed arena round and a few scrapes, so rates and final capital have data.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const r = await prom.query('lineage_arena_rounds_total > 0 and on() count_over_time(lineage_uptime_seconds[1m]) >= 4');
+    const r = await prom.query(
+      'lineage_arena_rounds_total > 0 and on() count_over_time(lineage_uptime_seconds[1m]) >= 4',
+    );
     if (r.status === 'success' && (r.data?.result.length ?? 0) > 0) break;
     if (Date.now() > deadline) throw new Error('prometheus never saw an arena round');
     await Bun.sleep(250);
@@ -68,7 +81,8 @@ describe('/metrics', () => {
       expect(exposition).toMatch(new RegExp(`# HELP ${name} \\S`));
       expect(exposition).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? `, 'm'));
     }
-    for (const agent of ['Balanced', 'Momentum', 'Conservative']) expect(exposition).toContain(`lineage_agent_capital{agent="${agent}"}`);
+    for (const agent of ['Balanced', 'Momentum', 'Conservative'])
+      expect(exposition).toContain(`lineage_agent_capital{agent="${agent}"}`);
   });
 
   test('rates are percentages and win rates fractions', () => {
@@ -100,15 +114,23 @@ describe('/metrics', () => {
   });
 
   test('passes promtool check metrics', async () => {
-    const proc = Bun.spawn(['promtool', 'check', 'metrics'], { stdin: new Blob([exposition]), stdout: 'pipe', stderr: 'pipe' });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn(['promtool', 'check', 'metrics'], {
+      stdin: new Blob([exposition]),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     expect(`${out}${err}`.trim()).toBe('');
     expect(code).toBe(0);
   });
 });
 
 describe('a real Prometheus scraping the real server', () => {
-  test("every PromQL query of the seed guide returns data", async () => {
+  test('every PromQL query of the seed guide returns data', async () => {
     for (const q of SEED_QUERIES) {
       const r = await prom.query(q);
       expect({ q, status: r.status }).toEqual({ q, status: 'success' });
@@ -125,7 +147,11 @@ describe('a real Prometheus scraping the real server', () => {
         const expr = String(target.expr).replaceAll('$instance', '.*').replaceAll('$__rate_interval', '1m');
         const r = await prom.query(expr);
         expect({ panel: panel.title, expr, status: r.status }).toEqual({ panel: panel.title, expr, status: 'success' });
-        expect({ panel: panel.title, expr, data: (r.data?.result.length ?? 0) > 0 }).toEqual({ panel: panel.title, expr, data: true });
+        expect({ panel: panel.title, expr, data: (r.data?.result.length ?? 0) > 0 }).toEqual({
+          panel: panel.title,
+          expr,
+          data: true,
+        });
         checked++;
       }
     }
@@ -137,7 +163,13 @@ describe('a real Prometheus scraping the real server', () => {
   test('the alert rules load and evaluate against real data', async () => {
     const res = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as any;
     const rules = res.data.groups.flatMap((g: any) => g.rules);
-    expect(rules.map((r: any) => r.name).sort()).toEqual(['LineageAgentCapitalLow', 'LineageApiErrorRateHigh', 'LineageCacheHitRateLow', 'LineageDown', 'LineageSlowConsumers']);
+    expect(rules.map((r: any) => r.name).sort()).toEqual([
+      'LineageAgentCapitalLow',
+      'LineageApiErrorRateHigh',
+      'LineageCacheHitRateLow',
+      'LineageDown',
+      'LineageSlowConsumers',
+    ]);
     for (const rule of rules) {
       expect({ rule: rule.name, health: rule.health }).toEqual({ rule: rule.name, health: 'ok' });
       expect((await prom.query(rule.query)).status).toBe('success');

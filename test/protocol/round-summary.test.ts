@@ -11,8 +11,25 @@ describe('summarizeRound', () => {
   });
 
   test('caps the lists, keeps the full counts and the other fields', () => {
-    const s = summarizeRound({ round: 7, winner: 'r0', ended_at: 5, ranking: list(5000, 'r'), births: list(60, 'b'), deaths: list(3, 'd') });
-    expect(s).toMatchObject({ round: 7, winner: 'r0', ended_at: 5, ranking_size: 5000, ranking_truncated: true, births_size: 60, births_truncated: true, deaths_size: 3, deaths_truncated: false });
+    const s = summarizeRound({
+      round: 7,
+      winner: 'r0',
+      ended_at: 5,
+      ranking: list(5000, 'r'),
+      births: list(60, 'b'),
+      deaths: list(3, 'd'),
+    });
+    expect(s).toMatchObject({
+      round: 7,
+      winner: 'r0',
+      ended_at: 5,
+      ranking_size: 5000,
+      ranking_truncated: true,
+      births_size: 60,
+      births_truncated: true,
+      deaths_size: 3,
+      deaths_truncated: false,
+    });
     expect(s.ranking).toEqual(list(10, 'r'));
     expect(s.births).toHaveLength(50);
     expect(s.deaths).toHaveLength(3);

@@ -2,7 +2,14 @@
 
 import { describe, expect, test } from 'bun:test';
 import { agentReport, decide, enforceFloor, resumeIfDue, winRate } from '../../src/sim/agent.ts';
-import { closePosition, markedCapital, openPosition, positionSize, DEFAULT_COSTS, type Book } from '../../src/sim/portfolio.ts';
+import {
+  type Book,
+  closePosition,
+  DEFAULT_COSTS,
+  markedCapital,
+  openPosition,
+  positionSize,
+} from '../../src/sim/portfolio.ts';
 import { geometric, makeAgent, makeCtx } from './helpers.ts';
 
 const costs = DEFAULT_COSTS;

@@ -2,15 +2,21 @@
 
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { endRound, rankAgents } from '../../src/sim/arena.ts';
 import { START_CAPITAL } from '../../src/sim/agent.ts';
+import { endRound, rankAgents } from '../../src/sim/arena.ts';
 import {
-  AGENT_ID_RE, ancestry, cullCount, initialAgentId, mutateParams, offspringId, selectDeaths,
+  AGENT_ID_RE,
+  ancestry,
+  cullCount,
+  initialAgentId,
+  mutateParams,
+  offspringId,
+  selectDeaths,
 } from '../../src/sim/lineage.ts';
-import { Rng } from '../../src/sim/rng.ts';
-import { getStrategy, STRATEGY_ORDER } from '../../src/sim/strategies/index.ts';
 import { Simulation } from '../../src/sim/model.ts';
 import { resolveOptions } from '../../src/sim/options.ts';
+import { Rng } from '../../src/sim/rng.ts';
+import { getStrategy, STRATEGY_ORDER } from '../../src/sim/strategies/index.ts';
 import { makeAgent } from './helpers.ts';
 
 const price = (): number => 100;
@@ -34,10 +40,15 @@ describe('ids', () => {
 
   test('every generated id matches the id pattern', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 1e9 }), fc.integer({ min: 1, max: 1e12 }), (n, g, c) => {
-        const strategy = STRATEGY_ORDER[n % STRATEGY_ORDER.length] ?? 'Balanced';
-        return AGENT_ID_RE.test(initialAgentId(n).id) && AGENT_ID_RE.test(offspringId(strategy, g, c));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 2, max: 1e9 }),
+        fc.integer({ min: 1, max: 1e12 }),
+        (n, g, c) => {
+          const strategy = STRATEGY_ORDER[n % STRATEGY_ORDER.length] ?? 'Balanced';
+          return AGENT_ID_RE.test(initialAgentId(n).id) && AGENT_ID_RE.test(offspringId(strategy, g, c));
+        },
+      ),
     );
   });
 });
@@ -55,10 +66,23 @@ describe('ranking and round end', () => {
   });
 
   test('deaths: all eliminated plus the weakest up to the cull count', () => {
-    const ranking = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id, i) => ({ agent_id: id, capital: 100 - i }));
-    expect(selectDeaths(ranking, () => false).map((d) => [d.agent_id, d.reason])).toEqual([['i', 'culled'], ['j', 'culled']]);
-    expect(selectDeaths(ranking, (id) => id === 'j').map((d) => [d.agent_id, d.reason])).toEqual([['i', 'culled'], ['j', 'eliminated']]);
-    expect(selectDeaths(ranking, (id) => 'bcd'.includes(id)).map((d) => d.reason)).toEqual(['eliminated', 'eliminated', 'eliminated']);
+    const ranking = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id, i) => ({
+      agent_id: id,
+      capital: 100 - i,
+    }));
+    expect(selectDeaths(ranking, () => false).map((d) => [d.agent_id, d.reason])).toEqual([
+      ['i', 'culled'],
+      ['j', 'culled'],
+    ]);
+    expect(selectDeaths(ranking, (id) => id === 'j').map((d) => [d.agent_id, d.reason])).toEqual([
+      ['i', 'culled'],
+      ['j', 'eliminated'],
+    ]);
+    expect(selectDeaths(ranking, (id) => 'bcd'.includes(id)).map((d) => d.reason)).toEqual([
+      'eliminated',
+      'eliminated',
+      'eliminated',
+    ]);
   });
 
   test('winner wins increment; eliminated agents are replaced by offspring of the top', () => {
@@ -85,14 +109,26 @@ describe('ranking and round end', () => {
     expect(child?.scars).toEqual([]);
     expect(child?.status).toBe('active');
     expect(child?.symbol).toBe(victim.symbol);
-    expect(result.births).toEqual([{ agent_id: 'Balanced-g2-1', parent: 'Balanced', generation: 2, strategy: 'Balanced' }]);
+    expect(result.births).toEqual([
+      { agent_id: 'Balanced-g2-1', parent: 'Balanced', generation: 2, strategy: 'Balanced' },
+    ]);
     expect(dead.map((d) => d.agent_id)).toEqual(['MeanReversion']);
   });
 
   test('all eliminated: the best of the dead still seeds the next generation', () => {
     const agents = population([60_000, 40_000, 30_000]);
     for (const a of agents) a.status = 'eliminated';
-    const { result } = endRound(agents, 1, 0, price, new Rng(2), (() => { let n = 0; return () => ++n; })());
+    const { result } = endRound(
+      agents,
+      1,
+      0,
+      price,
+      new Rng(2),
+      (() => {
+        let n = 0;
+        return () => ++n;
+      })(),
+    );
     expect(result.deaths).toHaveLength(3);
     expect(agents.every((a) => a.parent === 'Balanced' && a.generation === 2)).toBe(true);
   });
@@ -101,22 +137,27 @@ describe('ranking and round end', () => {
 describe('mutation', () => {
   test('mutated params stay within bounds and keep constraints', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 30 }), (seed, si, gens) => {
-        const name = STRATEGY_ORDER[si] ?? 'Balanced';
-        const s = getStrategy(name);
-        const rng = new Rng(seed);
-        let p = { ...s.defaults };
-        for (let g = 0; g < gens; g++) p = mutateParams(name, p, rng);
-        for (const [key, spec] of Object.entries(s.bounds)) {
-          const v = p[key];
-          if (v === undefined || v < spec.min || v > spec.max) return false;
-          if (spec.integer && !Number.isInteger(v)) return false;
-        }
-        if (name === 'Balanced' && !((p['fast'] ?? 0) < (p['slow'] ?? 0))) return false;
-        if (name === 'Breakout' && !((p['exit'] ?? 0) < (p['entry'] ?? 0))) return false;
-        if (name === 'MeanReversion' && !((p['exitZ'] ?? 0) < (p['entryZ'] ?? 0))) return false;
-        return true;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 30 }),
+        (seed, si, gens) => {
+          const name = STRATEGY_ORDER[si] ?? 'Balanced';
+          const s = getStrategy(name);
+          const rng = new Rng(seed);
+          let p = { ...s.defaults };
+          for (let g = 0; g < gens; g++) p = mutateParams(name, p, rng);
+          for (const [key, spec] of Object.entries(s.bounds)) {
+            const v = p[key];
+            if (v === undefined || v < spec.min || v > spec.max) return false;
+            if (spec.integer && !Number.isInteger(v)) return false;
+          }
+          if (name === 'Balanced' && !((p.fast ?? 0) < (p.slow ?? 0))) return false;
+          if (name === 'Breakout' && !((p.exit ?? 0) < (p.entry ?? 0))) return false;
+          if (name === 'MeanReversion' && !((p.exitZ ?? 0) < (p.entryZ ?? 0))) return false;
+          return true;
+        },
+      ),
     );
   });
 
@@ -128,7 +169,11 @@ describe('mutation', () => {
 
 describe('ancestry', () => {
   test('walks parent links until unknown', () => {
-    const parents = new Map<string, string | null>([['c', 'b'], ['b', 'a'], ['a', null]]);
+    const parents = new Map<string, string | null>([
+      ['c', 'b'],
+      ['b', 'a'],
+      ['a', null],
+    ]);
     expect(ancestry('c', (id) => parents.get(id))).toEqual(['c', 'b', 'a']);
     expect(ancestry('x', (id) => parents.get(id))).toEqual(['x']);
     expect(ancestry(null, (id) => parents.get(id))).toEqual([]);

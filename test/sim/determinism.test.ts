@@ -2,16 +2,21 @@
 
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { Simulation, type SimEvent } from '../../src/sim/model.ts';
+import { type SimEvent, Simulation } from '../../src/sim/model.ts';
 import { resolveOptions, type SimulationOptions } from '../../src/sim/options.ts';
-import type { SimulationSnapshot } from '../../src/sim/snapshot.ts';
 import type { PriceRow } from '../../src/sim/price-csv.ts';
+import type { SimulationSnapshot } from '../../src/sim/snapshot.ts';
 
 const START = 1_700_000_000_000;
 const base = (over: Partial<SimulationOptions> = {}): SimulationOptions =>
   resolveOptions({
-    seed: 2024, startTime: START, agents: 12, symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD', 'FOO-USD'],
-    arenaRoundMs: 60_000, feedErrorRate: 0.2, ...over,
+    seed: 2024,
+    startTime: START,
+    agents: 12,
+    symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD', 'FOO-USD'],
+    arenaRoundMs: 60_000,
+    feedErrorRate: 0.2,
+    ...over,
   });
 const HORIZON = START + 60_000 * 8 + 1234;
 
@@ -50,13 +55,16 @@ describe('determinism', () => {
   test('split advanceTo calls at arbitrary times equal one big call', () => {
     const whole = new Simulation(base()).advanceTo(HORIZON);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: START - 10_000, max: HORIZON }), { minLength: 1, maxLength: 25 }), (cuts) => {
-        const sim = new Simulation(base());
-        const got: SimEvent[] = [];
-        for (const t of cuts) got.push(...sim.advanceTo(t));
-        got.push(...sim.advanceTo(HORIZON));
-        expect(got).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: START - 10_000, max: HORIZON }), { minLength: 1, maxLength: 25 }),
+        (cuts) => {
+          const sim = new Simulation(base());
+          const got: SimEvent[] = [];
+          for (const t of cuts) got.push(...sim.advanceTo(t));
+          got.push(...sim.advanceTo(HORIZON));
+          expect(got).toEqual(whole);
+        },
+      ),
       { numRuns: 15 },
     );
   });

@@ -2,9 +2,9 @@
 
 import { describe, expect, test } from 'bun:test';
 import { feedConfig, MarketFeed, type QuoteSource } from '../../src/sim/feed.ts';
-import { QuoteCache } from '../../src/sim/quote-cache.ts';
 import { Simulation } from '../../src/sim/model.ts';
 import { resolveOptions } from '../../src/sim/options.ts';
+import { QuoteCache } from '../../src/sim/quote-cache.ts';
 import { feedRates } from '../../src/sim/rates.ts';
 
 class FakeSource implements QuoteSource {
@@ -151,10 +151,14 @@ describe('feed inside the simulation', () => {
 describe('feedRates', () => {
   test('percentages in [0, 100] with sensible values before any traffic', () => {
     expect(feedRates({ cacheHits: 0, cacheMisses: 0, requests: 0, successes: 0, failures: 0 })).toEqual({
-      cache_hit_rate: 0, request_success_rate: 100, api_errors_total: 0,
+      cache_hit_rate: 0,
+      request_success_rate: 100,
+      api_errors_total: 0,
     });
     expect(feedRates({ cacheHits: 3, cacheMisses: 1, requests: 3, successes: 2, failures: 1 })).toEqual({
-      cache_hit_rate: 75, request_success_rate: 66.67, api_errors_total: 1,
+      cache_hit_rate: 75,
+      request_success_rate: 66.67,
+      api_errors_total: 1,
     });
   });
 });

@@ -1,6 +1,6 @@
 // Shared test helpers: price rings from arrays, agents and decision contexts.
 
-import { createAgent, ELIMINATION_FLOOR, type AgentState, type DecisionContext } from '../../src/sim/agent.ts';
+import { type AgentState, createAgent, type DecisionContext, ELIMINATION_FLOOR } from '../../src/sim/agent.ts';
 import { DEFAULT_COSTS } from '../../src/sim/portfolio.ts';
 import { PriceRing } from '../../src/sim/price-ring.ts';
 import { DEFAULT_SCAR_POLICY } from '../../src/sim/scars.ts';
@@ -13,12 +13,25 @@ export function ring(values: readonly number[]): PriceRing {
 
 export function makeAgent(strategy: StrategyName, params: Params = {}, id: string = strategy): AgentState {
   return createAgent({
-    id, strategy, params: { ...getStrategy(strategy).defaults, ...params }, symbol: 'BTC-USD', symbolIndex: 0, generation: 1, parent: null,
+    id,
+    strategy,
+    params: { ...getStrategy(strategy).defaults, ...params },
+    symbol: 'BTC-USD',
+    symbolIndex: 0,
+    generation: 1,
+    parent: null,
   });
 }
 
 export function makeCtx(step = 1): DecisionContext {
-  return { step, at: step * 5000, round: 1, costs: { ...DEFAULT_COSTS }, scarPolicy: { ...DEFAULT_SCAR_POLICY }, floor: ELIMINATION_FLOOR };
+  return {
+    step,
+    at: step * 5000,
+    round: 1,
+    costs: { ...DEFAULT_COSTS },
+    scarPolicy: { ...DEFAULT_SCAR_POLICY },
+    floor: ELIMINATION_FLOOR,
+  };
 }
 
 /** n prices rising (or falling) geometrically by `rate` per step from `start`. */

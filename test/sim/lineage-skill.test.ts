@@ -58,12 +58,24 @@ describe('fitness and skill', () => {
     agents.push(wild);
     const fit = new Map(agents.map((a) => [a.id, roundFitness(a)]));
     let n = 0;
-    const { result } = endRound(agents, 1, 0, () => 1, new Rng(3), () => ++n);
+    const { result } = endRound(
+      agents,
+      1,
+      0,
+      () => 1,
+      new Rng(3),
+      () => ++n,
+    );
     expect(result.winner).toBe('Momentum-6');
-    expect(result.ranking.map((r) => r.agent_id)).toEqual([...fit.entries()].sort((x, y) => y[1] - x[1]).map(([id]) => id));
+    expect(result.ranking.map((r) => r.agent_id)).toEqual(
+      [...fit.entries()].sort((x, y) => y[1] - x[1]).map(([id]) => id),
+    );
     expect(wild.cash).toBeGreaterThan(Math.max(...agents.filter((a) => a !== wild).map((a) => a.cash)));
     // Cull 20% of 11 = 2: the two lowest skills (one round: skill = fitness / 4).
-    const worst = [...fit.entries()].sort((x, y) => x[1] - y[1]).slice(0, 2).map(([id]) => id);
+    const worst = [...fit.entries()]
+      .sort((x, y) => x[1] - y[1])
+      .slice(0, 2)
+      .map(([id]) => id);
     expect(result.deaths.map((d) => d.agent_id).sort()).toEqual(worst.sort());
     expect(result.births.every((b) => b.parent !== worst[0] && b.parent !== worst[1])).toBe(true);
   });
@@ -78,11 +90,22 @@ describe('population rules', () => {
       if (a.founder) expect(a.params).toEqual({ ...getStrategy(a.strategy).defaults });
     }
     expect(keys.size).toBe(5000);
-    expect(sim.agents().slice(0, 5).map((a) => a.agent_id)).toEqual([...STRATEGY_ORDER]);
+    expect(
+      sim
+        .agents()
+        .slice(0, 5)
+        .map((a) => a.agent_id),
+    ).toEqual([...STRATEGY_ORDER]);
   });
 
   test('founders are never culled and stay queryable; offspring are never clones; every strategy survives', () => {
-    const o = resolveOptions({ seed: 17, startTime: 0, agents: 40, arenaRoundMs: 30_000, marketConfig: { volScale: 4 } });
+    const o = resolveOptions({
+      seed: 17,
+      startTime: 0,
+      agents: 40,
+      arenaRoundMs: 30_000,
+      marketConfig: { volScale: 4 },
+    });
     const sim = new Simulation(o);
     let births = 0;
     for (let r = 1; r <= 80; r++) {
@@ -99,7 +122,8 @@ describe('population rules', () => {
       expect(new Set(keys).size).toBe(40);
       expect(new Set(sim.agents().map((a) => a.strategy)).size).toBe(5);
       // Each strategy keeps at least 5% of the population (2 of 40).
-      for (const s of STRATEGY_ORDER) expect(sim.agents().filter((a) => a.strategy === s).length).toBeGreaterThanOrEqual(2);
+      for (const s of STRATEGY_ORDER)
+        expect(sim.agents().filter((a) => a.strategy === s).length).toBeGreaterThanOrEqual(2);
     }
     expect(births).toBeGreaterThan(80 * 5);
     const detail = sim.agentDetail('Balanced');
@@ -109,7 +133,13 @@ describe('population rules', () => {
   });
 
   test('the default 5-agent population keeps all five strategies (the founders) forever', () => {
-    const o = resolveOptions({ seed: 3, startTime: 0, agents: 5, arenaRoundMs: 20_000, marketConfig: { volScale: 20 } });
+    const o = resolveOptions({
+      seed: 3,
+      startTime: 0,
+      agents: 5,
+      arenaRoundMs: 20_000,
+      marketConfig: { volScale: 20 },
+    });
     const sim = new Simulation(o);
     sim.advanceTo(200 * o.arenaRoundMs);
     expect(sim.agents().map((a) => a.agent_id)).toEqual([...STRATEGY_ORDER]);
@@ -117,14 +147,35 @@ describe('population rules', () => {
   });
 
   test('experiment controls: random ranking still breeds; evolve false never does; given populations are used', () => {
-    const rand = new Simulation(resolveOptions({ seed: 1, startTime: 0, agents: 20, arenaRoundMs: 30_000, lineage: { selection: 'random' } }));
-    expect(rand.advanceTo(300_000).filter((e) => e.kind === 'arena').some((e) => e.kind === 'arena' && e.data.births.length > 0)).toBe(true);
-    const population = Array.from({ length: 8 }, (_, i) => ({ strategy: 'Breakout' as const, params: { ...getStrategy('Breakout').defaults, entry: 20 + i } }));
-    const frozen = new Simulation(resolveOptions({ seed: 1, startTime: 0, agents: 8, arenaRoundMs: 30_000, lineage: { evolve: false }, population }));
+    const rand = new Simulation(
+      resolveOptions({ seed: 1, startTime: 0, agents: 20, arenaRoundMs: 30_000, lineage: { selection: 'random' } }),
+    );
+    expect(
+      rand
+        .advanceTo(300_000)
+        .filter((e) => e.kind === 'arena')
+        .some((e) => e.kind === 'arena' && e.data.births.length > 0),
+    ).toBe(true);
+    const population = Array.from({ length: 8 }, (_, i) => ({
+      strategy: 'Breakout' as const,
+      params: { ...getStrategy('Breakout').defaults, entry: 20 + i },
+    }));
+    const frozen = new Simulation(
+      resolveOptions({
+        seed: 1,
+        startTime: 0,
+        agents: 8,
+        arenaRoundMs: 30_000,
+        lineage: { evolve: false },
+        population,
+      }),
+    );
     const ev = frozen.advanceTo(300_000);
-    expect(ev.filter((e) => e.kind === 'arena' && (e.data.births.length > 0 || e.data.deaths.length > 0))).toHaveLength(0);
+    expect(ev.filter((e) => e.kind === 'arena' && (e.data.births.length > 0 || e.data.deaths.length > 0))).toHaveLength(
+      0,
+    );
     expect(frozen.agents().every((a) => a.strategy === 'Breakout')).toBe(true);
-    expect(frozen.agentDetail(initialAgentId(8).id)?.params['entry']).toBe(27);
+    expect(frozen.agentDetail(initialAgentId(8).id)?.params.entry).toBe(27);
     expect(() => new Simulation(resolveOptions({ seed: 1, startTime: 0, agents: 9, population }))).toThrow(RangeError);
   });
 });

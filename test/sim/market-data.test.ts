@@ -3,14 +3,21 @@
 
 import { describe, expect, test } from 'bun:test';
 import { applyL2, type L2Snapshot } from '../../src/sim/book/l2.ts';
-import { Simulation, type SimEvent } from '../../src/sim/model.ts';
+import { type SimEvent, Simulation } from '../../src/sim/model.ts';
 import { resolveOptions, type SimulationOptions } from '../../src/sim/options.ts';
 import type { SimulationSnapshot } from '../../src/sim/snapshot.ts';
 
 const START = 1_700_000_000_000;
 const ALL = { trades: true, book: true, candles: true };
 const opts = (over: Partial<SimulationOptions> = {}): SimulationOptions =>
-  resolveOptions({ seed: 42, startTime: START, agents: 12, symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD'], arenaRoundMs: 60_000, ...over });
+  resolveOptions({
+    seed: 42,
+    startTime: START,
+    agents: 12,
+    symbols: ['BTC-USD', 'ETH-USD', 'SOL-USD'],
+    arenaRoundMs: 60_000,
+    ...over,
+  });
 const HORIZON = START + 60_000 * 4 + 777;
 const classic = (ev: SimEvent[]) => ev.filter((e) => e.kind === 'market' || e.kind === 'agent' || e.kind === 'arena');
 
@@ -28,15 +35,20 @@ describe('market data in the model', () => {
     const ev = new Simulation(opts({ marketData: ALL })).advanceTo(START + 30_000 - 1);
     for (const symbol of ['BTC-USD', 'ETH-USD', 'SOL-USD']) {
       for (let s = 0; s < 30; s++) {
-        const inSecond = (e: SimEvent) => e.at >= START + s * 1000 && e.at < START + (s + 1) * 1000 && 'symbol' in e.data && e.data.symbol === symbol;
+        const inSecond = (e: SimEvent) =>
+          e.at >= START + s * 1000 && e.at < START + (s + 1) * 1000 && 'symbol' in e.data && e.data.symbol === symbol;
         const trades = ev.filter((e) => e.kind === 'trade' && inSecond(e));
-        const deltaTimes = new Set(ev.filter((e) => e.kind === 'book' && !e.data.snapshot && inSecond(e)).map((e) => e.at));
+        const deltaTimes = new Set(
+          ev.filter((e) => e.kind === 'book' && !e.data.snapshot && inSecond(e)).map((e) => e.at),
+        );
         expect(trades.length).toBeGreaterThanOrEqual(1);
         expect(deltaTimes.size).toBeGreaterThanOrEqual(3);
       }
     }
     // Forming candles update at most once per micro-step (4 per second) per symbol.
-    const candleTimes = ev.filter((e) => e.kind === 'candle' && e.data.symbol === 'BTC-USD' && !e.data.closed).map((e) => e.at);
+    const candleTimes = ev
+      .filter((e) => e.kind === 'candle' && e.data.symbol === 'BTC-USD' && !e.data.closed)
+      .map((e) => e.at);
     expect(new Set(candleTimes).size).toBe(candleTimes.length);
   });
 
@@ -45,7 +57,7 @@ describe('market data in the model', () => {
     for (const symbol of ['BTC-USD', 'ETH-USD', 'SOL-USD']) {
       const ids = ev.flatMap((e) => (e.kind === 'trade' && e.data.symbol === symbol ? [e.data.trade_id] : []));
       expect(ids.length).toBeGreaterThan(100);
-      ids.forEach((id, i) => expect(id).toBe(i + 1));
+      for (const [i, id] of ids.entries()) expect(id).toBe(i + 1);
       let view: L2Snapshot | null = null;
       let checked = 0;
       for (const e of ev) {
@@ -71,14 +83,19 @@ describe('market data in the model', () => {
 
   test('agents trade through the books: their ids appear as buyers and sellers, and size moves prices', () => {
     const ev = new Simulation(opts({ marketData: { trades: true }, agents: 40 })).advanceTo(HORIZON);
-    const agentTrades = ev.filter((e) => e.kind === 'trade' && (!e.data.buyer.startsWith('bg-') || !e.data.seller.startsWith('bg-')));
+    const agentTrades = ev.filter(
+      (e) => e.kind === 'trade' && (!e.data.buyer.startsWith('bg-') || !e.data.seller.startsWith('bg-')),
+    );
     expect(agentTrades.length).toBeGreaterThan(10);
     // Agent orders are market orders: the agent is always the aggressor.
-    for (const e of agentTrades) if (e.kind === 'trade') expect(e.data.side === 'buy' ? !e.data.buyer.startsWith('bg-') : !e.data.seller.startsWith('bg-')).toBe(true);
+    for (const e of agentTrades)
+      if (e.kind === 'trade')
+        expect(e.data.side === 'buy' ? !e.data.buyer.startsWith('bg-') : !e.data.seller.startsWith('bg-')).toBe(true);
   });
 
   test('different populations give different prices; the same population the same prices', () => {
-    const ticks = (agents: number) => new Simulation(opts({ agents })).advanceTo(HORIZON).filter((e) => e.kind === 'market');
+    const ticks = (agents: number) =>
+      new Simulation(opts({ agents })).advanceTo(HORIZON).filter((e) => e.kind === 'market');
     const a = ticks(5);
     expect(ticks(5)).toEqual(a);
     expect(ticks(200)).not.toEqual(a);
@@ -99,7 +116,9 @@ describe('market data in the model', () => {
       const snap = JSON.parse(JSON.stringify(first.snapshot())) as SimulationSnapshot;
       const restored = Simulation.restore(snap, o);
       for (const s of restored.marketStats()) expect((s.bestBid ?? 0) < (s.bestAsk ?? Infinity)).toBe(true);
-      expect(restored.marketStats().map((s) => s.restingOrders)).toEqual(first.marketStats().map((s) => s.restingOrders));
+      expect(restored.marketStats().map((s) => s.restingOrders)).toEqual(
+        first.marketStats().map((s) => s.restingOrders),
+      );
       const after = restored.advanceTo(HORIZON);
       expect([...before, ...after]).toEqual(whole);
       const straight = new Simulation(o);

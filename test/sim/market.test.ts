@@ -4,10 +4,10 @@
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 import type { MarketDataEvent } from '../../src/sim/book/market-data.ts';
-import { Market, DEFAULT_MARKET_CONFIG } from '../../src/sim/market.ts';
+import { DEFAULT_MARKET_CONFIG, Market } from '../../src/sim/market.ts';
+import type { PriceRow } from '../../src/sim/price-csv.ts';
 import { percentChange, priceDecimals, roundPrice } from '../../src/sim/rounding.ts';
 import { symbolProfile } from '../../src/sim/symbols.ts';
-import type { PriceRow } from '../../src/sim/price-csv.ts';
 
 function decimalsOf(x: number): number {
   const s = String(x);
@@ -126,7 +126,9 @@ describe('simulated exchange', () => {
       expect(c.data.volume).toBeCloseTo(vol, 6);
       expect(c.data.interval).toBe('1h');
     }
-    expect(m2.price(0)).toBe(closed.at(-1)?.kind === 'candle' ? (closed.at(-1) as { data: { close: number } }).data.close : -1);
+    expect(m2.price(0)).toBe(
+      closed.at(-1)?.kind === 'candle' ? (closed.at(-1) as { data: { close: number } }).data.close : -1,
+    );
     const forming = all.filter((e) => e.kind === 'candle' && !e.data.closed);
     expect(forming.length).toBeGreaterThan(0);
     expect(forming.length).toBeLessThanOrEqual(6 * (K - 1) + 1);
@@ -161,15 +163,20 @@ describe('simulated exchange', () => {
 
   test('prices stay positive and finite, books sound, under extreme volatility', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.double({ min: 1, max: 1e4, noNaN: true }), (seed, volScale) => {
-        const m = Market.create(seed, ['BTC-USD', 'SHIB-USD', 'NEW-USD'], seed, { volScale });
-        for (let h = 0; h < 12; h++) {
-          hour(m, h);
-          for (const t of m.ticks()) if (!(t.price > 0) || !Number.isFinite(t.price) || !Number.isFinite(t.change_percent)) return false;
-          if (m.checkBooks() !== null) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.double({ min: 1, max: 1e4, noNaN: true }),
+        (seed, volScale) => {
+          const m = Market.create(seed, ['BTC-USD', 'SHIB-USD', 'NEW-USD'], seed, { volScale });
+          for (let h = 0; h < 12; h++) {
+            hour(m, h);
+            for (const t of m.ticks())
+              if (!(t.price > 0) || !Number.isFinite(t.price) || !Number.isFinite(t.change_percent)) return false;
+            if (m.checkBooks() !== null) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -224,7 +231,13 @@ describe('replay market', () => {
       const next = [11, 12.5, 10, 11, 12.5][h] ?? 0;
       expect(last?.kind === 'trade' ? Math.abs(Math.log(last.data.price / next)) : 1).toBeLessThan(0.02);
     }
-    expect(seen).toEqual([[10, 0.5], [11, 0.25], [12.5, 0.5], [10, 0.25], [11, 0.5]]);
+    expect(seen).toEqual([
+      [10, 0.5],
+      [11, 0.25],
+      [12.5, 0.5],
+      [10, 0.25],
+      [11, 0.5],
+    ]);
     expect(changes).toEqual([0, 10, 13.6364, -20, 10]);
   });
 

@@ -1,7 +1,7 @@
 // Tests for the replay CSV parser: valid input and a line-numbered error for each malformed case.
 
 import { describe, expect, test } from 'bun:test';
-import { parsePriceCsv, PriceCsvError } from '../../src/sim/price-csv.ts';
+import { PriceCsvError, parsePriceCsv } from '../../src/sim/price-csv.ts';
 
 function errorOf(text: string): PriceCsvError {
   try {
@@ -32,7 +32,11 @@ describe('parsePriceCsv', () => {
   });
 
   test('a non-numeric price names its line and value', () => {
-    const text = ['timestamp,symbol,price', ...Array.from({ length: 5 }, (_, i) => `${i},BTC-USD,1`), '6,BTC-USD,abc'].join('\n');
+    const text = [
+      'timestamp,symbol,price',
+      ...Array.from({ length: 5 }, (_, i) => `${i},BTC-USD,1`),
+      '6,BTC-USD,abc',
+    ].join('\n');
     const e = errorOf(text);
     expect(e.line).toBe(7);
     expect(e.message).toBe('line 7: price "abc" is not a positive number');

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
 // Imported through the public index on purpose, so the re-exports are exercised too.
-import { AGENT_ID_RE, Simulation, resolveOptions } from '../../src/sim/index.ts';
+import { AGENT_ID_RE, resolveOptions, Simulation } from '../../src/sim/index.ts';
 
 const symbolPool = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'DOGE-USD', 'SHIB-USD', 'NEW1-USD', 'ZED'];
 
@@ -21,8 +21,13 @@ describe('simulation invariants', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const o = resolveOptions({
-          seed: s.seed, startTime: 0, agents: s.agents, symbols: symbolPool.slice(0, s.symbolCount), feedErrorRate: s.feedErrorRate,
-          arenaRoundMs: 40_000, marketConfig: { volScale: s.volScale },
+          seed: s.seed,
+          startTime: 0,
+          agents: s.agents,
+          symbols: symbolPool.slice(0, s.symbolCount),
+          feedErrorRate: s.feedErrorRate,
+          arenaRoundMs: 40_000,
+          marketConfig: { volScale: s.volScale },
         });
         const sim = new Simulation(o);
         const events = sim.advanceTo(o.arenaRoundMs * s.rounds);
@@ -84,7 +89,13 @@ describe('simulation invariants', () => {
   });
 
   test('population stays exactly the configured size over many rounds, even under carnage', () => {
-    const o = resolveOptions({ seed: 9, startTime: 0, agents: 25, arenaRoundMs: 30_000, marketConfig: { volScale: 200 } });
+    const o = resolveOptions({
+      seed: 9,
+      startTime: 0,
+      agents: 25,
+      arenaRoundMs: 30_000,
+      marketConfig: { volScale: 200 },
+    });
     const sim = new Simulation(o);
     let births = 0;
     for (let r = 1; r <= 100; r++) {

@@ -2,8 +2,8 @@
 
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { Rng } from '../../src/sim/rng.ts';
 import { deriveSeed } from '../../src/sim/hash.ts';
+import { Rng } from '../../src/sim/rng.ts';
 
 describe('Rng', () => {
   test('same seed gives the same sequence, different seeds differ', () => {

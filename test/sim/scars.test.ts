@@ -2,10 +2,10 @@
 
 import { describe, expect, test } from 'bun:test';
 import { decide, resumeIfDue } from '../../src/sim/agent.ts';
-import { applyScar, isDrawdownScar, isTradeLossScar, DEFAULT_SCAR_POLICY } from '../../src/sim/scars.ts';
 import { Simulation } from '../../src/sim/model.ts';
 import { resolveOptions } from '../../src/sim/options.ts';
 import type { PriceRow } from '../../src/sim/price-csv.ts';
+import { applyScar, DEFAULT_SCAR_POLICY, isDrawdownScar, isTradeLossScar } from '../../src/sim/scars.ts';
 import { geometric, makeAgent, makeCtx } from './helpers.ts';
 
 const policy = DEFAULT_SCAR_POLICY;
@@ -59,8 +59,19 @@ describe('constructed crash', () => {
 
   test('end to end: a replayed crash scars Momentum, pauses it for the cool-down, then it trades again', () => {
     const prices = [...geometric(100, 0.015, 20), ...new Array(12).fill(60), ...geometric(60, 0.02, 20)];
-    const rows: PriceRow[] = prices.map((price, i) => ({ timestamp: i, symbol: 'AAA', price: Math.round(price * 100) / 100 }));
-    const opts = resolveOptions({ seed: 1, startTime: 0, agents: 3, feedErrorRate: 0, arenaRoundMs: 10_000_000, replay: { rows } });
+    const rows: PriceRow[] = prices.map((price, i) => ({
+      timestamp: i,
+      symbol: 'AAA',
+      price: Math.round(price * 100) / 100,
+    }));
+    const opts = resolveOptions({
+      seed: 1,
+      startTime: 0,
+      agents: 3,
+      feedErrorRate: 0,
+      arenaRoundMs: 10_000_000,
+      replay: { rows },
+    });
     const sim = new Simulation(opts);
     const status: string[] = [];
     for (let i = 0; i < prices.length; i++) {

@@ -93,12 +93,12 @@ describe('normalize keeps parameters consistent', () => {
   test('fast < slow, exit < entry, exitZ < entryZ', () => {
     const b = { ...balanced.defaults, fast: 30, slow: 10 };
     balanced.normalize(b);
-    expect(b['fast']).toBeLessThan(b['slow'] ?? 0);
+    expect(b.fast).toBeLessThan(b.slow ?? 0);
     const k = { ...breakout.defaults, entry: 10, exit: 20 };
     breakout.normalize(k);
-    expect(k['exit']).toBeLessThan(k['entry'] ?? 0);
+    expect(k.exit).toBeLessThan(k.entry ?? 0);
     const m = { ...meanReversion.defaults, entryZ: 1.2, exitZ: 1.5 };
     meanReversion.normalize(m);
-    expect(m['exitZ']).toBeLessThan(m['entryZ'] ?? 0);
+    expect(m.exitZ).toBeLessThan(m.entryZ ?? 0);
   });
 });

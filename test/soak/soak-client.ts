@@ -14,12 +14,28 @@ interface Config {
 const cfg = JSON.parse(process.env.SOAK_CLIENT ?? '{}') as Config;
 const ALL = 'topics=market,agent,arena';
 const TOPICS = ['market', 'agent', 'arena', 'market.BTC-USD', 'market.ETH-USD', 'agent.Balanced'];
-const report = { connects: 0, connectFailures: 0, deliveries: 0, lost: 0, duplicated: 0, slowClosed1013: 0, slowResumed: 0, resumedOk: 0, resumeFailed: 0, closes: {} as Record<string, number>, errors: 0 };
+const report = {
+  connects: 0,
+  connectFailures: 0,
+  deliveries: 0,
+  lost: 0,
+  duplicated: 0,
+  slowClosed1013: 0,
+  slowResumed: 0,
+  resumedOk: 0,
+  resumeFailed: 0,
+  closes: {} as Record<string, number>,
+  errors: 0,
+};
 const deadline = Date.now() + cfg.durationMs;
 let stopping = false;
 const open = new Set<WebSocket>();
 
-function connect(url: string, onMessage: (f: any, ws: WebSocket) => void, onClose: (code: number) => void): Promise<WebSocket | null> {
+function connect(
+  url: string,
+  onMessage: (f: any, ws: WebSocket) => void,
+  onClose: (code: number) => void,
+): Promise<WebSocket | null> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
     ws.on('open', () => {
@@ -65,7 +81,8 @@ async function steady(slow: boolean): Promise<void> {
             owesResume = false;
           }
           if (f.event_type === 'resume_failed') report.resumeFailed++;
-          if (f.snapshot || typeof f.sequence !== 'number' || !['market', 'agent', 'arena'].includes(f.event_type)) return;
+          if (f.snapshot || typeof f.sequence !== 'number' || !['market', 'agent', 'arena'].includes(f.event_type))
+            return;
           if (f.sequence <= last) report.duplicated++;
           else {
             if (f.sequence !== last + 1) report.lost += f.sequence - last - 1;
@@ -100,7 +117,11 @@ async function steady(slow: boolean): Promise<void> {
 
 async function churner(): Promise<void> {
   while (!stopping) {
-    const ws = await connect(`${cfg.url}?topics=arena`, () => {}, () => {});
+    const ws = await connect(
+      `${cfg.url}?topics=arena`,
+      () => {},
+      () => {},
+    );
     await Bun.sleep(200 + Math.random() * 1500);
     ws?.close();
     await Bun.sleep(50);
@@ -110,7 +131,11 @@ async function churner(): Promise<void> {
 async function subChurner(): Promise<void> {
   while (!stopping) {
     let open = true;
-    const ws = await connect(`${cfg.url}?topics=arena`, (f) => f.event_type === 'error' && report.errors++, () => (open = false));
+    const ws = await connect(
+      `${cfg.url}?topics=arena`,
+      (f) => f.event_type === 'error' && report.errors++,
+      () => (open = false),
+    );
     if (ws === null) {
       await Bun.sleep(200);
       continue;

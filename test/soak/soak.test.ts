@@ -4,7 +4,17 @@ import { runSoak } from './soak.ts';
 
 describe('soak (short)', () => {
   test('connect/subscribe churn, slow consumers and resumes: 0 lost, every slow consumer closed 1013 and resumed, metrics agree, memory bounded', async () => {
-    const r = await runSoak({ durationMs: 35_000, processes: 2, steady: 25, churn: 40, subChurn: 30, slow: 5, symbols: 30, slowPauseMs: 12_000, history: 60_000 });
+    const r = await runSoak({
+      durationMs: 35_000,
+      processes: 2,
+      steady: 25,
+      churn: 40,
+      subChurn: 30,
+      slow: 5,
+      symbols: 30,
+      slowPauseMs: 12_000,
+      history: 60_000,
+    });
     console.log(`[soak] ${JSON.stringify(r)}`);
     expect(r.serverAlive).toBe(true);
     expect(r.clients.connectFailures).toBe(0);

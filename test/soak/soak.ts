@@ -29,25 +29,48 @@ export interface SoakReport {
   serverAlive: boolean;
 }
 
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const metric = (text: string, name: string) =>
+  Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const server = await startServer([
-    '--market-interval-ms', '10',
-    '--agent-interval-ms', '50',
-    '--arena-round-ms', '2000',
-    '--symbols', ['BTC-USD', 'ETH-USD', ...Array.from({ length: Math.max(0, options.symbols - 2) }, (_, i) => `S${i}-USD`)].join(','),
-    '--send-buffer-bytes', '65536',
-    '--history', String(options.history),
-    '--max-connections', '100000',
+    '--market-interval-ms',
+    '10',
+    '--agent-interval-ms',
+    '50',
+    '--arena-round-ms',
+    '2000',
+    '--symbols',
+    ['BTC-USD', 'ETH-USD', ...Array.from({ length: Math.max(0, options.symbols - 2) }, (_, i) => `S${i}-USD`)].join(
+      ',',
+    ),
+    '--send-buffer-bytes',
+    '65536',
+    '--history',
+    String(options.history),
+    '--max-connections',
+    '100000',
   ]);
   const pid = server.proc.pid;
   try {
-    const heapOf = async () => metric(await (await fetch(`${server.metrics}/metrics`)).text(), 'lineage_process_heap_bytes') / 1048576;
+    const heapOf = async () =>
+      metric(await (await fetch(`${server.metrics}/metrics`)).text(), 'lineage_process_heap_bytes') / 1048576;
     const procs = Array.from({ length: options.processes }, () =>
       Bun.spawn(['bun', `${ROOT}test/soak/soak-client.ts`], {
-        env: { ...process.env, SOAK_CLIENT: JSON.stringify({ url: server.url, durationMs: options.durationMs, steady: options.steady, churn: options.churn, subChurn: options.subChurn, slow: options.slow, slowPauseMs: options.slowPauseMs }) },
+        env: {
+          ...process.env,
+          SOAK_CLIENT: JSON.stringify({
+            url: server.url,
+            durationMs: options.durationMs,
+            steady: options.steady,
+            churn: options.churn,
+            subChurn: options.subChurn,
+            slow: options.slow,
+            slowPauseMs: options.slowPauseMs,
+          }),
+        },
         stdout: 'pipe',
         stderr: 'inherit',
       }),
@@ -58,7 +81,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const baselineHeap = await heapOf();
     let maxMiB = baselineMiB;
     const sampler = setInterval(() => (maxMiB = Math.max(maxMiB, rss(pid))), 500);
-    const outputs = await Promise.all(procs.map(async (p) => (await new Response(p.stdout).text()).trim().split('\n').at(-1) ?? '{}'));
+    const outputs = await Promise.all(
+      procs.map(async (p) => (await new Response(p.stdout).text()).trim().split('\n').at(-1) ?? '{}'),
+    );
     clearInterval(sampler);
     await Bun.sleep(2000);
     const finalMiB = rss(pid);
@@ -98,7 +123,17 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 if (import.meta.main) {
   // bun test/soak/soak.ts '{"durationMs":300000,"processes":3,"steady":150,"churn":400,"subChurn":250,"slow":5,"symbols":4,"slowPauseMs":90000,"history":60000}'
-  const defaults: SoakOptions = { durationMs: 300_000, processes: 3, steady: 150, churn: 400, subChurn: 250, slow: 5, symbols: 4, slowPauseMs: 90_000, history: 60_000 };
+  const defaults: SoakOptions = {
+    durationMs: 300_000,
+    processes: 3,
+    steady: 150,
+    churn: 400,
+    subChurn: 250,
+    slow: 5,
+    symbols: 4,
+    slowPauseMs: 90_000,
+    history: 60_000,
+  };
   const report = await runSoak({ ...defaults, ...(JSON.parse(process.argv[2] ?? '{}') as Partial<SoakOptions>) });
   console.log(JSON.stringify(report, null, 2));
 }

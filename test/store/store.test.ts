@@ -22,9 +22,22 @@ const ev = (sequence: number, family: 'market' | 'agent' | 'arena' = 'market') =
 
 /** A round's result as the model reports it, with `agents` ranked and a birth and death per five agents. */
 function roundResult(round: number, agents: number) {
-  const ranking = Array.from({ length: agents }, (_, i) => ({ rank: i + 1, agent_id: `Agent-${i + 1}`, capital: 200_000 - i, strategy: 'Momentum', generation: 1 }));
-  const deaths = ranking.slice(-Math.floor(agents / 5)).map((r) => ({ agent_id: r.agent_id, reason: 'culled', capital: r.capital }));
-  const births = deaths.map((d, i) => ({ agent_id: `Momentum-g2-${round}-${i}`, parent: 'Agent-1', generation: 2, strategy: 'Momentum' }));
+  const ranking = Array.from({ length: agents }, (_, i) => ({
+    rank: i + 1,
+    agent_id: `Agent-${i + 1}`,
+    capital: 200_000 - i,
+    strategy: 'Momentum',
+    generation: 1,
+  }));
+  const deaths = ranking
+    .slice(-Math.floor(agents / 5))
+    .map((r) => ({ agent_id: r.agent_id, reason: 'culled', capital: r.capital }));
+  const births = deaths.map((_d, i) => ({
+    agent_id: `Momentum-g2-${round}-${i}`,
+    parent: 'Agent-1',
+    generation: 2,
+    strategy: 'Momentum',
+  }));
   return { round, ended_at: 1000 * round, winner: 'Agent-1', ranking, births, deaths };
 }
 
@@ -58,7 +71,17 @@ describe('Store', () => {
     s.commit({ events: [], roster: [{ agent_id: 'A', strategy: 'Momentum', generation: 0, parent: null }] });
     s.commit({
       events: [ev(1), ev(2, 'agent'), { ...ev(3, 'arena'), retired: ['A'] }],
-      rounds: [{ round: 1, endedAt: 10, winner: 'B', sequence: 3, result: roundResult(1, 3), births: [{ agent_id: 'A-g1-1', parent: 'A', generation: 1, strategy: 'Momentum' }], deaths: [{ agent_id: 'A', reason: 'eliminated', capital: 40000 }] }],
+      rounds: [
+        {
+          round: 1,
+          endedAt: 10,
+          winner: 'B',
+          sequence: 3,
+          result: roundResult(1, 3),
+          births: [{ agent_id: 'A-g1-1', parent: 'A', generation: 1, strategy: 'Momentum' }],
+          deaths: [{ agent_id: 'A', reason: 'eliminated', capital: 40000 }],
+        },
+      ],
       checkpoint: { sequence: 3, state: { hello: 'world' } },
     });
     expect(s.head()).toBe(3);
@@ -67,7 +90,10 @@ describe('Store', () => {
     expect(s.checkpoint()).toMatchObject({ sequence: 3, state: { hello: 'world' } });
     expect(s.queries().rounds(10).rounds).toMatchObject([{ round: 1, winner: 'B', sequence: 3 }]);
     expect(s.queries().agent('A')).toMatchObject({ died_round: 1, death_reason: 'eliminated', final_capital: 40000 });
-    expect(s.queries().agentRecord('A-g1-1')).toMatchObject({ record: { parent: 'A', generation: 1, born_round: 1 }, ancestry: ['A'] });
+    expect(s.queries().agentRecord('A-g1-1')).toMatchObject({
+      record: { parent: 'A', generation: 1, born_round: 1 },
+      ancestry: ['A'],
+    });
     for (let i = 4; i <= 50; i++) s.commit({ events: [ev(i)] });
     s.trimJournal(10);
     expect(s.tail(100).map((e) => e.sequence)).toEqual(Array.from({ length: 10 }, (_, i) => 41 + i));
@@ -77,7 +103,20 @@ describe('Store', () => {
 
   test('regression: a round ending at a fractional model time (micro-steps, a moved schedule) commits, to the millisecond', () => {
     const s = new Store(join(dir, 'fractional.db'));
-    s.commit({ events: [ev(1, 'arena')], rounds: [{ round: 1, endedAt: 1_764_000_000_123.75, winner: 'B', sequence: 1, result: roundResult(1, 3), births: [], deaths: [] }] });
+    s.commit({
+      events: [ev(1, 'arena')],
+      rounds: [
+        {
+          round: 1,
+          endedAt: 1_764_000_000_123.75,
+          winner: 'B',
+          sequence: 1,
+          result: roundResult(1, 3),
+          births: [],
+          deaths: [],
+        },
+      ],
+    });
     const row = s.queries().rounds(1, undefined).rounds[0] as { ended_at: number } | undefined;
     expect(row?.ended_at).toBe(1_764_000_000_123);
     s.close();
@@ -135,7 +174,7 @@ describe('Store', () => {
 });
 
 describe('one writer per database', () => {
-  test('a second writer on the same file is refused with the holder\'s pid, in this process or another; closing releases it', async () => {
+  test("a second writer on the same file is refused with the holder's pid, in this process or another; closing releases it", async () => {
     const path = join(dir, 'locked.db');
     const first = new Store(path);
     const e = refused(path);
@@ -163,14 +202,33 @@ describe('rounds: summaries stored with each round, pages bounded', () => {
     const s = new Store(join(dir, 'big-rounds.db'));
     for (let r = 1; r <= 30; r++) {
       const result = roundResult(r, 5000);
-      s.commit({ events: [{ ...ev(r, 'arena') }], rounds: [{ round: r, endedAt: r * 1000, winner: 'Agent-1', sequence: r, result, births: result.births, deaths: result.deaths }] });
+      s.commit({
+        events: [{ ...ev(r, 'arena') }],
+        rounds: [
+          {
+            round: r,
+            endedAt: r * 1000,
+            winner: 'Agent-1',
+            sequence: r,
+            result,
+            births: result.births,
+            deaths: result.deaths,
+          },
+        ],
+      });
     }
     const page = s.queries().rounds(100);
     expect(page.rounds.map((r) => r.round)).toEqual(Array.from({ length: 30 }, (_, i) => 30 - i));
     expect(page.more).toBe(false);
     expect(JSON.stringify(page).length).toBeLessThan(30 * 12_000);
-    expect(page.rounds[0]?.result).toMatchObject({ round: 30, ranking_size: 5000, ranking_truncated: true, births_size: 1000, deaths_size: 1000 });
-    expect((page.rounds[0]?.result as { ranking: unknown[] }).ranking).toHaveLength(10);
+    expect(page.rounds[0]?.result).toMatchObject({
+      round: 30,
+      ranking_size: 5000,
+      ranking_truncated: true,
+      births_size: 1000,
+      deaths_size: 1000,
+    });
+    expect((page.rounds[0]?.result as { ranking: unknown[] } | undefined)?.ranking).toHaveLength(10);
     const older = s.queries().rounds(5, 11);
     expect(older.rounds.map((r) => r.round)).toEqual([10, 9, 8, 7, 6]);
     expect(older.more).toBe(true);
@@ -182,7 +240,12 @@ describe('rounds: summaries stored with each round, pages bounded', () => {
     expect(full?.result).toMatchObject({ round: 12, ended_at: 12_000, winner: 'Agent-1', ranking_size: 5000 });
     expect(full?.result.births).toHaveLength(1000);
     expect(full?.result.deaths).toEqual(roundResult(12, 5000).deaths);
-    expect(s.queries().round(12, 0, 3)?.result.ranking.map((x) => (x as { rank: number }).rank)).toEqual([1, 2, 3]);
+    expect(
+      s
+        .queries()
+        .round(12, 0, 3)
+        ?.result.ranking.map((x) => (x as { rank: number }).rank),
+    ).toEqual([1, 2, 3]);
     expect(s.queries().round(99, 0, 10)).toBeNull();
     s.close();
   });
@@ -194,11 +257,18 @@ describe('rounds: summaries stored with each round, pages bounded', () => {
     db.exec('PRAGMA user_version = 1');
     db.exec("INSERT INTO meta (key, value) VALUES ('app', 'lineage'), ('epoch', 'oldepoch0001')");
     const result = roundResult(1, 200);
-    db.query('INSERT INTO arena_rounds (round, ended_at, winner, sequence, result) VALUES (1, 1000, ?, 1, ?)').run('Agent-1', JSON.stringify(result));
+    db.query('INSERT INTO arena_rounds (round, ended_at, winner, sequence, result) VALUES (1, 1000, ?, 1, ?)').run(
+      'Agent-1',
+      JSON.stringify(result),
+    );
     db.close();
     const s = new Store(path);
     expect(s.epoch).toBe('oldepoch0001');
-    expect(s.queries().rounds(10).rounds[0]?.result).toMatchObject({ ranking_size: 200, ranking_truncated: true, births_size: 40 });
+    expect(s.queries().rounds(10).rounds[0]?.result).toMatchObject({
+      ranking_size: 200,
+      ranking_truncated: true,
+      births_size: 40,
+    });
     expect(s.queries().round(1, 0, 1000)?.result.ranking).toHaveLength(200);
     s.close();
   });
@@ -210,7 +280,14 @@ describe('epochs and locks from outside', () => {
     const s = new Store(path);
     const first = s.epoch;
     const result = roundResult(1, 5);
-    s.commit({ events: [ev(1), ev(2, 'arena')], roster: [{ agent_id: 'Agent-5', strategy: 'Momentum', generation: 1, parent: null }], rounds: [{ round: 1, endedAt: 1, winner: 'Agent-1', sequence: 2, result, births: result.births, deaths: result.deaths }], checkpoint: { sequence: 2, state: { at: 2 } } });
+    s.commit({
+      events: [ev(1), ev(2, 'arena')],
+      roster: [{ agent_id: 'Agent-5', strategy: 'Momentum', generation: 1, parent: null }],
+      rounds: [
+        { round: 1, endedAt: 1, winner: 'Agent-1', sequence: 2, result, births: result.births, deaths: result.deaths },
+      ],
+      checkpoint: { sequence: 2, state: { at: 2 } },
+    });
     const second = s.newEpoch();
     expect(second).not.toBe(first);
     expect(s.epoch).toBe(second);
@@ -226,7 +303,7 @@ describe('epochs and locks from outside', () => {
     reopened.close();
   });
 
-  test('a commit refused by another process\'s write lock leaves nothing; the same batch commits once the lock is gone', () => {
+  test("a commit refused by another process's write lock leaves nothing; the same batch commits once the lock is gone", () => {
     const path = join(dir, 'contended.db');
     const s = new Store(path);
     s.commit({ events: [ev(1)] });

@@ -1,11 +1,18 @@
 // The dashboard model: series merge and cap, leaderboard order, rounds, dead agents leaving, stream health counters.
 import { describe, expect, test } from 'bun:test';
-import { DashboardState, MAX_POINTS, MAX_ROUNDS, insertPoint, type PricePoint } from '../../src/web/dashboard-state.ts';
 import type { AgentData, ArenaData, MarketData } from '../../src/protocol/index.ts';
+import { DashboardState, insertPoint, MAX_POINTS, MAX_ROUNDS, type PricePoint } from '../../src/web/dashboard-state.ts';
 
 const ts = '2026-02-03T14:30:45.123Z';
 const market = (symbol: string, price: number): MarketData => ({ symbol, price, timestamp: ts, change_percent: 0 });
-const agent = (agent_id: string, capital: number, status: AgentData['status'] = 'active'): AgentData => ({ agent_id, capital, trades_executed: 1, win_rate: 0.5, status, timestamp: ts });
+const agent = (agent_id: string, capital: number, status: AgentData['status'] = 'active'): AgentData => ({
+  agent_id,
+  capital,
+  trades_executed: 1,
+  win_rate: 0.5,
+  status,
+  timestamp: ts,
+});
 const arena = (round: number, winner: string, deaths: string[] = []): ArenaData => ({
   round,
   winner,

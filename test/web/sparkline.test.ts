@@ -1,7 +1,7 @@
 // Sparkline geometry and the dashboard's number formats.
 import { describe, expect, test } from 'bun:test';
-import { sparklinePaths } from '../../src/web/sparkline.ts';
 import { formatClock, formatMoney, formatPercent, formatPrice, formatRate } from '../../src/web/format.ts';
+import { sparklinePaths } from '../../src/web/sparkline.ts';
 
 describe('sparklinePaths', () => {
   test('scales the series into the box: lowest at the bottom pad, highest at the top pad', () => {

@@ -1,7 +1,7 @@
 // The dashboard over HTTP on the main port: page, bundled assets, headers, caching, compression, and upgrades untouched.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { TestClient } from '../helpers/clients.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
 beforeAll(async () => {
@@ -29,7 +29,9 @@ describe('dashboard routes', () => {
     expect(html).toContain('id="leaderboard"');
     const again = await fetch(`${server.http}/index.html`);
     expect(await again.text()).toBe(html);
-    const revalidated = await fetch(`${server.http}/`, { headers: { 'if-none-match': res.headers.get('etag') as string } });
+    const revalidated = await fetch(`${server.http}/`, {
+      headers: { 'if-none-match': res.headers.get('etag') as string },
+    });
     expect(revalidated.status).toBe(304);
   });
 
@@ -51,7 +53,10 @@ describe('dashboard routes', () => {
     }
     const js = paths.find((p) => p.endsWith('.js')) as string;
     // Ask for gzip explicitly and read the raw bytes (decompress: false) to see what went over the wire.
-    const zipped = await fetch(`${server.http}${js}`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    const zipped = await fetch(`${server.http}${js}`, {
+      headers: { 'accept-encoding': 'gzip' },
+      decompress: false,
+    } as RequestInit);
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     const raw = new Uint8Array(await zipped.arrayBuffer());
     const plain = await (await fetch(`${server.http}${js}`, { headers: { 'accept-encoding': 'identity' } })).text();

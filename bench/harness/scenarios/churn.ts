@@ -4,7 +4,7 @@ import { Histogram } from '../../stats/histogram.ts';
 import { split } from '../load-fleet.ts';
 import type { ChurnParams } from '../profiles.ts';
 import type { Row } from '../result.ts';
-import { connect, finish, sampleRss, startWindow, stopWindow, withSession, type RunContext } from '../session.ts';
+import { connect, finish, type RunContext, sampleRss, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { MB, p, row } from './row.ts';
 

@@ -1,7 +1,7 @@
 // Scenario (b), fan-out: a fixed number of clients at a steady event rate; event age on arrival and CPU per delivery.
 import type { FanoutParams } from '../profiles.ts';
 import type { Row } from '../result.ts';
-import { connect, finish, measure, withSession, type RunContext } from '../session.ts';
+import { connect, finish, measure, type RunContext, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';
 
@@ -17,7 +17,11 @@ export async function runFanout(ctx: RunContext, target: Target, params: FanoutP
       connections: params.connections,
       rssPerConnectionKB: null,
       connectsPerS: null,
-      extra: { eventsPerSPerClient: (1000 / params.intervalMs) * params.symbols, connectP99Ms: p(c.connectMs, 0.99), failedConnects: c.failed },
+      extra: {
+        eventsPerSPerClient: (1000 / params.intervalMs) * params.symbols,
+        connectP99Ms: p(c.connectMs, 0.99),
+        failedConnects: c.failed,
+      },
     });
   });
 }

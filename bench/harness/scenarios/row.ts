@@ -2,7 +2,7 @@
 import type { Histogram } from '../../stats/histogram.ts';
 import type { Row, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
-import { perMillion, type Finished, type Window } from '../session.ts';
+import { type Finished, perMillion, type Window } from '../session.ts';
 import type { TargetName } from '../targets.ts';
 
 export const MB = 1024 * 1024;
@@ -12,7 +12,13 @@ export function row(
   target: TargetName,
   window: Window,
   finished: Finished,
-  figures: { connections: number; rssPerConnectionKB: number | null; connectsPerS: number | null; extra: Record<string, number>; stages?: Stage[] },
+  figures: {
+    connections: number;
+    rssPerConnectionKB: number | null;
+    connectsPerS: number | null;
+    extra: Record<string, number>;
+    stages?: Stage[];
+  },
 ): Row {
   const cpu = perMillion(window);
   return {
@@ -31,7 +37,13 @@ export function row(
     unexpected: finished.loss.unexpected,
     unassessable: finished.loss.unassessable,
     errors: finished.errors,
-    extra: { ...figures.extra, receiving: window.receiving, held: window.held, checkedWindows: finished.loss.checked, drainSeconds: finished.drainSeconds },
+    extra: {
+      ...figures.extra,
+      receiving: window.receiving,
+      held: window.held,
+      checkedWindows: finished.loss.checked,
+      drainSeconds: finished.drainSeconds,
+    },
     stages: figures.stages ?? [],
   };
 }

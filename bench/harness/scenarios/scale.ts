@@ -3,7 +3,16 @@ import { Histogram } from '../../stats/histogram.ts';
 import type { ScaleParams } from '../profiles.ts';
 import type { Row, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
-import { connect, finish, measure, perMillion, sampleRss, withSession, type RunContext, type Window } from '../session.ts';
+import {
+  connect,
+  finish,
+  measure,
+  perMillion,
+  type RunContext,
+  sampleRss,
+  type Window,
+  withSession,
+} from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { MB, p, row } from './row.ts';
 
@@ -23,7 +32,9 @@ export async function runScale(ctx: RunContext, target: Target, params: ScalePar
     let last: Window | null = null;
     for (const n of params.stages) {
       const c = await connect(s, n - held, params.concurrency);
-      ctx.log(`  ${target.name}: ${n} connections (${c.failed} failed, ${(c.opened / c.seconds).toFixed(0)} connects/s)`);
+      ctx.log(
+        `  ${target.name}: ${n} connections (${c.failed} failed, ${(c.opened / c.seconds).toFixed(0)} connects/s)`,
+      );
       held = n;
       connectSeconds += c.seconds;
       failed += c.failed;
@@ -52,7 +63,12 @@ export async function runScale(ctx: RunContext, target: Target, params: ScalePar
       connections: top,
       rssPerConnectionKB: (rssHeld - baseline) / top / 1024,
       connectsPerS: top / connectSeconds,
-      extra: { rssBaselineMB: baseline / MB, rssHeldMB: rssHeld / MB, connectP99Ms: p(connectMs, 0.99), failedConnects: failed },
+      extra: {
+        rssBaselineMB: baseline / MB,
+        rssHeldMB: rssHeld / MB,
+        connectP99Ms: p(connectMs, 0.99),
+        failedConnects: failed,
+      },
       stages,
     });
   });

@@ -3,7 +3,7 @@ import type { StormReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import type { StormParams } from '../profiles.ts';
 import type { Row } from '../result.ts';
-import { connect, finish, startWindow, stopWindow, withSession, type RunContext } from '../session.ts';
+import { connect, finish, type RunContext, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';
 
@@ -19,7 +19,10 @@ export async function runStorm(ctx: RunContext, target: Target, params: StormPar
     let failed = 0;
     let replayed = 0;
     for (let round = 0; round < params.rounds; round++) {
-      const replies = await s.fleet.all<StormReply>({ cmd: 'storm', offlineMs: params.offlineMs, jitterMs: params.jitterMs }, 120_000);
+      const replies = await s.fleet.all<StormReply>(
+        { cmd: 'storm', offlineMs: params.offlineMs, jitterMs: params.jitterMs },
+        120_000,
+      );
       for (const r of replies) {
         reconnectMs.merge(r.reconnectMs);
         failed += r.failed;

@@ -16,7 +16,14 @@ export interface Execution {
  * order reached (or `published`, the symbol's last tick, when nothing filled), 1% worse, and `onBackstop` is called.
  */
 export function executeOnVenue(
-  v: Venue, published: number, owner: string, side: 1 | -1, qty: number, budget: number, maxShare: number, mustFill: boolean,
+  v: Venue,
+  published: number,
+  owner: string,
+  side: 1 | -1,
+  qty: number,
+  budget: number,
+  maxShare: number,
+  mustFill: boolean,
   onBackstop: () => void,
 ): Execution {
   if (!(qty > 0)) return { qty: 0, price: 0 };
@@ -24,7 +31,8 @@ export function executeOnVenue(
   const bookSide = side > 0 ? BID : ASK;
   let lots = sizeToLots(inst, qty);
   if (maxShare < 1) lots = Math.min(lots, Math.floor(v.book.depth(side > 0 ? ASK : BID) * maxShare));
-  if (Number.isFinite(budget)) lots = Math.min(lots, v.book.lotsForBudget(bookSide, (budget * tickFactor(inst)) / v.size(1)));
+  if (Number.isFinite(budget))
+    lots = Math.min(lots, v.book.lotsForBudget(bookSide, (budget * tickFactor(inst)) / v.size(1)));
   if (!(lots > 0)) return { qty: 0, price: 0 };
   const res: TakeResult = { lots: 0, ticksLots: 0 };
   v.market(owner, bookSide, lots, res);

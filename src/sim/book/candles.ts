@@ -62,6 +62,14 @@ export class CandleBuilder {
   }
 
   state(): CandleState {
-    return { start: this.start, open: this.open, high: this.high, low: this.low, close: this.close, lots: this.lots, trades: this.trades };
+    return {
+      start: this.start,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      lots: this.lots,
+      trades: this.trades,
+    };
   }
 }

@@ -52,13 +52,19 @@ export class L2View {
       // Removed levels first (present before, absent now), then new or resized levels.
       for (let i = 0; i < before.length; i += 2) {
         const p = before[i] ?? 0;
-        if (indexOfPrice(now, p) < 0) (changes ??= []).push([name, price(p), 0]);
+        if (indexOfPrice(now, p) < 0) {
+          changes ??= [];
+          changes.push([name, price(p), 0]);
+        }
       }
       for (let i = 0; i < now.length; i += 2) {
         const p = now[i] ?? 0;
         const lots = now[i + 1] ?? 0;
         const j = indexOfPrice(before, p);
-        if (j < 0 || before[j + 1] !== lots) (changes ??= []).push([name, price(p), size(lots)]);
+        if (j < 0 || before[j + 1] !== lots) {
+          changes ??= [];
+          changes.push([name, price(p), size(lots)]);
+        }
       }
       this.cur[s] = before;
       this.prev[s] = now;
@@ -83,6 +89,9 @@ export function applyL2(snap: L2Snapshot, changes: readonly L2Change[], updateId
     else m.set(p, s);
   }
   const sorted = (m: Map<number, number>, desc: boolean): L2Level[] =>
-    [...m.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).slice(0, depth).map(([p, s]) => [p, s]);
+    [...m.entries()]
+      .sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0]))
+      .slice(0, depth)
+      .map(([p, s]) => [p, s]);
   return { bids: sorted(bids, true), asks: sorted(asks, false), update_id: updateId };
 }

@@ -72,7 +72,13 @@ export interface MarketDataFlags {
 
 export function marketDataFlags(o: MarketDataOptions | undefined): MarketDataFlags {
   const book = o?.book === true;
-  return { trades: o?.trades === true, book, bookDeltas: book && o?.bookDeltas !== false, candles: o?.candles === true, bookDepth: o?.bookDepth ?? 10 };
+  return {
+    trades: o?.trades === true,
+    book,
+    bookDeltas: book && o?.bookDeltas !== false,
+    candles: o?.candles === true,
+    bookDepth: o?.bookDepth ?? 10,
+  };
 }
 
 /** Where the market pushes its events (a SimEvent[] qualifies). */

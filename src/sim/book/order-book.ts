@@ -52,7 +52,8 @@ export class OrderBook {
     if (!state) return;
     const seen = new Set<number>();
     for (const [id, owner, side, price, lots] of state.orders) {
-      if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || seen.has(id) || id >= state.nextId) throw new RangeError(`invalid resting order ${id}`);
+      if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || seen.has(id) || id >= state.nextId)
+        throw new RangeError(`invalid resting order ${id}`);
       seen.add(id);
       this.rest({ id, owner, side, price, lots });
     }
@@ -104,8 +105,16 @@ export class OrderBook {
    * Limit order: the part that crosses the opposite side trades at the resting prices (price-time priority), the rest
    * rests at `price`. Returns the resting order (null if nothing rests); `out` accumulates what was filled.
    */
-  limit(owner: string, side: BookSide, price: number, lots: number, sink: FillSink, out?: TakeResult): RestingOrder | null {
-    if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || price <= 0) throw new RangeError(`invalid limit order ${price} x ${lots}`);
+  limit(
+    owner: string,
+    side: BookSide,
+    price: number,
+    lots: number,
+    sink: FillSink,
+    out?: TakeResult,
+  ): RestingOrder | null {
+    if (!(lots > 0) || !Number.isInteger(lots) || !Number.isInteger(price) || price <= 0)
+      throw new RangeError(`invalid limit order ${price} x ${lots}`);
     const filled = this.take(owner, side, price, lots, sink, out);
     const left = lots - filled;
     if (left <= 0) return null;
@@ -197,7 +206,8 @@ export class OrderBook {
         if (l.orders.length === 0) return `empty level ${l.price}`;
         let s = 0;
         for (const o of l.orders) {
-          if (o.price !== l.price || o.side !== side || !(o.lots > 0) || !Number.isInteger(o.lots)) return `bad order ${o.id}`;
+          if (o.price !== l.price || o.side !== side || !(o.lots > 0) || !Number.isInteger(o.lots))
+            return `bad order ${o.id}`;
           s += o.lots;
           count++;
         }
@@ -211,7 +221,14 @@ export class OrderBook {
   }
 
   /** Match a taker against the opposite side up to limit `limitPrice` (-1 = market). */
-  private take(owner: string, side: BookSide, limitPrice: number, lots: number, sink: FillSink, out?: TakeResult): number {
+  private take(
+    owner: string,
+    side: BookSide,
+    limitPrice: number,
+    lots: number,
+    sink: FillSink,
+    out?: TakeResult,
+  ): number {
     const levels = this.sides[side === BID ? ASK : BID];
     let left = lots;
     let ticksLots = 0;
@@ -231,7 +248,7 @@ export class OrderBook {
           o.lots = 0;
           continue;
         }
-        const q = o.lots < left ? o.lots : left;
+        const q = Math.min(o.lots, left);
         o.lots -= q;
         lvl.lots -= q;
         left -= q;

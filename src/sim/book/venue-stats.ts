@@ -27,9 +27,16 @@ export function venueStats(v: Venue, value: number): VenueStats {
   const ask = a >= 0 ? v.price(a) : null;
   const spread = bid !== null && ask !== null ? ask - bid : null;
   return {
-    symbol: v.inst.symbol, bestBid: bid, bestAsk: ask, spread,
+    symbol: v.inst.symbol,
+    bestBid: bid,
+    bestAsk: ask,
+    spread,
     spreadBps: spread !== null && bid !== null && ask !== null ? (1e4 * spread) / ((ask + bid) / 2) : null,
-    bidDepth: v.size(v.book.depth(BID)), askDepth: v.size(v.book.depth(ASK)), trades: v.tradeId, volume: v.size(v.volumeLots),
-    restingOrders: v.book.orderCount, value,
+    bidDepth: v.size(v.book.depth(BID)),
+    askDepth: v.size(v.book.depth(ASK)),
+    trades: v.tradeId,
+    volume: v.size(v.volumeLots),
+    restingOrders: v.book.orderCount,
+    value,
   };
 }

@@ -1,10 +1,18 @@
 // One symbol's exchange venue: instrument, order book, trade ids, last trade, candles, L2 view and event emission.
 
 import { CandleBuilder, type CandleState } from './candles.ts';
-import { lotsToSize, ticksToPrice, type Instrument } from './instrument.ts';
+import { type Instrument, lotsToSize, ticksToPrice } from './instrument.ts';
 import { L2View } from './l2.ts';
 import type { MarketDataFlags, MarketDataOut, TradeData } from './market-data.ts';
-import { BID, OrderBook, type BookSide, type FillSink, type OrderBookState, type RestingOrder, type TakeResult } from './order-book.ts';
+import {
+  BID,
+  type BookSide,
+  type FillSink,
+  OrderBook,
+  type OrderBookState,
+  type RestingOrder,
+  type TakeResult,
+} from './order-book.ts';
 
 export interface VenueState {
   book: OrderBookState;
@@ -52,8 +60,13 @@ export class Venue {
       if (this.observer) this.observer(buyer, seller, lots, price);
       if (this.flags.trades) {
         this.trades.push({
-          symbol: this.inst.symbol, trade_id: this.tradeId, price: this.price(price), size: this.size(lots),
-          side: aggressor === BID ? 'buy' : 'sell', buyer, seller,
+          symbol: this.inst.symbol,
+          trade_id: this.tradeId,
+          price: this.price(price),
+          size: this.size(lots),
+          side: aggressor === BID ? 'buy' : 'sell',
+          buyer,
+          seller,
         });
       }
     };
@@ -92,8 +105,13 @@ export class Venue {
     for (const t of this.trades) out.push({ kind: 'trade', at, data: t });
     this.trades.length = 0;
     if (this.l2) {
-      const changes = this.l2.delta(this.book, (t) => this.price(t), (l) => this.size(l));
-      if (changes && this.flags.bookDeltas) out.push({ kind: 'book', at, data: { symbol, snapshot: false, update_id: this.l2.updateId, changes } });
+      const changes = this.l2.delta(
+        this.book,
+        (t) => this.price(t),
+        (l) => this.size(l),
+      );
+      if (changes && this.flags.bookDeltas)
+        out.push({ kind: 'book', at, data: { symbol, snapshot: false, update_id: this.l2.updateId, changes } });
     }
     if (this.flags.candles && this.candle.dirty) {
       this.candle.dirty = false;
@@ -109,8 +127,16 @@ export class Venue {
 
   pushSnapshot(at: number, out: MarketDataOut): void {
     if (!this.l2) return;
-    const s = this.l2.snapshot(this.book, (t) => this.price(t), (l) => this.size(l));
-    out.push({ kind: 'book', at, data: { symbol: this.inst.symbol, snapshot: true, bids: s.bids, asks: s.asks, update_id: s.update_id } });
+    const s = this.l2.snapshot(
+      this.book,
+      (t) => this.price(t),
+      (l) => this.size(l),
+    );
+    out.push({
+      kind: 'book',
+      at,
+      data: { symbol: this.inst.symbol, snapshot: true, bids: s.bids, asks: s.asks, update_id: s.update_id },
+    });
   }
 
   private intervalLabel = '1h';
@@ -122,18 +148,30 @@ export class Venue {
   private pushCandle(at: number, out: MarketDataOut, closed: boolean, label = this.intervalLabel): void {
     const c = this.candle;
     out.push({
-      kind: 'candle', at,
+      kind: 'candle',
+      at,
       data: {
-        symbol: this.inst.symbol, interval: label, start: c.start ?? at, open: this.price(c.open), high: this.price(c.high),
-        low: this.price(c.low), close: this.price(c.close), volume: this.size(c.lots), closed,
+        symbol: this.inst.symbol,
+        interval: label,
+        start: c.start ?? at,
+        open: this.price(c.open),
+        high: this.price(c.high),
+        low: this.price(c.low),
+        close: this.price(c.close),
+        volume: this.size(c.lots),
+        closed,
       },
     });
   }
 
   state(): VenueState {
     return {
-      book: this.book.state(), tradeId: this.tradeId, lastTrade: this.lastTrade, updateId: this.l2?.updateId ?? 0,
-      candle: this.candle.state(), volumeLots: this.volumeLots,
+      book: this.book.state(),
+      tradeId: this.tradeId,
+      lastTrade: this.lastTrade,
+      updateId: this.l2?.updateId ?? 0,
+      candle: this.candle.state(),
+      volumeLots: this.volumeLots,
     };
   }
 }

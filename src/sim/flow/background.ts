@@ -29,7 +29,13 @@ export interface SymbolFlowState {
 }
 
 export function freshFlowState(mmCount: number): SymbolFlowState {
-  return { inventory: new Array<number>(mmCount).fill(0), quotes: Array.from({ length: mmCount }, () => []), resting: [], ema: null, lastLogValue: null };
+  return {
+    inventory: new Array<number>(mmCount).fill(0),
+    quotes: Array.from({ length: mmCount }, () => []),
+    resting: [],
+    ema: null,
+    lastLogValue: null,
+  };
 }
 
 /** Largest 1, 2 or 5 x 10^k not above x (at least 1). */
@@ -76,7 +82,10 @@ export class SymbolFlow {
     this.inventory = st.inventory.slice();
     this.ema = st.ema;
     this.lastLogValue = st.lastLogValue;
-    const live = st.quotes.some((q) => q.length > 0) || st.resting.length > 0 ? venue.book.ordersById() : new Map<number, RestingOrder>();
+    const live =
+      st.quotes.some((q) => q.length > 0) || st.resting.length > 0
+        ? venue.book.ordersById()
+        : new Map<number, RestingOrder>();
     const find = (id: number): RestingOrder => {
       const o = live.get(id);
       if (!o) throw new RangeError(`flow state names order ${id}, which is not resting`);
@@ -99,7 +108,8 @@ export class SymbolFlow {
       inventory: this.inventory.slice(),
       quotes: this.quotes.map((q) => q.filter((o) => o.lots > 0).map((o) => o.id)),
       resting: this.resting.filter((o) => o.lots > 0).map((o) => o.id),
-      ema: this.ema, lastLogValue: this.lastLogValue,
+      ema: this.ema,
+      lastLogValue: this.lastLogValue,
     };
   }
 
@@ -130,7 +140,9 @@ export class SymbolFlow {
       const h = Math.max((cfg.mmHalfSpread[m] ?? 0.2) * sig, 1 / valueTicks);
       const invValue = (this.inventory[m] ?? 0) * this.lotValue(valueTicks);
       const skew = invValue / cfg.mmInventoryCap;
-      const center = valueTicks * Math.exp(cfg.mmMemory * Math.max(-0.5, Math.min(0.5, dev)) - 2 * Math.max(-1, Math.min(1, skew)) * h);
+      const center =
+        valueTicks *
+        Math.exp(cfg.mmMemory * Math.max(-0.5, Math.min(0.5, dev)) - 2 * Math.max(-1, Math.min(1, skew)) * h);
       const bestBid = Math.floor((center * (1 - h)) / grid) * grid;
       const bestAsk = Math.ceil((center * (1 + h)) / grid) * grid;
       const quoteBids = skew < 1;
@@ -141,11 +153,20 @@ export class SymbolFlow {
     for (let m = 0; m < cfg.mmCount; m++) {
       const inv = this.inventory[m] ?? 0;
       const excess = Math.abs(inv * this.lotValue(valueTicks)) - cfg.mmInventoryCap / 2;
-      if (excess > 0) this.venue.market(this.mmIds[m] ?? 'bg-mm', inv > 0 ? ASK : BID, this.lotsFor(excess / 4, valueTicks));
+      if (excess > 0)
+        this.venue.market(this.mmIds[m] ?? 'bg-mm', inv > 0 ? ASK : BID, this.lotsFor(excess / 4, valueTicks));
     }
   }
 
-  private ladder(m: number, bestBid: number, bestAsk: number, grid: number, bids: boolean, asks: boolean, valueTicks: number): void {
+  private ladder(
+    m: number,
+    bestBid: number,
+    bestAsk: number,
+    grid: number,
+    bids: boolean,
+    asks: boolean,
+    valueTicks: number,
+  ): void {
     const cfg = this.cfg;
     const L = cfg.mmLevels;
     const book = this.venue.book;

@@ -3,7 +3,7 @@
 // with the drift compensated so the configured drift is the expected growth of the value.
 
 import { Rng, type RngState } from '../rng.ts';
-import { msmInit, msmRates, msmStep, msmVariance, type MsmSpec } from './msm.ts';
+import { type MsmSpec, msmInit, msmRates, msmStep, msmVariance } from './msm.ts';
 
 export interface LatentConfig {
   /** Simulated years per market step (one hour). */
@@ -68,7 +68,11 @@ export class LatentModel {
   private micros: number;
   private readonly rng: Rng;
 
-  constructor(private readonly cfg: LatentConfig, syms: readonly LatentSymbol[], seedOrState: number | LatentState) {
+  constructor(
+    private readonly cfg: LatentConfig,
+    syms: readonly LatentSymbol[],
+    seedOrState: number | LatentState,
+  ) {
     const n = syms.length;
     this.n = n;
     this.logStart = Float64Array.from(syms, (s) => Math.log(s.startPrice));
@@ -157,7 +161,8 @@ export class LatentModel {
       const mu = (this.trendSd[i] ?? 0) * (b * this.trendMarket + c * (this.trendIdio[i] ?? 0));
       const x = this.x[i] ?? 0;
       const shock = sig * sqrtDt * (Math.sqrt(vm) * em + Math.sqrt(vi) * rng.normal());
-      let nx = x + (this.kappa[i] ?? 0) * ((this.theta[i] ?? 0) - x) * dt - 0.5 * sig * sig * (vm + vi) * dt + mu * dt + shock;
+      let nx =
+        x + (this.kappa[i] ?? 0) * ((this.theta[i] ?? 0) - x) * dt - 0.5 * sig * sig * (vm + vi) * dt + mu * dt + shock;
       if (!Number.isFinite(nx)) nx = x;
       // Keep log(value/start) within +-log(bound), reflecting so a stressed value keeps moving (binds only under stress).
       const lb = this.logBound;
@@ -171,8 +176,13 @@ export class LatentModel {
 
   state(): LatentState {
     return {
-      x: Array.from(this.x), trendMarket: this.trendMarket, trendIdio: Array.from(this.trendIdio), volMarket: this.volMarket.slice(),
-      volIdio: this.volIdio.map((v) => v.slice()), micros: this.micros, rng: this.rng.state(),
+      x: Array.from(this.x),
+      trendMarket: this.trendMarket,
+      trendIdio: Array.from(this.trendIdio),
+      volMarket: this.volMarket.slice(),
+      volIdio: this.volIdio.map((v) => v.slice()),
+      micros: this.micros,
+      rng: this.rng.state(),
     };
   }
 

@@ -1,7 +1,7 @@
 // Balanced: moving-average crossover, long or short, acting only on the step the averages cross.
 
 import { mean } from './indicators.ts';
-import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
+import { type Params, param, RISK_BOUNDS, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { fast: 5, slow: 15, band: 0.0005, stopLoss: 0.03, takeProfit: 0.06, risk: 0.02, maxExposure: 0.8 };
 
@@ -35,6 +35,6 @@ export const balanced: Strategy = {
   normalize(p: Params): void {
     // fast <= 30 < slow's max of 100, so pushing slow up always restores fast < slow.
     const fast = param(p, 'fast', DEFAULTS.fast);
-    if (param(p, 'slow', DEFAULTS.slow) <= fast) p['slow'] = fast + 3;
+    if (param(p, 'slow', DEFAULTS.slow) <= fast) p.slow = fast + 3;
   },
 };

@@ -1,7 +1,7 @@
 // Breakout: Donchian channel entries on new highs/lows, exits on a shorter opposite channel.
 
 import { windowMax, windowMin } from './indicators.ts';
-import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
+import { type Params, param, RISK_BOUNDS, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { entry: 15, exit: 7, stopLoss: 0.035, takeProfit: 0.09, risk: 0.02, maxExposure: 0.8 };
 
@@ -29,6 +29,7 @@ export const breakout: Strategy = {
     return null;
   },
   normalize(p: Params): void {
-    if (param(p, 'exit', DEFAULTS.exit) >= param(p, 'entry', DEFAULTS.entry)) p['exit'] = Math.max(3, Math.floor(param(p, 'entry', DEFAULTS.entry) / 2));
+    if (param(p, 'exit', DEFAULTS.exit) >= param(p, 'entry', DEFAULTS.entry))
+      p.exit = Math.max(3, Math.floor(param(p, 'entry', DEFAULTS.entry) / 2));
   },
 };

@@ -1,9 +1,17 @@
 // Conservative: long-only trend follower with low exposure and tight stops.
 
 import { mean } from './indicators.ts';
-import { param, type Params, type Strategy, type Target } from './types.ts';
+import { type Params, param, type Strategy, type Target } from './types.ts';
 
-const DEFAULTS = { trend: 20, slope: 5, band: 0.002, stopLoss: 0.015, takeProfit: 0.03, risk: 0.005, maxExposure: 0.25 };
+const DEFAULTS = {
+  trend: 20,
+  slope: 5,
+  band: 0.002,
+  stopLoss: 0.015,
+  takeProfit: 0.03,
+  risk: 0.005,
+  maxExposure: 0.25,
+};
 
 export const conservative: Strategy = {
   name: 'Conservative',

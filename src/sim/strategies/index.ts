@@ -7,7 +7,13 @@ import { meanReversion } from './mean-reversion.ts';
 import { momentum } from './momentum.ts';
 import type { Strategy, StrategyName } from './types.ts';
 
-export const STRATEGY_ORDER: readonly StrategyName[] = ['Balanced', 'Momentum', 'Conservative', 'MeanReversion', 'Breakout'];
+export const STRATEGY_ORDER: readonly StrategyName[] = [
+  'Balanced',
+  'Momentum',
+  'Conservative',
+  'MeanReversion',
+  'Breakout',
+];
 
 const REGISTRY: Readonly<Record<StrategyName, Strategy>> = {
   Balanced: balanced,

@@ -1,9 +1,17 @@
 // MeanReversion: fade z-score extremes of the price against its recent mean, exit near the mean.
 
 import { mean, stdDev } from './indicators.ts';
-import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
+import { type Params, param, RISK_BOUNDS, type Strategy, type Target } from './types.ts';
 
-const DEFAULTS = { lookback: 15, entryZ: 2, exitZ: 0.5, stopLoss: 0.04, takeProfit: 0.05, risk: 0.015, maxExposure: 0.7 };
+const DEFAULTS = {
+  lookback: 15,
+  entryZ: 2,
+  exitZ: 0.5,
+  stopLoss: 0.04,
+  takeProfit: 0.05,
+  risk: 0.015,
+  maxExposure: 0.7,
+};
 
 export const meanReversion: Strategy = {
   name: 'MeanReversion',
@@ -30,6 +38,7 @@ export const meanReversion: Strategy = {
     return null;
   },
   normalize(p: Params): void {
-    if (param(p, 'exitZ', DEFAULTS.exitZ) >= param(p, 'entryZ', DEFAULTS.entryZ)) p['exitZ'] = param(p, 'entryZ', DEFAULTS.entryZ) / 2;
+    if (param(p, 'exitZ', DEFAULTS.exitZ) >= param(p, 'entryZ', DEFAULTS.entryZ))
+      p.exitZ = param(p, 'entryZ', DEFAULTS.entryZ) / 2;
   },
 };

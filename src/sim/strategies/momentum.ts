@@ -1,6 +1,6 @@
 // Momentum: follow the sign of the return over a lookback once it exceeds a threshold.
 
-import { param, RISK_BOUNDS, type Params, type Strategy, type Target } from './types.ts';
+import { type Params, param, RISK_BOUNDS, type Strategy, type Target } from './types.ts';
 
 const DEFAULTS = { lookback: 8, threshold: 0.01, stopLoss: 0.04, takeProfit: 0.08, risk: 0.025, maxExposure: 0.9 };
 

@@ -3,8 +3,15 @@
 
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { applyL2, L2View, type L2Snapshot } from '../../../src/sim/book/l2.ts';
-import { ASK, BID, OrderBook, type BookSide, type FillSink, type RestingOrder } from '../../../src/sim/book/order-book.ts';
+import { applyL2, type L2Snapshot, L2View } from '../../../src/sim/book/l2.ts';
+import {
+  ASK,
+  BID,
+  type BookSide,
+  type FillSink,
+  OrderBook,
+  type RestingOrder,
+} from '../../../src/sim/book/order-book.ts';
 
 type Op =
   | { t: 'limit'; owner: string; side: BookSide; price: number; lots: number }
@@ -15,13 +22,35 @@ type Op =
 const owner = fc.constantFrom('a', 'b', 'c', 'd');
 const side = fc.constantFrom<BookSide>(BID, ASK);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('limit' as const), owner, side, price: fc.integer({ min: 90, max: 110 }), lots: fc.integer({ min: 1, max: 20 }) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('market' as const), owner, side, lots: fc.integer({ min: 1, max: 40 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('limit' as const),
+      owner,
+      side,
+      price: fc.integer({ min: 90, max: 110 }),
+      lots: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('market' as const), owner, side, lots: fc.integer({ min: 1, max: 40 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('cancel' as const), k: fc.nat(1000) }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('reduce' as const), k: fc.nat(1000), lots: fc.integer({ min: 1, max: 20 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('reduce' as const), k: fc.nat(1000), lots: fc.integer({ min: 1, max: 20 }) }),
+  },
 );
 
-interface RefOrder { id: number; owner: string; side: BookSide; price: number; lots: number; seq: number }
+interface RefOrder {
+  id: number;
+  owner: string;
+  side: BookSide;
+  price: number;
+  lots: number;
+  seq: number;
+}
 
 /** Naive reference: a flat list, sorted on every match by price then arrival. */
 class RefBook {
@@ -57,7 +86,7 @@ function run(ops: Op[], onStep?: (book: OrderBook, i: number) => void) {
   const ids: RestingOrder[] = [];
   let submitted = 0;
   let removed = 0;
-  const step = (op: Op, i: number) => {
+  const step = (op: Op, _i: number) => {
     if (op.t === 'limit') {
       const before = fills.length;
       const o = book.limit(op.owner, op.side, op.price, op.lots, sink);
@@ -65,7 +94,15 @@ function run(ops: Op[], onStep?: (book: OrderBook, i: number) => void) {
       submitted += op.lots;
       removed += 2 * filled;
       const rf = ref.take(op.owner, op.side, op.price, op.lots);
-      if (op.lots - rf > 0) ref.orders.push({ id: o?.id ?? -1, owner: op.owner, side: op.side, price: op.price, lots: op.lots - rf, seq: ref.seq++ });
+      if (op.lots - rf > 0)
+        ref.orders.push({
+          id: o?.id ?? -1,
+          owner: op.owner,
+          side: op.side,
+          price: op.price,
+          lots: op.lots - rf,
+          seq: ref.seq++,
+        });
       if (o) ids.push(o);
     } else if (op.t === 'market') {
       removed += book.market(op.owner, op.side, op.lots, sink);
@@ -102,7 +139,10 @@ describe('order book', () => {
       fc.property(fc.array(opArb, { maxLength: 120 }), (ops) => {
         const { book, ref, fills } = run(ops);
         expect(fills).toEqual(ref.fills);
-        const resting = book.state().orders.map(([id, , , , lots]) => [id, lots]).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
+        const resting = book
+          .state()
+          .orders.map(([id, , , , lots]) => [id, lots])
+          .sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0));
         expect(resting).toEqual(ref.orders.map((o) => [o.id, o.lots]).sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0)));
       }),
       { numRuns: 300 },
@@ -120,7 +160,11 @@ describe('order book', () => {
     expect(book.bestAsk()).toBe(100);
     const id = book.limit('t', BID, 101, 20, sink);
     if (!id) throw new Error('should rest');
-    expect(fills).toEqual([[100, 3, 'm2'], [100, 4, 'm3'], [101, 5, 'm1']]);
+    expect(fills).toEqual([
+      [100, 3, 'm2'],
+      [100, 4, 'm3'],
+      [101, 5, 'm1'],
+    ]);
     expect(id.lots).toBe(8);
     expect(book.bestBid()).toBe(101);
     expect(book.bestAsk()).toBe(102);
@@ -158,7 +202,10 @@ describe('order book', () => {
           const fresh = view.snapshot(book, id, id);
           if (changes === null) {
             expect(view.updateId).toBe(before);
-            expect({ ...fresh, update_id: before }).toEqual({ ...(client as unknown as L2Snapshot), update_id: before });
+            expect({ ...fresh, update_id: before }).toEqual({
+              ...(client as unknown as L2Snapshot),
+              update_id: before,
+            });
           } else {
             expect(view.updateId).toBe(before + 1);
             client = applyL2(client as unknown as L2Snapshot, changes, view.updateId, depth);
@@ -202,8 +249,26 @@ describe('order book', () => {
     expect(() => book.limit('a', BID, 100, 0, () => {})).toThrow(RangeError);
     expect(() => book.limit('a', BID, 1.5, 1, () => {})).toThrow(RangeError);
     expect(() => book.market('a', BID, -1, () => {})).toThrow(RangeError);
-    expect(() => new OrderBook({ nextId: 3, orders: [[1, 'a', BID, 101, 1], [2, 'b', ASK, 100, 1]] })).toThrow(RangeError);
-    expect(() => new OrderBook({ nextId: 2, orders: [[1, 'a', BID, 99, 1], [1, 'b', ASK, 100, 1]] })).toThrow(RangeError);
+    expect(
+      () =>
+        new OrderBook({
+          nextId: 3,
+          orders: [
+            [1, 'a', BID, 101, 1],
+            [2, 'b', ASK, 100, 1],
+          ],
+        }),
+    ).toThrow(RangeError);
+    expect(
+      () =>
+        new OrderBook({
+          nextId: 2,
+          orders: [
+            [1, 'a', BID, 99, 1],
+            [1, 'b', ASK, 100, 1],
+          ],
+        }),
+    ).toThrow(RangeError);
     const other = new OrderBook();
     const o = book.limit('a', BID, 100, 3, () => {});
     if (!o) throw new Error('should rest');

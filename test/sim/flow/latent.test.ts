@@ -1,7 +1,7 @@
 // Latent value: drift compensation, factor correlation, configured volatility, long-memory volatility, bounds, state.
 
 import { describe, expect, test } from 'bun:test';
-import { LatentModel, type LatentConfig } from '../../../src/sim/flow/latent.ts';
+import { type LatentConfig, LatentModel } from '../../../src/sim/flow/latent.ts';
 import { msmInit, msmRates, msmStep, msmVariance } from '../../../src/sim/flow/msm.ts';
 import { DEFAULT_MARKET_CONFIG } from '../../../src/sim/market.ts';
 import { Rng } from '../../../src/sim/rng.ts';
@@ -38,7 +38,8 @@ function corr(a: number[], b: number[]): number {
   }
   return c / Math.sqrt(va * vb);
 }
-const daily = (r: number[]) => Array.from({ length: Math.floor(r.length / 24) }, (_, d) => sum(r.slice(24 * d, 24 * d + 24)));
+const daily = (r: number[]) =>
+  Array.from({ length: Math.floor(r.length / 24) }, (_, d) => sum(r.slice(24 * d, 24 * d + 24)));
 
 describe('latent value', () => {
   test('drift is compensated: the mean value grows at the configured drift', () => {
@@ -51,11 +52,15 @@ describe('latent value', () => {
   });
 
   test('symbols share a market factor: daily correlation follows the betas; hourly vol matches the configuration', () => {
-    const m = new LatentModel(cfg(), [
-      { startPrice: 45000, annualVol: 0.6, beta: 0.92 },
-      { startPrice: 2500, annualVol: 0.75, beta: 0.9 },
-      { startPrice: 1, annualVol: 1, beta: 0 },
-    ], 5);
+    const m = new LatentModel(
+      cfg(),
+      [
+        { startPrice: 45000, annualVol: 0.6, beta: 0.92 },
+        { startPrice: 2500, annualVol: 0.75, beta: 0.9 },
+        { startPrice: 1, annualVol: 1, beta: 0 },
+      ],
+      5,
+    );
     const r = hourly(m, 2 * 8760);
     const [a, b, c] = r.map(daily) as [number[], number[], number[]];
     expect(corr(a, b)).toBeGreaterThan(0.65);
@@ -95,7 +100,11 @@ describe('latent value', () => {
       const v = m.value(0);
       expect(Number.isFinite(v) && v >= 3 / 1000 - 1e-9 && v <= 3 * 1000 + 1e-9).toBe(true);
     }
-    const copy = new LatentModel(cfg({ volScale: 300, subSteps: 20 }), [{ startPrice: 3, annualVol: 1, beta: 0.5 }], JSON.parse(JSON.stringify(m.state())));
+    const copy = new LatentModel(
+      cfg({ volScale: 300, subSteps: 20 }),
+      [{ startPrice: 3, annualVol: 1, beta: 0.5 }],
+      JSON.parse(JSON.stringify(m.state())),
+    );
     for (let k = 0; k < 50; k++) {
       m.micro();
       copy.micro();
