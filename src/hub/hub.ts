@@ -6,7 +6,6 @@ import type { Config } from '../config.ts';
 import { describeError } from '../lib/describe-error.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
-import { WELCOME_MESSAGE } from '../protocol/server-messages.ts';
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
 import { TOPIC_FAMILIES } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
@@ -14,6 +13,7 @@ import { Conflator } from './conflation.ts';
 import { EventHistory } from './history.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
 import { type Session, type SessionContext, Sessions, type Socket } from './session.ts';
+import { welcomeFor } from './session-state.ts';
 import { type SseRequest, type SseSink, SseStreams } from './sse-streams.ts';
 import { eventTopics } from './subscriptions.ts';
 import { admitTopics, type TopicError } from './topic-admission.ts';
@@ -59,6 +59,7 @@ export class Hub {
   private readonly symbols = new Set<string>();
   private offered: string[] = [];
   private readonly sessions: Sessions;
+  private readonly context: SessionContext;
   private readonly sse: SseStreams;
   private readonly conflator: Conflator;
   private sseHeartbeat: ReturnType<typeof setInterval> | null = null;
@@ -92,6 +93,7 @@ export class Hub {
       joined: (ws) => void this.sockets.add(ws),
       left: (ws) => this.sockets.delete(ws),
     };
+    this.context = context;
     this.sessions = new Sessions(context);
     this.sse = new SseStreams({
       history: this.history,
@@ -159,16 +161,7 @@ export class Hub {
   openSse(sink: SseSink, request: SseRequest): void {
     this.sseHeartbeat ??= setInterval(() => this.sse.heartbeat(), this.options.sseHeartbeatMs ?? SSE_HEARTBEAT_MS);
     this.sseHeartbeat.unref?.();
-    const welcome = {
-      event_type: 'welcome' as const,
-      message: WELCOME_MESSAGE,
-      version: this.options.version,
-      epoch: this.epochValue,
-      sequence: this.history.sequence,
-      oldest_sequence: this.history.oldest,
-      topics: this.offered,
-      subscriptions: [...request.topics],
-    };
+    const welcome = welcomeFor(this.context, request.topics);
     void this.sse
       .open(sink, request, welcome)
       .catch((error: unknown) => this.log(`lineage: sse stream: ${describeError(error)}`));

@@ -3,10 +3,13 @@ import type { ServerWebSocket } from 'bun';
 import type { Config } from '../config.ts';
 import type { ClosedBy, HubMetrics } from '../metrics/hub-metrics.ts';
 import type { RequestId } from '../protocol/client-messages.ts';
-import type { ConflationTarget, Conflator, Pending } from './conflation.ts';
+import { WELCOME_MESSAGE, type WelcomeMessage } from '../protocol/server-messages.ts';
+import { splitTopicList } from '../protocol/topics.ts';
+import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { type ConflationTarget, type Conflator, conflatable, conflationInterval, type Pending } from './conflation.ts';
 import type { EventHistory } from './history.ts';
 import type { NativeSubscriptions } from './native-subscriptions.ts';
-import type { TokenBucket } from './rate-limit.ts';
+import { TokenBucket } from './rate-limit.ts';
 import type { KnownKeys } from './topic-admission.ts';
 
 export type SessionState = 'admitted' | 'catching_up' | 'live' | 'closing';
@@ -88,4 +91,63 @@ export function parseConflateMs(raw: string | null): number | null {
 /** `{ conflation }` for replies, when any held topic is conflated. */
 export function conflationOf(s: Session): { conflation?: Record<string, number> } {
   return s.conflate.size === 0 ? {} : { conflation: Object.fromEntries(s.conflate) };
+}
+
+/** The state of a connection whose upgrade was just accepted. */
+export function newSession(
+  id: number,
+  remote: string,
+  params: URLSearchParams,
+  limits: SessionLimits,
+  now: number,
+): Session {
+  const { maxMessageRate, maxBadFrames } = limits;
+  const topics = params.get('topics');
+  return {
+    id,
+    remote,
+    state: 'admitted',
+    held: new Set(),
+    live: new Map(),
+    conflate: new Map(),
+    target: null,
+    catchUp: null,
+    messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
+    badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
+    request: {
+      topics: topics === null ? null : splitTopicList(topics),
+      since: params.get('since'),
+      epoch: params.get('epoch'),
+      conflateMs: params.get('conflate_ms'),
+    },
+  };
+}
+
+/** Add topics to what is held; conflatable ones are conflated at `conflateMs` (0: not conflated). */
+export function holdTopics(s: Session, topics: readonly string[], conflateMs: number): void {
+  for (const t of topics) {
+    s.held.add(t);
+    if (conflateMs > 0 && conflatable(t)) s.conflate.set(t, conflationInterval(conflateMs));
+  }
+}
+
+/** Is `e` delivered to this session through a conflated topic? */
+export function conflatedFor(s: Session, e: PublishedEvent): boolean {
+  if (s.conflate.has(e.family)) return true;
+  if (e.key === null || s.held.has(e.family)) return false;
+  return s.conflate.has(`${e.family}.${e.key}`);
+}
+
+/** The first frame of every connection and SSE stream: where the stream stands and what is on offer. */
+export function welcomeFor(ctx: SessionContext, subscriptions: Iterable<string>): WelcomeMessage {
+  return {
+    event_type: 'welcome',
+    message: WELCOME_MESSAGE,
+    version: ctx.version,
+    epoch: ctx.epoch(),
+    sequence: ctx.history.sequence,
+    oldest_sequence: ctx.history.oldest,
+    topics: ctx.offeredTopics(),
+    subscriptions: [...subscriptions],
+  };
 }

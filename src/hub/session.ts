@@ -1,64 +1,43 @@
-// One connection's session: the state it carries in `ws.data`, and the one place that state changes.
-//   admitted ──open──▶ catching_up (replaying `since`) ──caught up──▶ live ──close──▶ closing
-//                 └────────────── no `since` ──────────────────────────┘
-// A live session may go back to catching_up (`resume` op); any state may go to closing. Decisions are pure functions
-// (resumeVerdict, admitTopics, snapshotEvents, replay); this module applies them and writes the frames.
-import { type ClosedBy, frameReasonOf } from '../metrics/hub-metrics.ts';
-import {
-  type ClientMessage,
-  type FrameErrorCode,
-  parseClientFrame,
-  type RequestId,
-} from '../protocol/client-messages.ts';
+// One connection's session and the one place its state changes: admitted ──open──▶ catching_up (replaying `since`)
+// ──▶ live ──▶ closing (no `since`: straight to live; a `resume` op goes back to catching_up). Decisions are pure
+// functions (resumeVerdict, admitTopics, snapshotEvents, replay); frames go out through SessionOutput.
+import type { ClosedBy } from '../metrics/hub-metrics.ts';
+import { type ClientMessage, parseClientFrame, type RequestId } from '../protocol/client-messages.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
-import { type ServerMessage, WELCOME_MESSAGE } from '../protocol/server-messages.ts';
-import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
+import { DEFAULT_TOPICS } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
-import { conflatable, conflatedFrames, conflationInterval, holdLatest } from './conflation.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { conflatedFrames, holdLatest } from './conflation.ts';
 import { replay } from './replay.ts';
 import { parseSince, type ResumeRefusal, resumeVerdict } from './resume-verdict.ts';
+import { SessionOutput } from './session-output.ts';
 import {
+  conflatedFor,
   conflationOf,
   echo,
+  holdTopics,
+  newSession,
   parseConflateMs,
   type Session,
   type SessionContext,
   type Socket,
+  welcomeFor,
 } from './session-state.ts';
 import { snapshotEvents, uncoveredTopics } from './snapshot.ts';
-import { nativeTopics } from './subscriptions.ts';
-import { admitTopics, releaseTopics, type TopicError } from './topic-admission.ts';
+import { admitTopics, releaseTopics } from './topic-admission.ts';
 
 export class Sessions {
   private nextId = 1;
 
-  constructor(private readonly ctx: SessionContext) {}
+  private readonly out: SessionOutput;
+
+  constructor(private readonly ctx: SessionContext) {
+    this.out = new SessionOutput(ctx, (ws, code, reason, by) => this.close(ws, code, reason, by));
+  }
 
   /** The state of a connection whose upgrade was just accepted. */
   admit(remote: string, params: URLSearchParams): Session {
-    const now = this.ctx.now();
-    const { maxMessageRate, maxBadFrames } = this.ctx.limits;
-    const topics = params.get('topics');
-    return {
-      id: this.nextId++,
-      remote,
-      state: 'admitted',
-      held: new Set(),
-      live: new Map(),
-      conflate: new Map(),
-      target: null,
-      catchUp: null,
-      messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
-      badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
-      request: {
-        topics: topics === null ? null : splitTopicList(topics),
-        since: params.get('since'),
-        epoch: params.get('epoch'),
-        conflateMs: params.get('conflate_ms'),
-      },
-    };
+    return newSession(this.nextId++, remote, params, this.ctx.limits, this.ctx.now());
   }
 
   /** admitted → welcome → catching_up (with `since`) or live (with a snapshot). */
@@ -74,21 +53,11 @@ export class Sessions {
       this.ctx.limits.maxTopics,
     );
     const conflateMs = parseConflateMs(s.request.conflateMs);
-    this.hold(s, accepted, conflateMs ?? 0);
-    const h = this.ctx.history;
-    this.send(ws, {
-      event_type: 'welcome',
-      message: WELCOME_MESSAGE,
-      version: this.ctx.version,
-      epoch: this.ctx.epoch(),
-      sequence: h.sequence,
-      oldest_sequence: h.oldest,
-      topics: this.ctx.offeredTopics(),
-      subscriptions: [...s.held],
-    });
-    this.topicErrors(ws, errors);
+    holdTopics(s, accepted, conflateMs ?? 0);
+    this.out.send(ws, welcomeFor(this.ctx, s.held));
+    this.out.topicErrors(ws, errors);
     if (conflateMs === null) {
-      this.send(ws, {
+      this.out.send(ws, {
         event_type: 'error',
         code: 'invalid_message',
         message: `conflate_ms: must be an integer from 0 to 60000, got "${String(s.request.conflateMs).slice(0, 32)}"`,
@@ -98,7 +67,7 @@ export class Sessions {
     if (raw !== null) {
       const since = parseSince(raw);
       if (since !== null) return this.resume(ws, since, s.request.epoch, undefined);
-      this.send(ws, {
+      this.out.send(ws, {
         event_type: 'error',
         code: 'invalid_since',
         message: `since: must be a non-negative integer sequence number, got "${raw.slice(0, 32)}"`,
@@ -116,9 +85,9 @@ export class Sessions {
       return this.close(ws, CloseCode.PolicyViolation, CloseReason.rateLimited, 'policy');
     }
     if (typeof message !== 'string')
-      return this.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
+      return this.out.reject(ws, 'binary_not_supported', 'binary frames are not accepted; send JSON text frames');
     const parsed = parseClientFrame(message);
-    if (!parsed.ok) return this.reject(ws, parsed.code, parsed.message, parsed.id);
+    if (!parsed.ok) return this.out.reject(ws, parsed.code, parsed.message, parsed.id);
     this.handle(ws, parsed.message);
   }
 
@@ -153,7 +122,7 @@ export class Sessions {
 
   /** The server is stopping: the notice first, then 1001. */
   shutdown(ws: Socket, retryAfterMs: number): void {
-    this.send(ws, { event_type: 'shutdown', retry_after_ms: retryAfterMs });
+    this.out.send(ws, { event_type: 'shutdown', retry_after_ms: retryAfterMs });
     this.close(ws, CloseCode.GoingAway, CloseReason.shutdown, 'shutdown');
   }
 
@@ -167,14 +136,14 @@ export class Sessions {
       case 'resume':
         return this.resume(ws, message.since, message.epoch ?? null, id);
       case 'ping':
-        return this.send(ws, {
+        return this.out.send(ws, {
           event_type: 'pong',
           ...echo(id),
           sequence: this.ctx.history.sequence,
           timestamp: isoTimestamp(Date.now()),
         });
       case 'list_subscriptions':
-        return this.send(ws, {
+        return this.out.send(ws, {
           event_type: 'subscriptions',
           ...echo(id),
           subscriptions: [...ws.data.held],
@@ -191,10 +160,10 @@ export class Sessions {
   ): void {
     const s = ws.data;
     const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
-    this.topicErrors(ws, errors, id);
+    this.out.topicErrors(ws, errors, id);
     if (accepted.length === 0) {
       if (topics.every((t) => s.held.has(t)))
-        this.send(ws, {
+        this.out.send(ws, {
           event_type: 'subscribed',
           ...echo(id),
           topics: [],
@@ -204,8 +173,8 @@ export class Sessions {
       return;
     }
     const needSnapshot = uncoveredTopics(s.held, accepted);
-    this.hold(s, accepted, conflateMs ?? parseConflateMs(s.request.conflateMs) ?? 0);
-    this.send(ws, {
+    holdTopics(s, accepted, conflateMs ?? parseConflateMs(s.request.conflateMs) ?? 0);
+    this.out.send(ws, {
       event_type: 'subscribed',
       ...echo(id),
       topics: accepted,
@@ -219,11 +188,11 @@ export class Sessions {
   private unsubscribe(ws: Socket, topics: readonly string[], id: RequestId | undefined): void {
     const s = ws.data;
     const { valid, error } = releaseTopics(topics);
-    if (error !== null) this.topicErrors(ws, [error], id);
+    if (error !== null) this.out.topicErrors(ws, [error], id);
     const removed = valid.filter((t) => s.held.delete(t));
     for (const t of removed) s.conflate.delete(t);
-    if (s.state === 'live') this.deliver(ws);
-    this.send(ws, { event_type: 'unsubscribed', ...echo(id), topics: removed, subscriptions: [...s.held] });
+    if (s.state === 'live') this.out.deliver(ws);
+    this.out.send(ws, { event_type: 'unsubscribed', ...echo(id), topics: removed, subscriptions: [...s.held] });
   }
 
   /** → live: native subscriptions for the held topics from the current head, then the snapshot of `snapshotTopics`. */
@@ -231,29 +200,8 @@ export class Sessions {
     const s = ws.data;
     s.state = 'live';
     s.catchUp = null;
-    this.deliver(ws);
+    this.out.deliver(ws);
     for (const e of snapshotEvents(this.ctx.history, snapshotTopics)) ws.send(markSnapshot(e.json), this.ctx.compress);
-  }
-
-  /** Add topics to what is held; conflatable ones are conflated at `conflateMs` (0: not conflated). */
-  private hold(s: Session, topics: readonly string[], conflateMs: number): void {
-    for (const t of topics) {
-      s.held.add(t);
-      if (conflateMs > 0 && conflatable(t)) s.conflate.set(t, conflationInterval(conflateMs));
-    }
-  }
-
-  /** Live delivery for what is held: native topics for the loss-free ones, the conflator for the conflated ones. */
-  private deliver(ws: Socket): void {
-    const s = ws.data;
-    this.ctx.native.apply(ws, this.ctx.history.sequence);
-    if (s.target === null) return;
-    const conflated = new Map<string, number>();
-    for (const t of nativeTopics(s.held)) {
-      const ms = s.conflate.get(t);
-      if (ms !== undefined) conflated.set(t, ms);
-    }
-    this.ctx.conflator.apply(s.target, conflated);
   }
 
   /** → catching_up when `since` can be honoured; otherwise resume_failed, then live with a snapshot of what is held. */
@@ -286,7 +234,7 @@ export class Sessions {
   ): void {
     const h = this.ctx.history;
     this.ctx.metrics.resumeRequested(reason, 0);
-    this.send(ws, {
+    this.out.send(ws, {
       event_type: 'resume_failed',
       ...echo(id),
       since,
@@ -305,7 +253,7 @@ export class Sessions {
     const half = this.ctx.limits.sendBufferBytes / 2;
     // A conflated topic's replay is its latest state per key: held back here and sent once the replay is done.
     const divert = (e: PublishedEvent) => {
-      if (s.conflate.size === 0 || !this.conflated(s, e)) return false;
+      if (s.conflate.size === 0 || !conflatedFor(s, e)) return false;
       holdLatest(c.latest, e);
       return true;
     };
@@ -326,48 +274,15 @@ export class Sessions {
     for (const frame of conflatedFrames(c.latest)) ws.send(frame, this.ctx.compress);
     s.state = 'live';
     s.catchUp = null;
-    this.deliver(ws);
+    this.out.deliver(ws);
     this.ctx.metrics.resumeRequested('resumed', c.replayed);
-    this.send(ws, {
+    this.out.send(ws, {
       event_type: 'resumed',
       ...echo(c.id),
       since: c.since,
       sequence: this.ctx.history.sequence,
       replayed: c.replayed,
     });
-  }
-
-  /** Is `e` delivered to this session through a conflated topic? */
-  private conflated(s: Session, e: PublishedEvent): boolean {
-    if (s.conflate.has(e.family)) return true;
-    if (e.key === null || s.held.has(e.family)) return false;
-    return s.conflate.has(`${e.family}.${e.key}`);
-  }
-
-  /** A request's topic errors; a request with errors counts as one bad frame against the connection's budget. */
-  private topicErrors(ws: Socket, errors: readonly TopicError[], id?: RequestId): void {
-    if (errors.length === 0) return;
-    for (const e of errors) {
-      this.ctx.metrics.frameRejected(e.code);
-      this.send(ws, { event_type: 'error', ...echo(id), ...e });
-    }
-    this.spendBadFrame(ws);
-  }
-
-  private reject(ws: Socket, code: FrameErrorCode | 'binary_not_supported', message: string, id?: RequestId): void {
-    this.ctx.metrics.frameRejected(frameReasonOf(code));
-    this.send(ws, { event_type: 'error', ...echo(id), code, message });
-    this.spendBadFrame(ws);
-  }
-
-  private spendBadFrame(ws: Socket): void {
-    if (!ws.data.badFrames.take(this.ctx.now()))
-      this.close(ws, CloseCode.PolicyViolation, CloseReason.tooManyBadFrames, 'policy');
-  }
-
-  /** Every control frame goes through here, typed by the protocol's schemas. */
-  private send(ws: Socket, message: ServerMessage): void {
-    if (ws.data.state !== 'closing') ws.send(JSON.stringify(message), this.ctx.compress);
   }
 }
 
