@@ -39,3 +39,16 @@ export function shutdownDelay(retryAfterMs: number, random: () => number = Math.
   const r = Math.min(1, Math.max(0, random()));
   return Math.round(base + Math.max(250, base) * 0.5 * r);
 }
+
+/**
+ * How long to wait before reconnecting: a server's `shutdown` notice decides when there is one; a connection that was
+ * open and closed with a `reconnect_now` code (1013) comes back at once; anything else backs off by attempt.
+ */
+export function reconnectDelay(
+  close: { reconnectNow: boolean; retryAfterMs: number | null; attempt: number },
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
+  if (close.retryAfterMs !== null) return shutdownDelay(close.retryAfterMs, random);
+  return close.reconnectNow ? 0 : backoffDelay(close.attempt, options, random);
+}

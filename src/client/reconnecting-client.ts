@@ -2,8 +2,8 @@
 
 import { describeError } from '../lib/describe-error.ts';
 import type { ClientMessage } from '../protocol/index.ts';
-import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule, ServerMessage } from '../protocol/index.ts';
-import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, shutdownDelay } from './backoff.ts';
+import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule } from '../protocol/index.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff.ts';
 import type {
   ClientEvent,
   ClientStats,
@@ -12,17 +12,12 @@ import type {
   ReconnectingClientOptions,
   SocketLike,
 } from './client-events.ts';
+import { Keepalive } from './keepalive.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
+import { parseServerFrame } from './server-frame.ts';
 import { streamUrl } from './stream-url.ts';
 
-export type {
-  ClientEvent,
-  ClientStats,
-  ConnectionState,
-  Listener,
-  ReconnectingClientOptions,
-  SocketLike,
-} from './client-events.ts';
+export type * from './client-events.ts';
 
 const OPEN = 1;
 
@@ -32,7 +27,6 @@ export class ReconnectingClient {
   private readonly backoff: BackoffOptions;
   private readonly createSocket: (url: string) => SocketLike;
   private readonly random: () => number;
-  private readonly pingIntervalMs: number;
   private readonly retryFirstConnect: boolean;
   private desiredTopics: string[] | null;
   private socket: SocketLike | null = null;
@@ -43,21 +37,18 @@ export class ReconnectingClient {
   private lastError: string | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private lastFrameAt = 0;
+  private readonly keepalive: Keepalive;
   private currentState: ConnectionState = 'idle';
   readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0 };
 
   constructor(private readonly options: ReconnectingClientOptions) {
-    this.tracker = new SequenceTracker(
-      options.since !== undefined && options.since !== null
-        ? { since: options.since, epoch: options.epoch ?? null }
-        : null,
-    );
+    const since = options.since ?? null;
+    this.tracker = new SequenceTracker(since === null ? null : { since, epoch: options.epoch ?? null });
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
-    this.pingIntervalMs = options.pingIntervalMs ?? 0;
+    const ping = () => this.ping();
+    this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, ping, () => this.abandon());
     this.retryFirstConnect = options.retryFirstConnect ?? true;
     this.desiredTopics = options.topics ? [...options.topics] : null;
   }
@@ -100,14 +91,7 @@ export class ReconnectingClient {
     this.clearTimers();
     const socket = this.socket;
     this.socket = null;
-    if (socket !== null) {
-      detach(socket);
-      try {
-        socket.close(CloseCode.Normal, 'client closing');
-      } catch {
-        // Already closed: nothing to release.
-      }
-    }
+    if (socket !== null) release(socket, CloseCode.Normal, 'client closing');
     this.setState('closed');
   }
 
@@ -185,32 +169,14 @@ export class ReconnectingClient {
   }
 
   private onFrame(data: unknown): void {
-    this.lastFrameAt = Date.now();
-    if (typeof data !== 'string') {
+    this.keepalive.heard();
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) {
       this.stats.invalid++;
-      this.emit({ type: 'invalid', raw: '', reason: 'binary frame' });
+      this.emit({ type: 'invalid', raw: parsed.raw, reason: parsed.reason });
       return;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      this.stats.invalid++;
-      this.emit({ type: 'invalid', raw: data, reason: 'not JSON' });
-      return;
-    }
-    const parsed = ServerMessage.safeParse(value);
-    if (!parsed.success) {
-      this.stats.invalid++;
-      const issue = parsed.error.issues[0];
-      this.emit({
-        type: 'invalid',
-        raw: data,
-        reason: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'does not match the protocol',
-      });
-      return;
-    }
-    const message = parsed.data;
+    const message = parsed.message;
     switch (message.event_type) {
       case 'market':
       case 'agent':
@@ -222,7 +188,7 @@ export class ReconnectingClient {
           this.stats.duplicates++;
           return;
         }
-        this.emit({ type: 'event', event: message, raw: data, snapshot });
+        this.emit({ type: 'event', event: message, raw: data as string, snapshot });
         return;
       }
       case 'welcome': {
@@ -230,7 +196,7 @@ export class ReconnectingClient {
         this.stats.connects++;
         this.attempt = 0;
         this.tracker.welcome(message, this.sentSince);
-        this.startKeepalive();
+        this.keepalive.start();
         this.setState(this.sentSince ? 'resuming' : 'live');
         this.emit({ type: 'welcome', message, reconnect: this.stats.connects > 1 });
         return;
@@ -265,72 +231,50 @@ export class ReconnectingClient {
     const wasOpen = this.welcomed;
     this.welcomed = false;
     if (this.currentState === 'closed') return;
-    if (!wasOpen && this.stats.connects === 0 && !this.retryFirstConnect) {
+    const disconnected = (retryInMs: number | null) =>
       this.emit({
         type: 'disconnected',
         code,
         reason,
         error: this.lastError,
         wasOpen,
-        retryInMs: null,
+        retryInMs,
         attempt: this.attempt,
       });
+    if (!wasOpen && this.stats.connects === 0 && !this.retryFirstConnect) {
+      disconnected(null);
       this.setState('closed');
       return;
     }
-    // A slow consumer is told to come back at once and resume (the codes table's rule); anything else waits, growing
-    // with each failure.
-    const now = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
-    const notice = this.retryAfterMs;
+    // The codes table says when to come back at once (1013); a shutdown notice says when; else back off.
+    const reconnectNow = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
+    const delay = reconnectDelay(
+      { reconnectNow, retryAfterMs: this.retryAfterMs, attempt: this.attempt },
+      this.backoff,
+      this.random,
+    );
     this.retryAfterMs = null;
-    const delay =
-      notice !== null
-        ? shutdownDelay(notice, this.random)
-        : now
-          ? 0
-          : backoffDelay(this.attempt, this.backoff, this.random);
     this.attempt++;
-    this.emit({
-      type: 'disconnected',
-      code,
-      reason,
-      error: this.lastError,
-      wasOpen,
-      retryInMs: delay,
-      attempt: this.attempt,
-    });
+    disconnected(delay);
     // A listener may have called close() while handling the event.
     if (this.stopped) return;
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private startKeepalive(): void {
-    if (this.pingIntervalMs <= 0 || this.pingTimer !== null) return;
-    this.pingTimer = setInterval(() => {
-      const socket = this.socket;
-      if (socket === null) return;
-      if (Date.now() - this.lastFrameAt > this.pingIntervalMs * 2) {
-        // Nothing at all for two intervals, not even a pong: the path is dead even if the socket does not know it.
-        this.socket = null;
-        detach(socket);
-        try {
-          socket.close(CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
-        } catch {
-          // Closing a dead socket may fail; it is abandoned either way.
-        }
-        this.afterClose(CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
-        return;
-      }
-      this.ping();
-    }, this.pingIntervalMs);
+  /** Nothing heard for two ping intervals: abandon the socket and reconnect. */
+  private abandon(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.socket = null;
+    release(socket, CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
+    this.afterClose(CloseCode.KeepaliveTimeout, CloseReason.keepaliveTimeout);
   }
 
   private clearTimers(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    if (this.pingTimer !== null) clearInterval(this.pingTimer);
+    this.keepalive.stop();
     this.retryTimer = null;
-    this.pingTimer = null;
   }
 }
 
@@ -339,4 +283,14 @@ function detach(socket: SocketLike): void {
   socket.onmessage = null;
   socket.onerror = null;
   socket.onclose = null;
+}
+
+/** Detach our handlers and close; a socket that is already dead may refuse, and is abandoned either way. */
+function release(socket: SocketLike, code: number, reason: string): void {
+  detach(socket);
+  try {
+    socket.close(code, reason);
+  } catch {
+    // Nothing to release.
+  }
 }
