@@ -9,12 +9,14 @@ import {
   type WorkerMessage,
   type WorkerStartOptions,
 } from '../protocol/worker-messages.ts';
-import { parsePriceCsv, type SimEvent, type Simulation, type SimulationOptions } from '../sim/index.ts';
+import type { SimEvent, Simulation } from '../sim/index.ts';
 import { type Batch, type RoundWrite, Store } from '../store/store.ts';
-import { isLockContention, nextCommitRetry } from './commit-retry.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
+import { commitPatiently } from './first-commit.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
+import { readReplayCsv } from './replay-file.ts';
+import { simulationOptionsFor } from './simulation-options.ts';
 import { beginStory, resumeStory, type Story } from './story.ts';
 import { answerQuery, statsOf } from './worker-answers.ts';
 
@@ -55,25 +57,19 @@ async function start(options: WorkerStartOptions): Promise<void> {
       ? steppedClock(systemClock, t.wallStepAfterMs, t.wallStepByMs)
       : systemClock;
   const pacer = new Pacer(clock);
-  const replay = options.replayCsv === null ? undefined : { rows: await readReplay(options.replayCsv) };
-  const simOptions: SimulationOptions = {
-    seed: options.seed,
-    symbols: options.symbols,
-    startTime: pacer.now(),
-    marketIntervalMs: options.marketIntervalMs,
-    agentIntervalMs: options.agentIntervalMs,
-    arenaRoundMs: options.arenaRoundMs,
-    agents: options.agents,
-    feedErrorRate: options.feedErrorRate,
-    feedLatencyMs: options.feedLatencyMs,
-    quoteTtlMs: options.marketIntervalMs,
-    ...(replay ? { replay } : {}),
-  };
+  const replay = options.replayCsv === null ? undefined : { rows: await readReplayCsv(options.replayCsv) };
+  const simOptions = simulationOptionsFor(options, pacer.now(), replay);
   const store = new Store(options.db);
   let story: Story;
   try {
     story = resumeStory(store, simOptions);
-    await patiently(store, clock, t?.lockGiveUpMs, () => beginStory(store, story, pacer.now()));
+    await commitPatiently(
+      store,
+      clock,
+      t?.lockGiveUpMs,
+      () => beginStory(store, story, pacer.now()),
+      (message) => post({ type: 'notice', message }),
+    );
   } catch (error) {
     store.close();
     throw error;
@@ -114,50 +110,6 @@ async function start(options: WorkerStartOptions): Promise<void> {
   });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
-}
-
-/** Run a (repeatable) first commit, waiting out another process's lock with the same backoff as running commits. */
-async function patiently(store: Store, clock: Clock, giveUpMs: number | undefined, write: () => void): Promise<void> {
-  const since = clock.mono();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      write();
-      if (attempt > 0)
-        post({
-          type: 'notice',
-          message: `${store.path} is writable again after ${Math.round(clock.mono() - since)} ms`,
-        });
-      return;
-    } catch (error) {
-      if (!isLockContention(error)) throw error;
-      const next = nextCommitRetry(attempt, since, clock.mono(), giveUpMs);
-      if (next.kind === 'give_up')
-        throw new LockedTooLong(
-          `${store.path} has been locked by another process for ${Math.round(next.lockedMs / 1000)} s; stopping before the first event`,
-        );
-      if (attempt === 0)
-        post({ type: 'notice', message: `${store.path} is locked by another process; waiting to begin` });
-      await Bun.sleep(next.inMs);
-    }
-  }
-}
-
-/** The CSV to replay; errors name the file and, for bad content, the line. */
-async function readReplay(path: string) {
-  let text: string;
-  try {
-    text = await Bun.file(path).text();
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new Error(
-      `--replay ${path}: cannot read the file${code === 'ENOENT' ? ' (no such file)' : code ? ` (${code})` : ''}`,
-    );
-  }
-  try {
-    return parsePriceCsv(text);
-  } catch (error) {
-    throw new Error(`--replay ${path}: ${describeError(error)}`);
-  }
 }
 
 function loop(): void {

@@ -1,7 +1,7 @@
-// Trading agent state, its per-step decision (stops, strategy signal, scars, elimination) and reports.
+// A trading agent's per-step decision (stops, strategy signal, scars, elimination), re-exporting the agent API.
 
+import type { AgentState } from './agent-state.ts';
 import {
-  type Book,
   closeAt,
   closePosition,
   fillPrice,
@@ -11,74 +11,28 @@ import {
   positionSize,
   type TradingCosts,
 } from './portfolio.ts';
-import { PriceRing } from './price-ring.ts';
-import { roundMoney, roundTo } from './rounding.ts';
-import { applyScar, isDrawdownScar, isTradeLossScar, type ScarPolicy, type ScarRecord } from './scars.ts';
+import { applyScar, isDrawdownScar, isTradeLossScar, type ScarPolicy } from './scars.ts';
 import { getStrategy } from './strategies/index.ts';
-import { HISTORY_CAPACITY, type Params, param, type Side, type StrategyName } from './strategies/types.ts';
+import { param, type Side } from './strategies/types.ts';
 
-export type AgentStatus = 'active' | 'paused' | 'eliminated';
-
-export const START_CAPITAL = 100_000;
-/** Agents whose capital falls below this (50% of start) are eliminated. */
-export const ELIMINATION_FLOOR = START_CAPITAL * 0.5;
-
-export interface AgentState extends Book {
-  id: string;
-  strategy: StrategyName;
-  params: Params;
-  symbol: string;
-  symbolIndex: number;
-  generation: number;
-  parent: string | null;
-  /** Fills executed (an open and a close are two trades). */
-  trades: number;
-  /** Closed round trips with positive / non-positive realized PnL (fees included). */
-  wins: number;
-  losses: number;
-  /** Arena rounds won. */
-  arenaWins: number;
-  status: AgentStatus;
-  /** Market step at which a paused agent becomes active again. */
-  resumeStep: number;
-  peak: number;
-  /** Fraction of capital risked per trade; starts at params.risk, shrinks with every scar. */
-  riskBudget: number;
-  scars: ScarRecord[];
-  /** Prices this agent actually observed (skipped steps leave no entry). */
-  history: PriceRing;
-  /** Founders (the first five agents, one per strategy, default parameters) are benchmarks: never culled. */
-  founder: boolean;
-  /** Capital at the last market-step mark, and this round's per-step capital returns (sum, sum of squares, count). */
-  mark: number;
-  rSum: number;
-  rSq: number;
-  rN: number;
-  /** Fitness of the last completed round (risk-adjusted return net of costs) and the sum over the agent's rounds. */
-  fitness: number;
-  fitSum: number;
-  rounds: number;
-}
-
-export interface AgentReport {
-  agent_id: string;
-  capital: number;
-  trades_executed: number;
-  win_rate: number;
-  status: AgentStatus;
-  strategy: string;
-  generation: number;
-  parent: string | null;
-  scars: number;
-  wins: number;
-  symbol: string;
-  cash: number;
-  position: number;
-  /** Skill: the agent's round fitness averaged over its life, shrunk toward 0 for young agents (see lineage.ts). */
-  skill: number;
-  /** Fitness of its last completed round. */
-  fitness: number;
-}
+export {
+  agentSkill,
+  endAgentRound,
+  markStep,
+  roundFitness,
+  SKILL_PRIOR_ROUNDS,
+  STEP_SD_FLOOR,
+} from './agent-fitness.ts';
+export { type AgentReport, agentCapital, agentReport, winRate } from './agent-report.ts';
+export { type AgentSnapshot, agentFromSnapshot, agentToSnapshot } from './agent-snapshot.ts';
+export {
+  type AgentState,
+  type AgentStatus,
+  createAgent,
+  ELIMINATION_FLOOR,
+  type NewAgent,
+  START_CAPITAL,
+} from './agent-state.ts';
 
 /** Sends an agent's market order to the books; exits must fill completely, entries may fill partly or not at all. */
 export type OrderRouter = (
@@ -99,123 +53,6 @@ export interface DecisionContext {
   floor: number;
   /** Where orders go; without one, fills are at the quote with the flat slippage of `costs` (unit tests). */
   router?: OrderRouter;
-}
-
-/** What a new agent is given; the rest of its state starts fresh. */
-export type NewAgent = Pick<
-  AgentState,
-  'id' | 'strategy' | 'params' | 'symbol' | 'symbolIndex' | 'generation' | 'parent'
-> & {
-  history?: PriceRing;
-  founder?: boolean;
-};
-
-export function createAgent(a: NewAgent): AgentState {
-  return {
-    id: a.id,
-    strategy: a.strategy,
-    params: { ...a.params },
-    symbol: a.symbol,
-    symbolIndex: a.symbolIndex,
-    generation: a.generation,
-    parent: a.parent,
-    cash: START_CAPITAL,
-    qty: 0,
-    entryPrice: 0,
-    entryFee: 0,
-    trades: 0,
-    wins: 0,
-    losses: 0,
-    arenaWins: 0,
-    status: 'active',
-    resumeStep: 0,
-    peak: START_CAPITAL,
-    riskBudget: param(a.params, 'risk', 0.01),
-    scars: [],
-    history: a.history ?? new PriceRing(HISTORY_CAPACITY),
-    founder: a.founder === true,
-    mark: START_CAPITAL,
-    rSum: 0,
-    rSq: 0,
-    rN: 0,
-    fitness: 0,
-    fitSum: 0,
-    rounds: 0,
-  };
-}
-
-/** Per-step return floor for the risk adjustment (0.03%/h): a nearly idle agent cannot score on noise-sized moves. */
-export const STEP_SD_FLOOR = 0.0003;
-/** Rounds of prior weight at fitness 0 in the skill figure: skill = sum of round fitness / (rounds + prior). */
-export const SKILL_PRIOR_ROUNDS = 3;
-
-/** Record this market step's capital return for the round's fitness. */
-export function markStep(agent: AgentState, price: number): void {
-  const capital = markedCapital(agent, price);
-  if (agent.mark > 0 && Number.isFinite(capital)) {
-    const r = capital / agent.mark - 1;
-    agent.rSum += r;
-    agent.rSq += r * r;
-    agent.rN++;
-  }
-  agent.mark = capital;
-}
-
-/**
- * Fitness of the round so far: the sum of per-step capital returns (net of fees and slippage, since capital is)
- * divided by their volatility over the round, i.e. the round's Sharpe ratio (0 with no steps).
- */
-export function roundFitness(agent: AgentState): number {
-  const n = agent.rN;
-  if (n === 0) return 0;
-  const mean = agent.rSum / n;
-  const sd = Math.max(Math.sqrt(Math.max(0, agent.rSq / n - mean * mean)), STEP_SD_FLOOR);
-  return agent.rSum / (sd * Math.sqrt(n));
-}
-
-export function agentSkill(agent: AgentState): number {
-  return agent.fitSum / (agent.rounds + SKILL_PRIOR_ROUNDS);
-}
-
-/** Close the books on a round: bank its fitness into the skill and start the next round's statistics. */
-export function endAgentRound(agent: AgentState): void {
-  agent.fitness = roundFitness(agent);
-  agent.fitSum += agent.fitness;
-  agent.rounds++;
-  agent.rSum = 0;
-  agent.rSq = 0;
-  agent.rN = 0;
-}
-
-export function agentCapital(agent: AgentState, price: number): number {
-  return markedCapital(agent, price);
-}
-
-/** win_rate = wins / (wins + losses) over closed trades, 0 with none; always within [0, 1]. */
-export function winRate(agent: AgentState): number {
-  const closed = agent.wins + agent.losses;
-  return closed === 0 ? 0 : roundTo(agent.wins / closed, 4);
-}
-
-/** Report marked at the exchange's latest published `price` for the agent's symbol. */
-export function agentReport(agent: AgentState, price: number): AgentReport {
-  return {
-    agent_id: agent.id,
-    capital: roundMoney(markedCapital(agent, price)),
-    trades_executed: agent.trades,
-    win_rate: winRate(agent),
-    status: agent.status,
-    strategy: agent.strategy,
-    generation: agent.generation,
-    parent: agent.parent,
-    scars: agent.scars.length,
-    wins: agent.arenaWins,
-    symbol: agent.symbol,
-    cash: roundMoney(agent.cash),
-    position: roundTo(agent.qty, 8),
-    skill: roundTo(agentSkill(agent), 4),
-    fitness: roundTo(agent.fitness, 4),
-  };
 }
 
 /** Close the open position at `price`, book the win/loss, and scar on a severe loss. Returns fills (0/1). */
@@ -326,27 +163,4 @@ export function decide(agent: AgentState, price: number, ctx: DecisionContext): 
     agent.status = 'eliminated';
   }
   return fills;
-}
-
-/** Plain-JSON form of an agent (history as an oldest-first array). */
-export type AgentSnapshot = Omit<AgentState, 'history'> & { history: number[] };
-
-export function agentToSnapshot(agent: AgentState): AgentSnapshot {
-  const { history, ...rest } = agent;
-  return {
-    ...rest,
-    params: { ...agent.params },
-    scars: agent.scars.map((s) => ({ ...s })),
-    history: history.toArray(),
-  };
-}
-
-export function agentFromSnapshot(s: AgentSnapshot): AgentState {
-  const { history, ...rest } = s;
-  return {
-    ...rest,
-    params: { ...s.params },
-    scars: s.scars.map((x) => ({ ...x })),
-    history: PriceRing.from(history, HISTORY_CAPACITY),
-  };
 }

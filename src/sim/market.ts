@@ -2,7 +2,7 @@
 // or recorded prices in replay mode), hourly market ticks, micro-steps inside the hour, and agent order execution.
 
 import { type Execution, executeOnVenue } from './book/agent-execution.ts';
-import { type Instrument, instrumentFor, priceToTicks } from './book/instrument.ts';
+import { type Instrument, priceToTicks } from './book/instrument.ts';
 import {
   type MarketDataFlags,
   type MarketDataOptions,
@@ -13,28 +13,21 @@ import { Venue } from './book/venue.ts';
 import { type VenueStats, venueStats } from './book/venue-stats.ts';
 import { freshFlowState, SymbolFlow } from './flow/background.ts';
 import { LatentModel } from './flow/latent.ts';
-import { ReplayValue, replaySequences } from './flow/replay-value.ts';
-import { mix32 } from './hash.ts';
+import { type ReplayValue, replaySequences } from './flow/replay-value.ts';
 import { type MarketConfig, resolveMarketConfig } from './market-config.ts';
-import { freshMarketState, type MarketState } from './market-state.ts';
+import { freshMarketSetup, type MarketSetup, restoredMarketSetup, type ValueProcess } from './market-setup.ts';
+import type { MarketState } from './market-state.ts';
+import { type MarketTick, marketTicks } from './market-tick.ts';
 import type { PriceRow } from './price-csv.ts';
 import { Rng } from './rng.ts';
 import { percentChange } from './rounding.ts';
-import { symbolProfile } from './symbols.ts';
 
 export type { Execution } from './book/agent-execution.ts';
 export type { VenueStats } from './book/venue-stats.ts';
 export { DEFAULT_MARKET_CONFIG, type MarketConfig } from './market-config.ts';
 export type { MarketState } from './market-state.ts';
+export type { MarketTick } from './market-tick.ts';
 export { replaySequences };
-
-export interface MarketTick {
-  symbol: string;
-  price: number;
-  change_percent: number;
-}
-
-type ValueProcess = LatentModel | ReplayValue;
 
 export class Market {
   readonly symbols: readonly string[];
@@ -59,14 +52,8 @@ export class Market {
     this.backstopFills++;
   };
 
-  private constructor(
-    state: MarketState,
-    cfg: MarketConfig,
-    flags: MarketDataFlags,
-    insts: Instrument[],
-    values: ValueProcess,
-    replay: ReplayValue | null,
-  ) {
+  private constructor(setup: MarketSetup, cfg: MarketConfig, flags: MarketDataFlags) {
+    const { state, insts, values, replay } = setup;
     this.symbols = state.symbols.slice();
     this.cfg = cfg;
     this.values = values;
@@ -102,41 +89,7 @@ export class Market {
   ): Market {
     const cfg = resolveMarketConfig(config);
     const flags = marketDataFlags(marketData);
-    const latentSeed = mix32(rngSeed ^ 0x5eed1a7e);
-    if (replayRows) {
-      const { symbols: syms, series } = replaySequences(replayRows);
-      const insts = syms.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
-      const replay = new ReplayValue(series, cfg.subSteps);
-      const state = freshMarketState(
-        seed,
-        'replay',
-        syms,
-        series.map((s) => s[0] ?? 1),
-        insts,
-        rngSeed,
-        cfg,
-        null,
-        replay.state(),
-      );
-      return new Market(state, cfg, flags, insts, replay, replay);
-    }
-    const unique = [...new Set(symbols)];
-    if (unique.length === 0) throw new RangeError('market needs at least one symbol');
-    const profiles = unique.map((s) => symbolProfile(s, seed));
-    const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
-    const latent = new LatentModel({ ...cfg }, profiles, latentSeed);
-    const state = freshMarketState(
-      seed,
-      'sim',
-      unique,
-      profiles.map((p) => p.startPrice),
-      insts,
-      rngSeed,
-      cfg,
-      latent.state(),
-      null,
-    );
-    return new Market(state, cfg, flags, insts, latent, null);
+    return new Market(freshMarketSetup(seed, symbols, rngSeed, cfg, replayRows), cfg, flags);
   }
 
   static restore(
@@ -147,23 +100,7 @@ export class Market {
   ): Market {
     const cfg = resolveMarketConfig(config);
     const flags = marketDataFlags(marketData);
-    if (state.venues.length !== state.symbols.length) throw new RangeError('market state has no book per symbol');
-    if (state.mode === 'replay') {
-      if (!replayRows || !state.replay)
-        throw new RangeError('snapshot was taken in replay mode; replay rows are required to restore it');
-      const { symbols, series } = replaySequences(replayRows);
-      if (symbols.join('\n') !== state.symbols.join('\n'))
-        throw new RangeError('replay rows do not match the snapshot symbols');
-      const insts = symbols.map((s, i) => instrumentFor(s, series[i]?.[0] ?? 1));
-      const replay = new ReplayValue(series, cfg.subSteps, state.replay);
-      return new Market(state, cfg, flags, insts, replay, replay);
-    }
-    if (!state.latent) throw new RangeError('market state has no latent value');
-    // Instruments come from the symbols' start profiles (a pure function of seed-independent tables or the seed).
-    const profiles = state.symbols.map((s) => symbolProfile(s, state.seed));
-    const insts = profiles.map((p) => instrumentFor(p.symbol, p.startPrice));
-    const latent = new LatentModel({ ...cfg }, profiles, state.latent);
-    return new Market(state, cfg, flags, insts, latent, null);
+    return new Market(restoredMarketSetup(state, cfg, replayRows), cfg, flags);
   }
 
   get mode(): 'sim' | 'replay' {
@@ -285,15 +222,7 @@ export class Market {
 
   /** Current tick per symbol (fresh objects; callers may keep them). */
   ticks(): MarketTick[] {
-    const out: MarketTick[] = new Array(this.symbols.length);
-    for (let i = 0; i < this.symbols.length; i++) {
-      out[i] = {
-        symbol: this.symbols[i] ?? '',
-        price: this.published[i] ?? 0,
-        change_percent: this.lastTickAt === null ? 0 : (this.change[i] ?? 0),
-      };
-    }
-    return out;
+    return marketTicks(this.symbols, this.published, this.change, this.lastTickAt);
   }
 
   /** Book figures per symbol for metrics: spread, depth, trade count, resting orders. */

@@ -1,41 +1,25 @@
 // Limit order book for one symbol: price-time priority over integer ticks and lots, limit/market orders, cancels.
 
-export const BID = 0;
-export const ASK = 1;
-/** 0 = bid (buy side), 1 = ask (sell side). */
-export type BookSide = 0 | 1;
+import {
+  ASK,
+  BID,
+  type BookSide,
+  type FillSink,
+  type OrderBookState,
+  type RestingOrder,
+  type TakeResult,
+} from './order-book-types.ts';
+import { findLevel, type Level } from './price-levels.ts';
 
-export interface RestingOrder {
-  id: number;
-  owner: string;
-  side: BookSide;
-  /** Price in ticks. */
-  price: number;
-  /** Remaining size in lots; 0 once the order is filled or cancelled (it is then no longer in the book). */
-  lots: number;
-}
-
-interface Level {
-  price: number;
-  lots: number;
-  /** FIFO: orders[0] has time priority. */
-  orders: RestingOrder[];
-}
-
-/** Called once per fill, maker first in time priority; `aggressor` is the taker's side. */
-export type FillSink = (price: number, lots: number, aggressor: BookSide, maker: RestingOrder, taker: string) => void;
-
-/** Plain-JSON book: the next order id and every resting order as [id, owner, side, price, lots] in priority order. */
-export interface OrderBookState {
-  nextId: number;
-  orders: Array<[number, string, BookSide, number, number]>;
-}
-
-export interface TakeResult {
-  lots: number;
-  /** Sum of fill price ticks x lots. */
-  ticksLots: number;
-}
+export {
+  ASK,
+  BID,
+  type BookSide,
+  type FillSink,
+  type OrderBookState,
+  type RestingOrder,
+  type TakeResult,
+} from './order-book-types.ts';
 
 /**
  * Both sides keep their levels sorted so the best level is the LAST element (bids ascending, asks descending): a
@@ -133,7 +117,7 @@ export class OrderBook {
   cancel(o: RestingOrder): number {
     if (!(o.lots > 0)) return 0;
     const levels = this.sides[o.side];
-    const idx = this.find(levels, o.side, o.price);
+    const idx = findLevel(levels, o.side, o.price);
     const lvl = levels[idx];
     const k = lvl && lvl.price === o.price ? lvl.orders.indexOf(o) : -1;
     if (!lvl || k < 0) throw new Error(`order ${o.id} is not in this book`);
@@ -150,7 +134,7 @@ export class OrderBook {
   reduce(o: RestingOrder, lots: number): boolean {
     if (!(o.lots > 0) || !(lots > 0) || lots >= o.lots || !Number.isInteger(lots)) return false;
     const levels = this.sides[o.side];
-    const lvl = levels[this.find(levels, o.side, o.price)];
+    const lvl = levels[findLevel(levels, o.side, o.price)];
     if (!lvl) return false;
     lvl.lots -= o.lots - lots;
     o.lots = lots;
@@ -270,7 +254,7 @@ export class OrderBook {
 
   private rest(o: RestingOrder): void {
     const levels = this.sides[o.side];
-    const idx = this.find(levels, o.side, o.price);
+    const idx = findLevel(levels, o.side, o.price);
     const lvl = levels[idx];
     if (lvl && lvl.price === o.price) {
       lvl.orders.push(o);
@@ -279,27 +263,5 @@ export class OrderBook {
       levels.splice(idx, 0, { price: o.price, lots: o.lots, orders: [o] });
     }
     this.count++;
-  }
-
-  /** Index of the level at `price`, or where it would be inserted (levels sorted worst -> best). */
-  private find(levels: Level[], side: BookSide, price: number): number {
-    // Fast path: most activity is at or near the best level (the end).
-    const n = levels.length;
-    const last = levels[n - 1];
-    if (!last) return 0;
-    const better = side === BID ? price > last.price : price < last.price;
-    if (better) return n;
-    if (last.price === price) return n - 1;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const p = levels[mid]?.price ?? 0;
-      // Is `price` at or before `p` in worst -> best order?
-      const atOrBefore = side === BID ? price <= p : price >= p;
-      if (atOrBefore) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
   }
 }
