@@ -4,9 +4,8 @@
 //               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
 // Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
 
-import { encodeMarketDataEvent } from '../engine/market-data-encode.ts';
+import { wireJson } from '../engine/event-encoder.ts';
 import { describeError } from '../lib/describe-error.ts';
-import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
 import { MAX_AGENTS, MIN_AGENTS, resolveOptions, type SimEvent, Simulation } from '../sim/index.ts';
 
 const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;
@@ -105,62 +104,8 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
   return out;
 }
 
-const round = (x: number, digits: number) => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
-
-/** Wire JSON of one event (the fields and rounding the server's encoder uses). */
-export function wireJson(e: SimEvent, sequence: number): string {
-  switch (e.kind) {
-    case 'market':
-      return encodeMarketEvent(
-        {
-          symbol: e.data.symbol,
-          price: e.data.price,
-          timestamp: isoTimestamp(e.at),
-          change_percent: e.data.change_percent,
-        },
-        sequence,
-      );
-    case 'agent': {
-      const a = e.data;
-      return encodeAgentEvent(
-        {
-          agent_id: a.agent_id,
-          capital: round(a.capital, 2),
-          trades_executed: a.trades_executed,
-          win_rate: round(a.win_rate, 4),
-          status: a.status,
-          timestamp: isoTimestamp(e.at),
-          strategy: a.strategy,
-          generation: a.generation,
-          parent: a.parent,
-          scars: a.scars,
-          wins: a.wins,
-          symbol: a.symbol,
-        },
-        sequence,
-      );
-    }
-    case 'arena': {
-      const r = e.data;
-      return encodeArenaEvent(
-        {
-          round: r.round,
-          winner: r.winner,
-          timestamp: isoTimestamp(e.at),
-          ranking: r.ranking.map((x) => ({ ...x, capital: round(x.capital, 2) })),
-          births: r.births,
-          deaths: r.deaths.map((d) => ({ ...d, capital: round(d.capital, 2) })),
-        },
-        sequence,
-      );
-    }
-    default:
-      return encodeMarketDataEvent(e, sequence);
-  }
-}
+/** Wire JSON of one event: the server's own encoder. */
+export { wireJson };
 
 /** Run the model for `args.days` simulated days (24 market steps a day) and hand each wire line to `write`. */
 export function runSim(args: SimCliArgs, write: (chunk: string) => void): { events: number; marketSteps: number } {
