@@ -75,6 +75,11 @@ export class Conflator {
     return this.topicsOf.size;
   }
 
+  /** Interval timers running (one per interval in use). */
+  get intervals(): number {
+    return this.buckets.size;
+  }
+
   /** Deliver `topics` (native topics, overlaps already removed) to `target` conflated at their intervals. */
   apply(target: ConflationTarget, topics: ReadonlyMap<string, number>): void {
     this.drop(target);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import type WsClient from 'ws';
 import {
+  Conflator,
   conflatable,
   conflatedFrames,
   conflationInterval,
@@ -152,5 +153,61 @@ describe('resume with conflation', () => {
       [btc[2]?.sequence, 2],
       [eth.sequence, 0],
     ]);
+  });
+});
+
+describe('Conflator bookkeeping (pure)', () => {
+  const ev = (sequence: number, key: string): PublishedEvent => ({
+    sequence,
+    family: 'market',
+    key,
+    json: `{"sequence":${sequence}}`,
+    created_at: 0,
+  });
+  const target = (budget = 0) => {
+    const sent: string[] = [];
+    return { sent, t: { buffered: () => budget, send: (json: string) => void sent.push(json) } };
+  };
+
+  test('a dropped target gets nothing more, and the last member of an interval stops its timer', () => {
+    const c = new Conflator(1000);
+    const a = target();
+    const b = target();
+    c.apply(a.t, new Map([['market', 50]]));
+    c.apply(
+      b.t,
+      new Map([
+        ['market.BTC-USD', 50],
+        ['agent', 200],
+      ]),
+    );
+    expect([c.size, c.intervals]).toEqual([2, 2]);
+    expect(c.offer(ev(1, 'BTC-USD'))).toBe(2);
+    c.drop(a.t);
+    expect([c.size, c.intervals]).toEqual([1, 2]);
+    expect(c.offer(ev(2, 'BTC-USD'))).toBe(1);
+    c.flush(50);
+    expect(a.sent).toEqual([]);
+    expect(b.sent).toEqual(['{"sequence":2,"conflated":1}']);
+    c.drop(b.t);
+    expect([c.size, c.intervals]).toEqual([0, 0]);
+    expect(c.offer(ev(3, 'BTC-USD'))).toBe(0);
+    c.stop();
+  });
+
+  test('a target over its budget keeps its pending state until it has room', () => {
+    let buffered = 5000;
+    const sent: string[] = [];
+    const c = new Conflator(1000);
+    const t = { buffered: () => buffered, send: (json: string) => void sent.push(json) };
+    c.apply(t, new Map([['market', 10]]));
+    c.offer(ev(1, 'ETH-USD'));
+    c.flush(10);
+    expect(sent).toEqual([]);
+    c.offer(ev(2, 'ETH-USD'));
+    buffered = 1000;
+    c.flush(10);
+    expect(sent).toEqual(['{"sequence":2,"conflated":1}']);
+    c.stop();
   });
 });

@@ -78,6 +78,13 @@ describe('admitTopics', () => {
     ]);
   });
 
+  test('exactly at the limit is allowed; one more is not', () => {
+    expect(admitTopics(new Set(['arena']), ['market', 'agent'], known, 3).accepted).toEqual(['market', 'agent']);
+    expect(admitTopics(new Set(['arena']), ['market', 'agent', 'market.BTC-USD'], known, 3).errors[0]?.code).toBe(
+      'too_many_topics',
+    );
+  });
+
   test('a single bad topic keeps its own message and names no list', () => {
     expect(collapseTopicErrors([{ topic: 'x', message: 'm' }])).toEqual({
       code: 'unknown_topic',
