@@ -4,6 +4,7 @@ import type { Server } from 'bun';
 import { httpError } from '../http/responses.ts';
 import type { Hub } from '../hub/hub.ts';
 import { parseSince } from '../hub/resume-verdict.ts';
+import { parseConflateMs } from '../hub/session-state.ts';
 import type { SseSink } from '../hub/sse-streams.ts';
 import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
 
@@ -23,12 +24,7 @@ export function sseResponse(hub: Hub, req: Request, url: URL, srv: Server<unknow
     );
   }
   const rawConflate = url.searchParams.get('conflate_ms');
-  const conflateMs =
-    rawConflate === null
-      ? 0
-      : /^\d{1,5}$/.test(rawConflate) && Number(rawConflate) <= 60_000
-        ? Number(rawConflate)
-        : null;
+  const conflateMs = parseConflateMs(rawConflate);
   if (conflateMs === null)
     return httpError(
       400,
