@@ -4,6 +4,7 @@ import type { Server } from 'bun';
 import { redisSink, startGatewayUpstream } from './cluster/cluster-upstream.ts';
 import type { Config } from './config.ts';
 import { connectionBound, readFdLimit } from './edge/connection-limit.ts';
+import { openCredentials } from './edge/credentials.ts';
 import { startEdge } from './edge/edge.ts';
 import { startLocalUpstream } from './engine/local-upstream.ts';
 import type { Upstream } from './engine/upstream.ts';
@@ -34,11 +35,15 @@ export interface App {
   failed: Promise<string>;
   /** Record your own agents' stats into this node's meters (the seed's custom-collector pattern). */
   metrics: LineageMetricsCollector;
+  /** SIGHUP: re-read the credentials that can change under a running node (a `--jwks` file). */
+  reloadCredentials(): Promise<void>;
 }
 
 /** Start a node from a parsed config. Throws with a one-line message when a port cannot be bound or the worker fails. */
 export async function startApp(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<App> {
   const startedAt = Date.now();
+  // Before anything starts: a key that cannot be read stops the node with one line.
+  const credentials = await openCredentials(config, log);
   const seed = config.seed ?? (crypto.getRandomValues(new Uint32Array(1))[0] as number);
   const book = new AgentBook();
   const registry = new MetricsRegistry([book]);
@@ -51,7 +56,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     connections: () => hubRef?.connections ?? 0,
     subscribersByFamily: () => hubRef?.subscribersByFamily() ?? {},
   });
-  const hub = new Hub({ ...config, version: VERSION, metrics });
+  const hub = new Hub({ ...config, version: VERSION, metrics, verifyToken: credentials.verifyToken });
   hubRef = hub;
 
   const upstream: Upstream =
@@ -79,9 +84,11 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
       ...config,
       maxConnections: bound.max,
       metrics,
+      credentials,
       accepting: () => upstream.epoch !== '',
     });
   } catch (error) {
+    credentials.stop();
     await upstream.stop(1000);
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${describe(error)}`);
   }
@@ -97,6 +104,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     );
   } catch (error) {
     edge.stop(true);
+    credentials.stop();
     await upstream.stop(1000);
     throw new Error(`cannot listen on ${config.metricsHost}:${config.metricsPort} (metrics): ${describe(error)}`);
   }
@@ -108,6 +116,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   log(`📊 Prometheus metrics on ${metricsUrl}/metrics (health: ${metricsUrl}/health)`);
   log(`🖥️  Dashboard on ${url.replace('ws://', 'http://')}/`);
   log(upstream.describe);
+  if (credentials.describe !== 'none') log(`🔐 connections need ${credentials.describe}`);
   if (bound.lowered) {
     log(
       `🔌 up to ${bound.max} connections: the fd limit is ${bound.fdLimit} (${bound.headroom} kept for files, Redis and HTTP), below --max-connections ${config.maxConnections}`,
@@ -122,6 +131,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
       const deadline = Date.now() + Math.min(1000, config.shutdownTimeoutMs / 2);
       while (hub.connections > 0 && Date.now() < deadline) await Bun.sleep(10);
       edge.stop(true);
+      credentials.stop();
       await upstream.stop(Math.max(500, config.shutdownTimeoutMs - 1000));
       metricsServer.stop(true);
       processMetrics.stop();
@@ -140,6 +150,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
     shutdown,
     failed: upstream.failed,
     metrics: new LineageMetricsCollector(registry, book),
+    reloadCredentials: () => credentials.reload(),
   };
 }
 

@@ -1,5 +1,6 @@
 // Every server option, once: its key, flag, env var, schema (with its default) and one line of help.
 import { z } from 'zod';
+import { CREDENTIAL_OPTIONS } from './config-credentials.ts';
 import { KEY_PATTERN } from './protocol/topics.ts';
 
 const int = (min: number, max: number) =>
@@ -189,12 +190,7 @@ export const OPTIONS = {
     schema: int(8, 960).default(120),
     help: 'close silent connections after this (pings sent before)',
   },
-  authToken: {
-    flag: 'auth-token',
-    env: 'LINEAGE_AUTH_TOKEN',
-    schema: z.string().min(8, 'must be at least 8 characters').optional(),
-    help: 'require this bearer token (prefer the env var)',
-  },
+  ...CREDENTIAL_OPTIONS,
   origins: {
     flag: 'origins',
     env: 'LINEAGE_ORIGINS',

@@ -1,5 +1,6 @@
 // The one configuration schema: CLI flags override LINEAGE_* env vars override embedded defaults; parsed once, frozen.
 import type { z } from 'zod';
+import { JWT_SOURCES } from './config-credentials.ts';
 import { OPTIONS } from './config-options.ts';
 
 export { DEFAULT_SYMBOLS } from './config-options.ts';
@@ -12,6 +13,9 @@ export class ConfigError extends Error {
   readonly code = 'invalid_config';
   override name = 'ConfigError';
 }
+
+/** Values never echoed in an error message. */
+const SECRETS: ReadonlySet<string> = new Set(['authToken', 'jwtSecret']);
 
 const byFlag = new Map(Object.entries(OPTIONS).map(([key, o]) => [o.flag, key as keyof Options]));
 
@@ -52,11 +56,16 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     if (!result.success) {
       const source = fromFlag !== undefined ? `--${option.flag}` : `${option.env}`;
       const why = result.error.issues[0]?.message ?? 'invalid';
-      const shown = key === 'authToken' ? '' : ` (got "${String(raw).slice(0, 60)}")`;
+      const shown = SECRETS.has(key) ? '' : ` (got "${String(raw).slice(0, 60)}")`;
       throw new ConfigError(`invalid configuration: ${source}: ${why}${shown}`);
     }
     out[key] = result.data;
   }
+  const jwt = JWT_SOURCES.filter((k) => out[k] !== undefined).map((k) => `--${OPTIONS[k].flag}`);
+  if (jwt.length > 1)
+    throw new ConfigError(`invalid configuration: ${jwt.join(' and ')}: set one JWT key source, not ${jwt.length}`);
+  if (jwt.length === 1 && out.authToken !== undefined)
+    throw new ConfigError(`invalid configuration: --auth-token and ${jwt[0]}: a shared token or JWTs, not both`);
   if (out.role !== 'all' && out.redisUrl === undefined) {
     throw new ConfigError(`invalid configuration: --role ${String(out.role)} needs --redis-url (LINEAGE_REDIS_URL)`);
   }

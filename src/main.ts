@@ -41,6 +41,8 @@ try {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // SIGHUP re-reads a --jwks file (keys rotate without a restart); it no longer ends the process.
+  process.on('SIGHUP', () => void app.reloadCredentials());
   app.failed.then(async (message) => {
     console.error(`lineage: ${message}`);
     await app.shutdown();

@@ -1,4 +1,5 @@
 // Reconnect delays: capped exponential backoff with jitter, so a restarted server is not hit by every client at once.
+import { type CloseCode, ReconnectRule } from '../protocol/codes.ts';
 
 export interface BackoffOptions {
   /** Delay before the first retry (attempt 0), before jitter. */
@@ -51,4 +52,13 @@ export function reconnectDelay(
 ): number {
   if (close.retryAfterMs !== null) return shutdownDelay(close.retryAfterMs, random);
   return close.reconnectNow ? 0 : backoffDelay(close.attempt, options, random);
+}
+
+/**
+ * Does a close call for an immediate reconnect? A connection that was open and closed with a `reconnect_now` code
+ * (1013), or with 4001 (`reconnect_with_new_token`) when a token provider can give a new token.
+ */
+export function reconnectsAtOnce(code: number, wasOpen: boolean, renewableToken: boolean): boolean {
+  const rule = ReconnectRule[code as CloseCode];
+  return wasOpen && (rule === 'reconnect_now' || (rule === 'reconnect_with_new_token' && renewableToken));
 }

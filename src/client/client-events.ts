@@ -7,13 +7,14 @@ import type {
   WelcomeMessage,
 } from '../protocol/index.ts';
 import type { BackoffOptions } from './backoff.ts';
+import type { TokenProvider } from './token-source.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'resuming' | 'live' | 'reconnecting' | 'closed';
 
 export type Resumed = Extract<ServerMessage, { event_type: 'resumed' }>;
 export type Control = Extract<
   ServerMessage,
-  { event_type: 'subscribed' | 'unsubscribed' | 'subscriptions' | 'pong' | 'shutdown' }
+  { event_type: 'subscribed' | 'unsubscribed' | 'subscriptions' | 'pong' | 'shutdown' | 'token_expiring' | 'refreshed' }
 >;
 
 export type ClientEvent =
@@ -29,6 +30,8 @@ export type ClientEvent =
   | { type: 'control'; message: Control }
   /** A frame that is not JSON or does not match the protocol (ignored). */
   | { type: 'invalid'; raw: string; reason: string }
+  /** The token provider failed when asked for a `refresh` token (the connection goes on until the old token ends). */
+  | { type: 'token_failed'; error: string }
   | {
       type: 'disconnected';
       code: number;
@@ -67,6 +70,11 @@ export interface ReconnectingClientOptions {
   pingIntervalMs?: number;
   /** Keep retrying when the very first connection fails (a dashboard does; a command-line tool reports and exits). */
   retryFirstConnect?: boolean;
+  /**
+   * A bearer token (`?token=`), or a provider asked for one before every (re)connect and on `token_expiring` (the
+   * client then sends `refresh`); after a 4001 it reconnects at once with the provider's new token.
+   */
+  token?: string | TokenProvider;
   createSocket?: (url: string) => SocketLike;
   random?: () => number;
 }

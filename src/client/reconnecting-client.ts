@@ -2,8 +2,8 @@
 
 import { describeError } from '../lib/describe-error.ts';
 import type { ClientMessage } from '../protocol/index.ts';
-import { CloseCode, CloseReason, DEFAULT_TOPICS, ReconnectRule } from '../protocol/index.ts';
-import { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from './backoff.ts';
+import { CloseCode, CloseReason, DEFAULT_TOPICS } from '../protocol/index.ts';
+import { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay, reconnectsAtOnce } from './backoff.ts';
 import type {
   ClientEvent,
   ClientStats,
@@ -15,7 +15,9 @@ import type {
 import { Keepalive } from './keepalive.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { parseServerFrame } from './server-frame.ts';
+import { detach, release } from './socket-release.ts';
 import { streamUrl } from './stream-url.ts';
+import { TokenSource } from './token-source.ts';
 
 export type * from './client-events.ts';
 
@@ -38,6 +40,7 @@ export class ReconnectingClient {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly keepalive: Keepalive;
+  private readonly tokens: TokenSource;
   private currentState: ConnectionState = 'idle';
   readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0 };
 
@@ -50,6 +53,7 @@ export class ReconnectingClient {
     const ping = () => this.ping();
     this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, ping, () => this.abandon());
     this.retryFirstConnect = options.retryFirstConnect ?? true;
+    this.tokens = new TokenSource(options.token);
     this.desiredTopics = options.topics ? [...options.topics] : null;
   }
 
@@ -132,8 +136,21 @@ export class ReconnectingClient {
     this.emit({ type: 'state', state });
   }
 
+  /** Ask for the token (a provider may answer later), then open the socket; a failed provider is a failed attempt. */
   private connect(): void {
     this.retryTimer = null;
+    this.setState('connecting');
+    this.tokens.withToken(
+      (token) => void (this.stopped || this.open(token)),
+      (error) => {
+        if (this.stopped) return;
+        this.lastError = `token provider failed: ${describeError(error)}`;
+        this.afterClose(1006, '');
+      },
+    );
+  }
+
+  private open(token: string | null): void {
     const point = this.tracker.resumePoint();
     this.sentSince = point !== null;
     this.welcomed = false;
@@ -142,15 +159,14 @@ export class ReconnectingClient {
       topics: this.desiredTopics,
       since: point?.since ?? null,
       epoch: point?.epoch ?? null,
+      token,
     });
-    this.setState('connecting');
     let socket: SocketLike;
     try {
       socket = this.createSocket(url);
     } catch (error) {
       this.lastError = describeError(error);
-      this.afterClose(1006, '');
-      return;
+      return this.afterClose(1006, '');
     }
     this.socket = socket;
     socket.onmessage = (event) => {
@@ -222,6 +238,7 @@ export class ReconnectingClient {
         this.emit({ type: 'control', message });
         return;
       default:
+        if (message.event_type === 'token_expiring') this.refresh();
         this.emit({ type: 'control', message });
     }
   }
@@ -231,23 +248,16 @@ export class ReconnectingClient {
     const wasOpen = this.welcomed;
     this.welcomed = false;
     if (this.currentState === 'closed') return;
+    const error = this.lastError;
     const disconnected = (retryInMs: number | null) =>
-      this.emit({
-        type: 'disconnected',
-        code,
-        reason,
-        error: this.lastError,
-        wasOpen,
-        retryInMs,
-        attempt: this.attempt,
-      });
+      this.emit({ type: 'disconnected', code, reason, error, wasOpen, retryInMs, attempt: this.attempt });
     if (!wasOpen && this.stats.connects === 0 && !this.retryFirstConnect) {
       disconnected(null);
       this.setState('closed');
       return;
     }
-    // The codes table says when to come back at once (1013); a shutdown notice says when; else back off.
-    const reconnectNow = wasOpen && ReconnectRule[code as CloseCode] === 'reconnect_now';
+    // The codes table says when to come back at once; a shutdown notice says when; else back off.
+    const reconnectNow = reconnectsAtOnce(code, wasOpen, this.tokens.renewable);
     const delay = reconnectDelay(
       { reconnectNow, retryAfterMs: this.retryAfterMs, attempt: this.attempt },
       this.backoff,
@@ -260,6 +270,16 @@ export class ReconnectingClient {
     if (this.stopped) return;
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** `token_expiring`: ask the provider for a new token and send it in `refresh` (a fixed token cannot be renewed). */
+  private refresh(): void {
+    const socket = this.socket;
+    if (!this.tokens.renewable) return;
+    this.tokens.withToken(
+      (token) => void (token !== null && this.socket === socket && this.send({ op: 'refresh', token })),
+      (error) => this.emit({ type: 'token_failed', error: describeError(error) }),
+    );
   }
 
   /** Nothing heard for two ping intervals: abandon the socket and reconnect. */
@@ -275,22 +295,5 @@ export class ReconnectingClient {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.keepalive.stop();
     this.retryTimer = null;
-  }
-}
-
-function detach(socket: SocketLike): void {
-  socket.onopen = null;
-  socket.onmessage = null;
-  socket.onerror = null;
-  socket.onclose = null;
-}
-
-/** Detach our handlers and close; a socket that is already dead may refuse, and is abandoned either way. */
-function release(socket: SocketLike, code: number, reason: string): void {
-  detach(socket);
-  try {
-    socket.close(code, reason);
-  } catch {
-    // Nothing to release.
   }
 }

@@ -1,14 +1,17 @@
-// Whether an upgrade may become a connection: shutdown, readiness, Origin, token and the connection bound, in that
-// order. It owns the count of upgrades accepted whose `open` has not run yet, so the bound is exact.
+// Whether an upgrade or SSE request may become a connection, in this order: shutdown, readiness, Origin, the client
+// address's request rate, its credential (edge/credentials.ts), then the global and per-address connection bounds.
+// It owns the count of upgrades accepted whose `open` has not run yet, so the bounds are exact.
 
 import type { RejectedUpgradeReason } from '../metrics/hub-metrics.ts';
 import type { HttpErrorCode } from '../protocol/codes.ts';
-import { originAllowed, presentedToken, tokenMatches } from './auth.ts';
+import { originAllowed } from './auth.ts';
+import { IpLimits } from './ip-limits.ts';
 
 export interface AdmissionOptions {
   maxConnections: number;
-  authToken?: string | undefined;
   origins?: readonly string[] | undefined;
+  maxConnectionsPerIp?: number;
+  maxRequestRatePerIp?: number;
 }
 
 export interface Refusal {
@@ -19,25 +22,34 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
-export const UNAUTHORIZED: Omit<Refusal, 'reason'> = {
-  status: 401,
-  code: 'unauthorized',
-  message: 'a valid token is required (Authorization: Bearer <token> or ?token=)',
-  headers: { 'www-authenticate': 'Bearer' },
-};
+/** 429 for one address over its request rate: retry after `seconds`. */
+export function rateLimited(seconds: number): Refusal {
+  return {
+    reason: 'ip_rate_limited',
+    status: 429,
+    code: 'ip_rate_limited',
+    message: 'too many upgrades or requests from this address',
+    headers: { 'retry-after': String(seconds) },
+  };
+}
 
 export class Admission {
   /** Upgrades accepted whose `open` has not run yet. */
   private pending = 0;
+  private readonly ip: IpLimits;
 
   constructor(
     private readonly options: AdmissionOptions,
     private readonly state: { closing(): boolean; ready(): boolean; connections(): number },
-  ) {}
+  ) {
+    this.ip = new IpLimits({
+      maxConnectionsPerIp: options.maxConnectionsPerIp ?? 0,
+      maxRequestRatePerIp: options.maxRequestRatePerIp ?? 0,
+    });
+  }
 
-  /** Null when the upgrade may go ahead (and is then counted as pending), else why not. */
-  check(req: Request, url: URL): Refusal | null {
-    const o = this.options;
+  /** Before the credential: null when the request may go on to it, else why not. Spends one of the address's rate. */
+  screen(req: Request, address: string): Refusal | null {
     if (this.state.closing())
       return { reason: 'shutting_down', status: 503, code: 'shutting_down', message: 'the server is shutting down' };
     if (!this.state.ready()) {
@@ -49,14 +61,31 @@ export class Admission {
         headers: { 'retry-after': '1' },
       };
     }
-    if (!originAllowed(o.origins, req.headers.get('origin')))
+    if (!originAllowed(this.options.origins, req.headers.get('origin')))
       return {
         reason: 'forbidden_origin',
         status: 403,
         code: 'forbidden_origin',
         message: 'the Origin is not allowed',
       };
-    if (!this.tokenOk(req, url)) return { reason: 'unauthorized', ...UNAUTHORIZED };
+    return this.rate(address);
+  }
+
+  /** A plain request's share of the address's rate (`/api/*`): null, or the 429. */
+  rate(address: string): Refusal | null {
+    const wait = this.ip.take(address);
+    return wait === null ? null : rateLimited(wait);
+  }
+
+  /**
+   * After the credential: null when the connection fits both bounds (it is then counted against its address, and,
+   * for an upgrade, as pending until `open` runs), else why not.
+   */
+  reserve(address: string, upgrade: boolean): Refusal | null {
+    // A JWT check may have taken a moment: the server may have begun to stop meanwhile.
+    if (this.state.closing())
+      return { reason: 'shutting_down', status: 503, code: 'shutting_down', message: 'the server is shutting down' };
+    const o = this.options;
     if (this.state.connections() + this.pending >= o.maxConnections) {
       return {
         reason: 'max_connections',
@@ -66,21 +95,33 @@ export class Admission {
         headers: { 'retry-after': '5' },
       };
     }
+    if (this.ip.full(address)) {
+      return {
+        reason: 'ip_connection_limit',
+        status: 429,
+        code: 'ip_connection_limit',
+        message: `this address holds ${o.maxConnectionsPerIp} connections, the most one address may`,
+        headers: { 'retry-after': '5' },
+      };
+    }
+    this.ip.opened(address);
+    if (upgrade) this.pending++;
     return null;
   }
 
-  /** Does the request carry the shared token (or is none configured)? Also guards `/api/*`. */
-  tokenOk(req: Request, url: URL): boolean {
-    return this.options.authToken === undefined || tokenMatches(this.options.authToken, presentedToken(req, url));
-  }
-
-  /** Counted before `server.upgrade()`: Bun may run `open` inside it. */
-  upgrading(): void {
-    this.pending++;
-  }
-
-  /** The upgrade failed, or its `open` ran. */
-  settled(): void {
+  /** The upgrade's `open` ran (it is now counted by the hub). */
+  opened(): void {
     if (this.pending > 0) this.pending--;
+  }
+
+  /** The upgrade failed before `open`: release both reservations. */
+  failed(address: string): void {
+    this.opened();
+    this.ip.closed(address);
+  }
+
+  /** A connection of `address` ended (WebSocket closed, SSE stream over). */
+  ended(address: string): void {
+    this.ip.closed(address);
   }
 }

@@ -1,5 +1,5 @@
-// The Bun.serve edge on the main port: WebSocket upgrades (admitted by Admission) into the hub's sessions, and the
-// HTTP routes. It sits above both the hub and http and wires them together.
+// The Bun.serve edge on the main port: WebSocket upgrades (admitted by Admission, with their credential) into the hub's
+// sessions, SSE, and the HTTP routes. It sits above both the hub and http and wires them together.
 import type { Server } from 'bun';
 import type { Config } from '../config.ts';
 import { httpError } from '../http/responses.ts';
@@ -7,20 +7,27 @@ import type { Router } from '../http/router.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Session } from '../hub/session.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
-import { Admission, type Refusal, UNAUTHORIZED } from './admission.ts';
+import { Admission, type Refusal } from './admission.ts';
+import { clientAddress } from './client-address.ts';
+import { type AuthVerdict, type Credentials, tokenCredentials } from './credentials.ts';
 import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
-  Partial<Pick<Config, 'authToken' | 'origins'>> & {
+  Partial<Pick<Config, 'authToken' | 'origins' | 'maxConnectionsPerIp' | 'maxRequestRatePerIp' | 'trustProxy'>> & {
     metrics: HubMetrics;
+    /** Who may connect (JWTs, the shared token, or anyone); built from `authToken` when absent. */
+    credentials?: Credentials;
     /** False while the node has nothing to serve yet (a gateway before its first sync): upgrades get 503. */
     accepting?: () => boolean;
   };
 
 const UPGRADE_PATHS = new Set(['/', '/ws']);
 
+type Reply = Response | undefined | Promise<Response | undefined>;
+
 /** Start the WebSocket + HTTP server. Throws (with the address) when the port cannot be bound. */
 export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Server<Session> {
+  const credentials = options.credentials ?? tokenCredentials(options.authToken);
   const admission = new Admission(options, {
     closing: () => hub.closing,
     ready: () => options.accepting?.() ?? true,
@@ -31,14 +38,21 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     hostname: options.host,
     port: options.port,
     development: false,
-    fetch(req, srv) {
+    fetch(req, srv): Reply {
       const url = new URL(req.url);
+      const address = clientAddress(
+        srv.requestIP(req)?.address,
+        req.headers.get('x-forwarded-for'),
+        options.trustProxy ?? 0,
+      );
       if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket')
-        return upgrade(req, url, srv);
-      if (url.pathname === '/sse') return sse(req, url, srv);
-      // The REST API serves the same data as the stream, so it takes the same token; /health stays open for probes.
-      if (url.pathname.startsWith('/api/') && !admission.tokenOk(req, url))
-        return refuse({ reason: 'unauthorized', ...UNAUTHORIZED }, false);
+        return admit(req, url, address, (principal) => upgrade(req, url, srv, address, principal));
+      if (url.pathname === '/sse') {
+        if (req.method !== 'GET') return httpError(405, 'method_not_allowed', 'GET /sse only', { allow: 'GET' });
+        return admit(req, url, address, (principal) => sse(req, url, srv, address, principal));
+      }
+      // The REST API serves the same data as the stream, so it takes the same credential; /health stays open for probes.
+      if (url.pathname.startsWith('/api/')) return api(req, url, address);
       return router.handle(req, url);
     },
     error() {
@@ -47,33 +61,70 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     websocket: {
       ...handler,
       open(ws) {
-        admission.settled();
+        admission.opened();
         handler.open?.(ws);
+      },
+      close(ws, code, reason) {
+        admission.ended(ws.data.remote);
+        handler.close?.(ws, code, reason);
       },
     },
   });
   hub.attach(server);
   return server;
 
-  function upgrade(req: Request, url: URL, srv: Server<Session>): Response | undefined {
-    const refusal = admission.check(req, url);
+  async function api(req: Request, url: URL, address: string): Promise<Response> {
+    const limited = admission.rate(address);
+    if (limited !== null) return refuse(limited, false);
+    const verdict = await credentials.check(req, url);
+    return verdict.ok ? router.handle(req, url) : refuse(verdict.refusal, false);
+  }
+
+  /** Screen, check the credential (awaiting a JWT's verification only), reserve, then go on. */
+  function admit(
+    req: Request,
+    url: URL,
+    address: string,
+    go: (principal: AuthVerdict & { ok: true }) => Response | undefined,
+  ): Reply {
+    const early = admission.screen(req, address);
+    if (early !== null) return refuse(early, true);
+    return settle(credentials.check(req, url), (verdict) => {
+      if (!verdict.ok) return refuse(verdict.refusal, true);
+      return go(verdict);
+    });
+  }
+
+  function upgrade(
+    req: Request,
+    url: URL,
+    srv: Server<Session>,
+    address: string,
+    v: { principal: Session['principal'] },
+  ) {
+    const refusal = admission.reserve(address, true);
     if (refusal !== null) return refuse(refusal, true);
-    admission.upgrading();
-    if (srv.upgrade(req, { data: hub.admit(srv.requestIP(req)?.address ?? 'unknown', url.searchParams) }))
-      return undefined;
-    admission.settled();
+    if (srv.upgrade(req, { data: hub.admit(address, url.searchParams, v.principal) })) return undefined;
+    admission.failed(address);
     return httpError(400, 'bad_request', 'invalid WebSocket upgrade request');
   }
 
-  function sse(req: Request, url: URL, srv: Server<Session>): Response {
-    if (req.method !== 'GET') return httpError(405, 'method_not_allowed', 'GET /sse only', { allow: 'GET' });
-    const refusal = admission.check(req, url);
+  function sse(req: Request, url: URL, srv: Server<Session>, address: string, v: { principal: Session['principal'] }) {
+    const refusal = admission.reserve(address, false);
     if (refusal !== null) return refuse(refusal, true);
-    return sseResponse(hub, req, url, srv as Server<unknown>);
+    return sseResponse(hub, req, url, srv as Server<unknown>, {
+      principal: v.principal,
+      ended: () => admission.ended(address),
+    });
   }
 
   function refuse(r: Refusal, counted: boolean): Response {
     if (counted) options.metrics.upgradeRejected(r.reason);
     return httpError(r.status, r.code, r.message, r.headers ?? {});
   }
+}
+
+/** `then` for a value that is a Promise only when it must be (a shared token is checked synchronously). */
+function settle<T, R>(value: T | Promise<T>, then: (v: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
 }

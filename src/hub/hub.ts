@@ -6,17 +6,20 @@ import type { Config } from '../config.ts';
 import { describeError } from '../lib/describe-error.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
+import type { TopicGrants } from '../protocol/credentials.ts';
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
 import { TOPIC_FAMILIES } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { Conflator } from './conflation.ts';
 import { EventHistory } from './history.ts';
 import { NativeSubscriptions } from './native-subscriptions.ts';
+import { type Principal, subLabel, type VerifyToken } from './principal.ts';
 import { type Session, type SessionContext, Sessions, type Socket } from './session.ts';
 import { welcomeFor } from './session-state.ts';
 import { type SseRequest, type SseSink, SseStreams } from './sse-streams.ts';
 import { eventTopics } from './subscriptions.ts';
 import { admitTopics, type TopicError } from './topic-admission.ts';
+import { websocketHandler } from './websocket-handler.ts';
 
 export type { Socket } from './session.ts';
 
@@ -31,8 +34,10 @@ export type HubOptions = Pick<
   | 'sendBufferBytes'
   | 'idleTimeoutS'
 > &
-  Partial<Pick<Config, 'compression'>> & {
+  Partial<Pick<Config, 'compression' | 'tokenRefreshWindowS'>> & {
     version: string;
+    /** Checks the token of a `refresh` op (set when the server takes JWTs). */
+    verifyToken?: VerifyToken;
     metrics: HubMetrics;
     /** Milliseconds clock (injected for tests). */
     now?: () => number;
@@ -87,6 +92,10 @@ export class Hub {
       conflator: this.conflator,
       metrics: options.metrics,
       known: this.known,
+      refreshWindowMs: (options.tokenRefreshWindowS ?? 30) * 1000,
+      verifyToken: options.verifyToken,
+      guard: (ws, fn) => this.guard(ws, fn),
+      log: this.log,
       epoch: () => this.epochValue,
       offeredTopics: () => this.offered,
       now,
@@ -100,6 +109,7 @@ export class Hub {
       metrics: options.metrics,
       sendBufferBytes: options.sendBufferBytes,
       conflator: this.conflator,
+      refreshWindowMs: context.refreshWindowMs,
       epoch: () => this.epochValue,
     });
   }
@@ -153,8 +163,8 @@ export class Hub {
   }
 
   /** Validate the topics of an SSE request (it has no ops, so errors refuse the request). */
-  sseTopics(requested: readonly string[]): { accepted: string[]; errors: TopicError[] } {
-    return admitTopics(new Set(), requested, this.known, this.options.maxTopics);
+  sseTopics(requested: readonly string[], grants?: TopicGrants): { accepted: string[]; errors: TopicError[] } {
+    return admitTopics(new Set(), requested, this.known, this.options.maxTopics, grants);
   }
 
   /** Serve one SSE stream into `sink` until it ends: welcome, replay or snapshot, then live events. */
@@ -177,9 +187,9 @@ export class Hub {
     return this.native.byFamily();
   }
 
-  /** The session state of an upgrade being accepted (`ws.data`). */
-  admit(remote: string, params: URLSearchParams): Session {
-    return this.sessions.admit(remote, params);
+  /** The session state of an upgrade being accepted (`ws.data`), with the JWT it presented. */
+  admit(remote: string, params: URLSearchParams, principal: Principal | null = null): Session {
+    return this.sessions.admit(remote, params, principal);
   }
 
   /** Refill the resume history (journaled events from before a restart) without delivering anything. */
@@ -229,28 +239,7 @@ export class Hub {
 
   /** Bun's websocket handler: the hub's limits and the session transitions, each guarded. */
   websocketHandler(): WebSocketHandler<Session> {
-    const o = this.options;
-    return {
-      maxPayloadLength: o.maxPayloadBytes,
-      // Bun drops frames past this; our own bound (sendBufferBytes) closes the client first, with 1013.
-      backpressureLimit: o.sendBufferBytes * 2 + 4 * 1024 * 1024,
-      closeOnBackpressureLimit: false,
-      idleTimeout: o.idleTimeoutS,
-      sendPings: true,
-      publishToSelf: false,
-      // The shared compressor keeps no per-socket window, so a published frame is compressed once for every subscriber;
-      // a dedicated one (a 4 KB window per socket) compresses far better, at a compression per subscriber.
-      perMessageDeflate:
-        o.compression === 'shared'
-          ? { compress: 'shared', decompress: 'shared' }
-          : o.compression === 'dedicated'
-            ? { compress: '4KB', decompress: 'shared' }
-            : false,
-      open: (ws) => this.guard(ws, () => this.sessions.open(ws)),
-      message: (ws, message) => this.guard(ws, () => this.sessions.frame(ws, message)),
-      drain: (ws) => this.guard(ws, () => this.sessions.drain(ws)),
-      close: (ws, code, reason) => this.guard(ws, () => this.sessions.closed(ws, code, reason)),
-    };
+    return websocketHandler(this.options, this.sessions, (ws, fn) => this.guard(ws, fn));
   }
 
   /** Close every socket whose send buffer is over the bound; it resumes with `since` and loses nothing. */
@@ -283,7 +272,9 @@ export class Hub {
     try {
       fn();
     } catch (error) {
-      this.log(`lineage: connection ${ws.data?.id ?? '?'}: ${describeError(error)}`);
+      this.log(
+        `lineage: connection ${ws.data?.id ?? '?'}${subLabel(ws.data?.principal ?? null)}: ${describeError(error)}`,
+      );
       try {
         this.sessions.close(ws, CloseCode.InternalError, CloseReason.internal, 'error');
       } catch {

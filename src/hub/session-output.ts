@@ -2,8 +2,8 @@
 // bad-frame token), and live delivery (native topics for the loss-free, the conflator for the conflated topics).
 import type { ClosedBy } from '../metrics/hub-metrics.ts';
 import { frameReasonOf } from '../metrics/hub-metrics.ts';
-import type { FrameErrorCode, RequestId } from '../protocol/client-messages.ts';
-import { CloseCode, CloseReason } from '../protocol/codes.ts';
+import type { RequestId } from '../protocol/client-messages.ts';
+import { CloseCode, CloseReason, type ErrorCode } from '../protocol/codes.ts';
 import type { ServerMessage } from '../protocol/server-messages.ts';
 import { echo, type SessionContext, type Socket } from './session-state.ts';
 import { nativeTopics } from './subscriptions.ts';
@@ -31,7 +31,7 @@ export class SessionOutput {
     this.spendBadFrame(ws);
   }
 
-  reject(ws: Socket, code: FrameErrorCode | 'binary_not_supported', message: string, id?: RequestId): void {
+  reject(ws: Socket, code: Exclude<ErrorCode, 'internal_error'>, message: string, id?: RequestId): void {
     this.ctx.metrics.frameRejected(frameReasonOf(code));
     this.send(ws, { event_type: 'error', ...echo(id), code, message });
     this.spendBadFrame(ws);

@@ -9,6 +9,7 @@ import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { type ConflationTarget, type Conflator, conflatable, conflationInterval, type Pending } from './conflation.ts';
 import type { EventHistory } from './history.ts';
 import type { NativeSubscriptions } from './native-subscriptions.ts';
+import type { Principal, VerifyToken } from './principal.ts';
 import { TokenBucket } from './rate-limit.ts';
 import type { KnownKeys } from './topic-admission.ts';
 
@@ -46,6 +47,10 @@ export interface Session {
   target: ConflationTarget | null;
   catchUp: CatchUp | null;
   closedBy?: ClosedBy;
+  /** The connection's verified JWT (null without one: every public topic, no end). */
+  principal: Principal | null;
+  /** Cancels the `token_expiring` and `exp` timers. */
+  expiry: (() => void) | null;
   messages: TokenBucket;
   badFrames: TokenBucket;
   /** Asked for at connect: `?topics=` (null = the default topics), `?since=` and `?epoch=`. */
@@ -67,6 +72,13 @@ export interface SessionContext {
   readonly conflator: Conflator;
   readonly metrics: HubMetrics;
   readonly known: KnownKeys;
+  /** `token_expiring` goes out this long before a token's `exp`. */
+  readonly refreshWindowMs: number;
+  /** Checks a `refresh` op's token; absent when the server takes no JWTs. */
+  readonly verifyToken: VerifyToken | undefined;
+  /** Run `fn` for this socket so that nothing it throws escapes (timers and promises call back outside Bun's handlers). */
+  guard(ws: Socket, fn: () => void): void;
+  log(line: string): void;
   epoch(): string;
   offeredTopics(): string[];
   now(): number;
@@ -100,6 +112,7 @@ export function newSession(
   params: URLSearchParams,
   limits: SessionLimits,
   now: number,
+  principal: Principal | null = null,
 ): Session {
   const { maxMessageRate, maxBadFrames } = limits;
   const topics = params.get('topics');
@@ -112,6 +125,8 @@ export function newSession(
     conflate: new Map(),
     target: null,
     catchUp: null,
+    principal,
+    expiry: null,
     messages: new TokenBucket(maxMessageRate * 2, maxMessageRate, now),
     badFrames: new TokenBucket(maxBadFrames, maxBadFrames / 10, now),
     request: {

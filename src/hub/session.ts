@@ -8,8 +8,10 @@ import { isoTimestamp, markSnapshot } from '../protocol/encode.ts';
 import { DEFAULT_TOPICS } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { conflatedFrames, holdLatest } from './conflation.ts';
+import type { Principal } from './principal.ts';
 import { replay } from './replay.ts';
 import { parseSince, type ResumeRefusal, resumeVerdict } from './resume-verdict.ts';
+import { grantsOf, SessionCredentials } from './session-credentials.ts';
 import { SessionOutput } from './session-output.ts';
 import {
   conflatedFor,
@@ -30,14 +32,17 @@ export class Sessions {
   private nextId = 1;
 
   private readonly out: SessionOutput;
+  private readonly credentials: SessionCredentials;
 
   constructor(private readonly ctx: SessionContext) {
-    this.out = new SessionOutput(ctx, (ws, code, reason, by) => this.close(ws, code, reason, by));
+    const close = (ws: Socket, code: number, reason: string, by: ClosedBy) => this.close(ws, code, reason, by);
+    this.out = new SessionOutput(ctx, close);
+    this.credentials = new SessionCredentials(ctx, this.out, close);
   }
 
-  /** The state of a connection whose upgrade was just accepted. */
-  admit(remote: string, params: URLSearchParams): Session {
-    return newSession(this.nextId++, remote, params, this.ctx.limits, this.ctx.now());
+  /** The state of a connection whose upgrade was just accepted (with the JWT it presented, if any). */
+  admit(remote: string, params: URLSearchParams, principal: Principal | null = null): Session {
+    return newSession(this.nextId++, remote, params, this.ctx.limits, this.ctx.now(), principal);
   }
 
   /** admitted → welcome → catching_up (with `since`) or live (with a snapshot). */
@@ -46,15 +51,14 @@ export class Sessions {
     this.ctx.joined(ws);
     this.ctx.metrics.connectionOpened();
     s.target = { buffered: () => ws.getBufferedAmount(), send: (json) => void ws.send(json, this.ctx.compress) };
-    const { accepted, errors } = admitTopics(
-      s.held,
-      s.request.topics ?? DEFAULT_TOPICS,
-      this.ctx.known,
-      this.ctx.limits.maxTopics,
-    );
+    const grants = grantsOf(s);
+    // Without `?topics=` the defaults the token covers, silently: the client asked for nothing in particular.
+    const requested = s.request.topics ?? DEFAULT_TOPICS.filter((t) => grants.coversName(t));
+    const { accepted, errors } = admitTopics(s.held, requested, this.ctx.known, this.ctx.limits.maxTopics, grants);
     const conflateMs = parseConflateMs(s.request.conflateMs);
     holdTopics(s, accepted, conflateMs ?? 0);
     this.out.send(ws, welcomeFor(this.ctx, s.held));
+    this.credentials.arm(ws);
     this.out.topicErrors(ws, errors);
     if (conflateMs === null) {
       this.out.send(ws, {
@@ -103,6 +107,7 @@ export class Sessions {
     if (s.state !== 'closing' && (code === CloseCode.MessageTooBig || /too big/i.test(reason)))
       this.ctx.metrics.frameRejected('too_big');
     const wasKnown = this.ctx.left(ws);
+    this.credentials.disarm(s);
     this.ctx.native.drop(ws, false);
     if (s.target !== null) this.ctx.conflator.drop(s.target);
     s.catchUp = null;
@@ -149,6 +154,8 @@ export class Sessions {
           subscriptions: [...ws.data.held],
           ...conflationOf(ws.data),
         });
+      case 'refresh':
+        return this.credentials.refresh(ws, message.token, id);
     }
   }
 
@@ -159,7 +166,7 @@ export class Sessions {
     conflateMs: number | undefined,
   ): void {
     const s = ws.data;
-    const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics);
+    const { accepted, errors } = admitTopics(s.held, topics, this.ctx.known, this.ctx.limits.maxTopics, grantsOf(s));
     this.out.topicErrors(ws, errors, id);
     if (accepted.length === 0) {
       if (topics.every((t) => s.held.has(t)))

@@ -6,6 +6,7 @@ import { markSnapshot } from '../protocol/encode.ts';
 import type { ServerMessage } from '../protocol/server-messages.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { type ConflationTarget, type Conflator, conflatable, conflationInterval } from './conflation.ts';
+import { runAt } from './expiry-timer.ts';
 import type { EventHistory } from './history.ts';
 import { resumeVerdict } from './resume-verdict.ts';
 import { snapshotEvents } from './snapshot.ts';
@@ -24,6 +25,10 @@ export interface SseRequest {
   epoch: string | null;
   /** Conflate the state topics (market, agent) to one event per key per interval; 0 = off. */
   conflateMs: number;
+  /** The JWT's `exp` (ms since the epoch): `token_expiring` a window before, and the stream ends then. */
+  expiresAt?: number | null;
+  /** Called once when the stream ends, whoever ends it. */
+  ended?: () => void;
 }
 
 interface SseStream {
@@ -38,6 +43,8 @@ interface SseStream {
   closed: boolean;
   conflateMs: number;
   target: ConflationTarget;
+  expiry: (() => void) | null;
+  ended: (() => void) | undefined;
 }
 
 export interface SseContext {
@@ -45,6 +52,7 @@ export interface SseContext {
   readonly metrics: HubMetrics;
   readonly sendBufferBytes: number;
   readonly conflator: Conflator;
+  readonly refreshWindowMs: number;
   epoch(): string;
 }
 
@@ -91,8 +99,11 @@ export class SseStreams {
       closed: false,
       conflateMs: request.conflateMs > 0 ? conflationInterval(request.conflateMs) : 0,
       target: { buffered: () => s.backlog, send: (json) => this.write(s, conflatedFrame(json)) },
+      expiry: null,
+      ended: request.ended,
     };
     this.streams.add(s);
+    if (request.expiresAt != null) this.expireAt(s, request.expiresAt);
     this.ctx.metrics.connectionOpened();
     // Tell EventSource to come back after a second when the stream ends.
     this.write(s, `retry: 1000\n\n`);
@@ -159,6 +170,19 @@ export class SseStreams {
   /** The client went away (the request was aborted). */
   gone(sink: SseSink): void {
     for (const s of this.streams) if (s.sink === sink) this.end(s, 'client');
+  }
+
+  /** A stream opened with a JWT ends at its `exp` (SSE has no `refresh`: the client reconnects with a new token). */
+  private expireAt(s: SseStream, expiresAt: number): void {
+    const exp = Math.floor(expiresAt / 1000);
+    const warn = runAt(expiresAt - this.ctx.refreshWindowMs, () =>
+      this.write(s, sseControlFrame({ event_type: 'token_expiring', exp })),
+    );
+    const end = runAt(expiresAt, () => this.end(s, 'token_expired'));
+    s.expiry = () => {
+      warn();
+      end();
+    };
   }
 
   /** Replay after `since`, paced by the sink; true when the stream went live (or ended) inside. */
@@ -258,6 +282,7 @@ export class SseStreams {
       if (set?.size === 0) this.byTopic.delete(topic);
     }
     s.live.clear();
+    s.expiry?.();
     this.ctx.conflator.drop(s.target);
     this.streams.delete(s);
     this.ctx.metrics.connectionClosed(by);
@@ -266,5 +291,6 @@ export class SseStreams {
     } catch {
       // Already closed by the client.
     }
+    s.ended?.();
   }
 }

@@ -1,4 +1,6 @@
-// Which requested topics a connection may hold, and the bounded errors for the rest. Pure.
+// Which requested topics a connection may hold (they exist, and its token covers them), and the bounded errors for the
+// rest. Pure.
+import { ALL_PUBLIC, type TopicGrants } from '../protocol/credentials.ts';
 import { type ParsedTopic, parseTopic } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
@@ -9,14 +11,16 @@ export interface KnownKeys {
 
 /** One error frame's content (`event_type: "error"` is added when it is sent). */
 export interface TopicError {
-  code: 'unknown_topic' | 'too_many_topics';
+  code: 'unknown_topic' | 'forbidden_topic' | 'too_many_topics';
   message: string;
   topic: string;
   /** Every bad topic of the request (up to MAX_TOPICS_NAMED) when one error stands for several. */
   topics?: string[];
 }
 
-export type TopicCheck = { ok: true; topic: ParsedTopic } | { ok: false; message: string };
+export type TopicCheck =
+  | { ok: true; topic: ParsedTopic }
+  | { ok: false; code: 'unknown_topic' | 'forbidden_topic'; message: string };
 
 /** Topics named in one collapsed error frame (each at most 80 characters): the frame stays small however many were bad. */
 export const MAX_TOPICS_NAMED = 16;
@@ -25,20 +29,27 @@ const MESSAGES_QUOTED = 3;
 
 const shown = (topic: unknown) => String(topic).slice(0, 80);
 
-/** Validate a requested topic against what exists now. */
-export function checkTopic(topic: string, known: KnownKeys): TopicCheck {
+/**
+ * Validate a requested topic: well-formed, covered by the token (checked before existence, so a token cannot probe
+ * which agents exist outside its claims), and existing now.
+ */
+export function checkTopic(topic: string, known: KnownKeys, grants: TopicGrants = ALL_PUBLIC): TopicCheck {
   const parsed = parseTopic(topic);
   if (parsed === null) {
     return {
       ok: false,
+      code: 'unknown_topic',
       message: `unknown topic "${shown(topic)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`,
     };
   }
+  if (!grants.covers(parsed))
+    return { ok: false, code: 'forbidden_topic', message: `topic "${topic}" is not covered by the token's topics` };
   if (parsed.key !== null) {
     const exists = parsed.family === 'market' ? known.symbol(parsed.key) : known.agent(parsed.key);
     if (!exists)
       return {
         ok: false,
+        code: 'unknown_topic',
         message: `unknown topic "${topic}": no ${parsed.family === 'market' ? 'symbol' : 'agent'} "${parsed.key}"`,
       };
   }
@@ -46,44 +57,50 @@ export function checkTopic(topic: string, known: KnownKeys): TopicCheck {
 }
 
 /**
- * One `unknown_topic` error for every bad topic of one request (`?topics=` or one op), so a request with thousands of
- * bad topics gets one bounded frame back, not one frame per topic.
+ * One `unknown_topic` (or `forbidden_topic`) error for every such topic of one request (`?topics=` or one op), so a
+ * request with thousands of bad topics gets one bounded frame back, not one frame per topic.
  */
-export function collapseTopicErrors(bad: readonly { topic: string; message: string }[]): TopicError | null {
+export function collapseTopicErrors(
+  bad: readonly { topic: string; message: string }[],
+  code: 'unknown_topic' | 'forbidden_topic' = 'unknown_topic',
+): TopicError | null {
   const first = bad[0];
   if (first === undefined) return null;
   const topic = shown(first.topic);
-  if (bad.length === 1) return { code: 'unknown_topic', message: first.message, topic };
+  if (bad.length === 1) return { code, message: first.message, topic };
   const quoted = bad.slice(0, MESSAGES_QUOTED).map((b) => b.message);
   const more = bad.length > MESSAGES_QUOTED ? `; and ${bad.length - MESSAGES_QUOTED} more` : '';
   return {
-    code: 'unknown_topic',
-    message: `${bad.length} unknown topics: ${quoted.join('; ')}${more}`,
+    code,
+    message: `${bad.length} ${code === 'unknown_topic' ? 'unknown' : 'forbidden'} topics: ${quoted.join('; ')}${more}`,
     topic,
     topics: bad.slice(0, MAX_TOPICS_NAMED).map((b) => shown(b.topic)),
   };
 }
 
 /**
- * The new topics a connection holding `held` may add from `requested`, and at most two errors: one `unknown_topic`
- * naming every bad topic, one `too_many_topics` (then nothing is added).
+ * The new topics a connection holding `held` may add from `requested`, and at most three errors: one `unknown_topic`
+ * naming every bad topic, one `forbidden_topic` naming every topic the token does not cover, one `too_many_topics`
+ * (then nothing is added).
  */
 export function admitTopics(
   held: ReadonlySet<string>,
   requested: readonly string[],
   known: KnownKeys,
   maxTopics: number,
+  grants: TopicGrants = ALL_PUBLIC,
 ): { accepted: string[]; errors: TopicError[] } {
   const accepted: string[] = [];
   const bad: { topic: string; message: string }[] = [];
+  const forbidden: { topic: string; message: string }[] = [];
   for (const topic of requested) {
-    const check = checkTopic(topic, known);
-    if (!check.ok) bad.push({ topic, message: check.message });
+    const check = checkTopic(topic, known, grants);
+    if (!check.ok) (check.code === 'forbidden_topic' ? forbidden : bad).push({ topic, message: check.message });
     else if (!held.has(topic) && !accepted.includes(topic)) accepted.push(topic);
   }
   const errors: TopicError[] = [];
-  const unknown = collapseTopicErrors(bad);
-  if (unknown !== null) errors.push(unknown);
+  for (const error of [collapseTopicErrors(bad), collapseTopicErrors(forbidden, 'forbidden_topic')])
+    if (error !== null) errors.push(error);
   if (held.size + accepted.length > maxTopics) {
     errors.push({
       code: 'too_many_topics',

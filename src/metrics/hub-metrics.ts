@@ -6,6 +6,9 @@ import type { ErrorCode } from '../protocol/codes.ts';
 export const REJECTED_UPGRADE_REASONS = [
   'max_connections',
   'unauthorized',
+  'token_expired',
+  'ip_rate_limited',
+  'ip_connection_limit',
   'forbidden_origin',
   'shutting_down',
   'not_ready',
@@ -19,13 +22,16 @@ export const REJECTED_FRAME_REASONS = [
   'unknown_topic',
   'too_many_topics',
   'invalid_since',
+  'forbidden_topic',
+  'unauthorized',
+  'token_expired',
   'rate_limited',
   'too_big',
 ] as const;
 export type RejectedFrameReason = (typeof REJECTED_FRAME_REASONS)[number];
 export const RESUME_OUTCOMES = ['resumed', 'too_old', 'ahead', 'epoch_mismatch', 'fell_behind'] as const;
 export type ResumeOutcome = (typeof RESUME_OUTCOMES)[number];
-export const CLOSED_BY = ['client', 'slow_consumer', 'policy', 'shutdown', 'error'] as const;
+export const CLOSED_BY = ['client', 'slow_consumer', 'policy', 'shutdown', 'error', 'token_expired'] as const;
 export type ClosedBy = (typeof CLOSED_BY)[number];
 
 /** The metric label of a frame answered with `code` (binary frames are labelled `binary`). */

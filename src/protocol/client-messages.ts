@@ -28,6 +28,8 @@ export const ResumeOp = z
   .strict();
 export const PingOp = z.object({ op: z.literal('ping'), ...id }).strict();
 export const ListSubscriptionsOp = z.object({ op: z.literal('list_subscriptions'), ...id }).strict();
+/** Swap the connection's JWT for a fresh one; its claims apply at once. */
+export const RefreshOp = z.object({ op: z.literal('refresh'), token: z.string().min(1).max(8192), ...id }).strict();
 
 export const ClientMessage = z.discriminatedUnion('op', [
   SubscribeOp,
@@ -35,10 +37,11 @@ export const ClientMessage = z.discriminatedUnion('op', [
   ResumeOp,
   PingOp,
   ListSubscriptionsOp,
+  RefreshOp,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'resume', 'ping', 'list_subscriptions'] as const;
+export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'resume', 'ping', 'list_subscriptions', 'refresh'] as const;
 const OPS: ReadonlySet<string> = new Set(CLIENT_OPS);
 
 /** Why a frame was refused: the `error` code it is answered with. */

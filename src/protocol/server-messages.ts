@@ -115,10 +115,14 @@ export const SubscribedMessage = z.object({
   ...conflation,
   ...echoed,
 });
+/** Why the server dropped topics by itself: `forbidden_topic` = a `refresh`'s new token does not cover them. */
+export const UnsubscribeReason = z.enum(['forbidden_topic']);
 export const UnsubscribedMessage = z.object({
   event_type: z.literal('unsubscribed'),
   topics: z.array(z.string()),
   subscriptions: z.array(z.string()),
+  /** Set when the server, not an `unsubscribe` op, dropped the topics. */
+  reason: UnsubscribeReason.optional(),
   ...echoed,
 });
 /** The answer to `list_subscriptions`. */
@@ -165,6 +169,20 @@ export const ShutdownMessage = z.object({
   retry_after_ms: z.number().int().nonnegative(),
 });
 
+/** The connection's JWT ends at `exp` (seconds since the epoch): send `refresh` with a new one before then, or get 4001. */
+export const TokenExpiringMessage = z.object({
+  event_type: z.literal('token_expiring'),
+  exp: z.number().int(),
+});
+
+/** The answer to a `refresh` that was accepted: the new token's `exp`, and what is held under its claims. */
+export const RefreshedMessage = z.object({
+  event_type: z.literal('refreshed'),
+  exp: z.number().int(),
+  subscriptions: z.array(z.string()),
+  ...echoed,
+});
+
 /** Every frame a client can receive. */
 export const ServerMessage = z.discriminatedUnion('event_type', [
   MarketEvent,
@@ -179,8 +197,11 @@ export const ServerMessage = z.discriminatedUnion('event_type', [
   ResumedMessage,
   ResumeFailedMessage,
   ShutdownMessage,
+  TokenExpiringMessage,
+  RefreshedMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
 export type ErrorMessage = z.infer<typeof ErrorMessage>;
 export type ResumeFailedMessage = z.infer<typeof ResumeFailedMessage>;
+export type TokenExpiringMessage = z.infer<typeof TokenExpiringMessage>;
