@@ -4,6 +4,7 @@ import { EventHistory } from '../../src/hub/history.ts';
 import { parseSince, resumeVerdict } from '../../src/hub/resume-verdict.ts';
 import { snapshotEvents, uncoveredTopics } from '../../src/hub/snapshot.ts';
 import { admitTopics, collapseTopicErrors, MAX_TOPICS_NAMED, releaseTopics } from '../../src/hub/topic-admission.ts';
+import { TopicGrants } from '../../src/protocol/credentials.ts';
 import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 
 const position = { epoch: 'e1', head: 100, oldest: 51 };
@@ -100,6 +101,26 @@ describe('admitTopics', () => {
     expect(e?.topics).toHaveLength(MAX_TOPICS_NAMED);
     for (const t of e?.topics ?? []) expect(t.length).toBe(80);
     expect(e?.message).toBe('500 unknown topics: bad 0; bad 1; bad 2; and 497 more');
+  });
+
+  test('topics outside the token collapse into one forbidden_topic, checked before existence', () => {
+    const grants = new TopicGrants(['market.BTC-USD', 'agent.*']);
+    const r = admitTopics(
+      new Set(),
+      ['market.BTC-USD', 'market.ETH-USD', 'arena', 'agent.Ghost', 'agent', '??'],
+      known,
+      10,
+      grants,
+    );
+    expect(r.accepted).toEqual(['market.BTC-USD', 'agent']);
+    expect(r.errors.map((e) => e.code)).toEqual(['unknown_topic', 'forbidden_topic']);
+    expect(r.errors[0]?.topics).toEqual(['agent.Ghost', '??']);
+    expect(r.errors[1]).toMatchObject({ topic: 'market.ETH-USD', topics: ['market.ETH-USD', 'arena'] });
+    expect(r.errors[1]?.message).toStartWith('2 forbidden topics: topic "market.ETH-USD" is not covered');
+    // A forbidden agent is forbidden whether or not it exists: a token cannot probe outside its claims.
+    const narrow = new TopicGrants(['market.*']);
+    expect(admitTopics(new Set(), ['agent.Ghost'], known, 10, narrow).errors[0]?.code).toBe('forbidden_topic');
+    expect(admitTopics(new Set(), ['agent.Balanced'], known, 10, narrow).errors[0]?.code).toBe('forbidden_topic');
   });
 
   test('releaseTopics keeps the well-formed topics and collapses the rest', () => {
