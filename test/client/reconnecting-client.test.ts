@@ -1,81 +1,9 @@
 // The reconnecting client: close-code policy, duplicates, snapshots, keepalive (fake sockets), and exact resume against a real hub.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { type ClientEvent, ReconnectingClient, type SocketLike } from '../../src/client/reconnecting-client.ts';
+import { type ClientEvent, ReconnectingClient } from '../../src/client/reconnecting-client.ts';
 import { waitUntil } from '../helpers/clients.ts';
+import { delivered, fakeClient, market, welcome } from '../helpers/fake-socket.ts';
 import { type Harness, SYMBOLS, startHarness } from '../helpers/hub-harness.ts';
-
-/** A scripted socket: the test plays the server. */
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  readonly sent: unknown[] = [];
-  closedWith: number | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number): void {
-    this.closedWith = code ?? 1000;
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  frame(value: unknown): void {
-    this.onmessage?.({ data: typeof value === 'string' ? value : JSON.stringify(value) } as MessageEvent);
-  }
-  serverClose(code: number, reason = ''): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason } as CloseEvent);
-  }
-  fail(message: string): void {
-    this.onerror?.(Object.assign(new Event('error'), { message }));
-    this.serverClose(1006);
-  }
-}
-
-const welcome = (sequence: number, epoch = 'e1') => ({
-  event_type: 'welcome',
-  message: 'Connected to Lineage WebSocket broadcast server',
-  version: 't',
-  epoch,
-  sequence,
-  oldest_sequence: 0,
-  topics: ['market', 'agent', 'arena'],
-  subscriptions: ['market', 'agent'],
-});
-const market = (sequence: number, price = 100, snapshot = false) => ({
-  event_type: 'market',
-  market: { symbol: 'BTC-USD', price, timestamp: '2026-02-03T14:30:45.123Z', change_percent: 0 },
-  sequence,
-  ...(snapshot ? { snapshot: true } : {}),
-});
-
-function fakeClient(options: Partial<ConstructorParameters<typeof ReconnectingClient>[0]> = {}) {
-  const sockets: FakeSocket[] = [];
-  const events: ClientEvent[] = [];
-  const client = new ReconnectingClient({
-    url: 'ws://server.test:1/',
-    backoff: { initialMs: 5, maxMs: 40 },
-    random: () => 1,
-    createSocket: (url) => {
-      const s = new FakeSocket(url);
-      sockets.push(s);
-      return s;
-    },
-    ...options,
-  });
-  client.on((e) => events.push(e));
-  const latest = () => sockets[sockets.length - 1] as FakeSocket;
-  return { client, sockets, events, latest };
-}
-
-const delivered = (events: ClientEvent[]) =>
-  events.flatMap((e) => (e.type === 'event' ? [{ seq: e.event.sequence, snapshot: e.snapshot }] : []));
 
 describe('ReconnectingClient (scripted server)', () => {
   test('1013 reconnects at once and resumes with since+epoch; 1001 waits for the backoff', async () => {

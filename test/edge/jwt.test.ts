@@ -21,7 +21,10 @@ async function connect(url: string, headers?: Record<string, string>): Promise<T
   return c;
 }
 
-const errorOf = async (r: Response) => ({ status: r.status, ...((await r.json()) as { error: object }).error });
+const errorOf = async (r: Response): Promise<Record<string, any>> => ({
+  status: r.status,
+  ...((await r.json()) as { error: object }).error,
+});
 
 /** Read an SSE response's text until it ends (or `ms` pass). */
 async function readSse(r: Response, ms: number): Promise<{ text: string; ended: boolean }> {
@@ -152,7 +155,8 @@ describe('the topics claim', () => {
 describe('expiry and refresh', () => {
   test('token_expiring arrives a window before exp, then 4001 "token expired" at exp (logged with the sub)', async () => {
     const metrics = counterMetrics();
-    h = await startJwtHarness({ jwtSecret: SECRET }, { tokenRefreshWindowS: 1, metrics });
+    const jh = await startJwtHarness({ jwtSecret: SECRET }, { tokenRefreshWindowS: 1, metrics });
+    h = jh;
     const exp = inSeconds(3);
     const c = await connect(`${h.url}?token=${await hs256({ sub: 'carol', exp })}`);
     const notice = await c.nextOf('token_expiring', 5000);
@@ -164,7 +168,7 @@ describe('expiry and refresh', () => {
     expect(closed).toEqual({ code: 4001, reason: 'token expired' });
     expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000 - 50);
     expect(metrics.counts.closed_token_expired).toBe(1);
-    expect(h.logs.some((l) => l.includes('sub="carol"') && l.includes('4001'))).toBe(true);
+    expect(jh.logs.some((l) => l.includes('sub="carol"') && l.includes('4001'))).toBe(true);
   }, 15_000);
 
   test('refresh swaps the claims at once: what the new token does not cover is unsubscribed with a reason', async () => {

@@ -20,7 +20,7 @@ async function connect(url: string, headers?: Record<string, string>): Promise<T
   return c;
 }
 
-const errorOf = async (r: Response) => ({
+const errorOf = async (r: Response): Promise<Record<string, any>> => ({
   status: r.status,
   retryAfter: r.headers.get('retry-after'),
   ...((await r.json()) as { error: object }).error,
