@@ -16,7 +16,10 @@ export const GRANT_PATTERN = new RegExp(`^(\\*|${FAMILY}\\.\\*|${FAMILY}(\\.[A-Z
 /** The claims of a verified token that Lineage reads; any others are allowed and ignored. */
 export const TokenClaims = z.object({
   /** Seconds since the epoch; required: a token without an end is refused. */
-  exp: z.number({ error: 'the token has no exp claim' }).int('exp must be an integer'),
+  exp: z
+    .number({ error: 'the token has no exp claim' })
+    .int('exp must be an integer')
+    .max(253_402_300_799, 'exp is after the year 9999'),
   /** Who the bearer is: shown in logs, never used as a metric label. */
   sub: z.string().max(256, 'sub is longer than 256 characters').optional(),
   /** Topic patterns the bearer may subscribe to; absent = none. */
