@@ -34,7 +34,7 @@ Prints Lineage's live events as a table (or JSON lines), reconnecting and resumi
   --json              one raw event per line on stdout, for piping (notices go to stderr)
   --no-color          plain text (colour is used only on a terminal and when NO_COLOR is unset)
   --since <seq>       start by replaying the events after this sequence
-  --token <token>     bearer token for a server started with --auth-token (prefer LINEAGE_AUTH_TOKEN)
+  --token <token>     bearer token (--auth-token) or JWT for the server (prefer LINEAGE_AUTH_TOKEN)
   -h, --help          show this help
   --version           print the version
 
