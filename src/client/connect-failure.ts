@@ -1,7 +1,7 @@
 // Turns a failed first connection into the one line the terminal client prints before exiting 1.
 
 const HTTP_HINTS: Record<number, string> = {
-  401: 'a valid token is required: pass --token or set LINEAGE_AUTH_TOKEN',
+  401: 'a token is required: pass --token or set LINEAGE_AUTH_TOKEN',
   429: 'too many connections or requests from this address; try again after a while',
   403: 'this Origin is not allowed by the server (--origins)',
   404: 'no WebSocket endpoint at this path (use / or /ws)',

@@ -100,6 +100,9 @@ describe('describeConnectFailure', () => {
     ).toBe(
       'cannot connect to ws://127.0.0.1:9001/: the server refused the upgrade (HTTP 401): a token is required: pass --token or set LINEAGE_AUTH_TOKEN',
     );
+    expect(describeConnectFailure(url, 1006, '', 'Expected 101 status code: 429')).toContain(
+      '(HTTP 429): too many connections or requests from this address',
+    );
     expect(describeConnectFailure(url, 1006, '', 'Expected 101 status code: 418')).toBe(
       'cannot connect to ws://127.0.0.1:9001/: the server refused the upgrade (HTTP 418)',
     );
