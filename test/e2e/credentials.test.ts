@@ -70,6 +70,35 @@ describe('the server process', () => {
     }
   });
 
+  test('--token-refresh-window-s, the per-address limits and --trust-proxy reach the node', async () => {
+    server = await startServer(
+      [
+        ...['--token-refresh-window-s', '59', '--max-connections-per-ip', '1'],
+        ...['--max-request-rate-per-ip', '50', '--trust-proxy', 'on'],
+      ],
+      { LINEAGE_JWT_SECRET: SECRET },
+    );
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const c = await TestClient.open(`${server.url}?token=${await hs256({ exp })}`, 'ws');
+    await c.nextOf('welcome');
+    // exp is 59-60 s ahead and the window 59 s: the notice comes within about a second, not after 30.
+    expect(await c.nextOf('token_expiring', 3000)).toEqual({ event_type: 'token_expiring', exp });
+    const second = await upgradeRequest(server.http, `/?token=${await hs256()}`);
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('ip_connection_limit');
+    // Behind the (trusted) proxy, another client address has its own count.
+    const proxied = await TestClient.open(`${server.url}?token=${await hs256()}`, 'ws', {
+      'x-forwarded-for': '203.0.113.5',
+    });
+    await proxied.nextOf('welcome');
+    proxied.close();
+    c.close();
+    const s = server;
+    const statuses = await Promise.all(Array.from({ length: 120 }, () => fetch(`${s.http}/api/snapshot`)));
+    expect(statuses.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    expect(statuses.find((r) => r.status === 429)?.headers.get('retry-after')).toBe('1');
+  });
+
   for (const alg of ['RS256', 'ES256'] as const) {
     test(`--jwt-public-key with an ${alg} key: its tokens pass, an HS256 one made with the public key does not`, async () => {
       const pair = await keyPair(alg);
