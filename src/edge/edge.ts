@@ -46,10 +46,10 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
         options.trustProxy ?? 0,
       );
       if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket')
-        return admit(req, url, address, (principal) => upgrade(req, url, srv, address, principal));
+        return admit(req, url, address, (verdict) => upgrade(req, url, srv, address, verdict));
       if (url.pathname === '/sse') {
         if (req.method !== 'GET') return httpError(405, 'method_not_allowed', 'GET /sse only', { allow: 'GET' });
-        return admit(req, url, address, (principal) => sse(req, url, srv, address, principal));
+        return admit(req, url, address, (verdict) => sse(req, url, srv, address, verdict));
       }
       // The REST API serves the same data as the stream, so it takes the same credential; /health stays open for probes.
       if (url.pathname.startsWith('/api/')) return api(req, url, address);
@@ -85,7 +85,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
     req: Request,
     url: URL,
     address: string,
-    go: (principal: AuthVerdict & { ok: true }) => Response | undefined,
+    go: (verdict: AuthVerdict & { ok: true }) => Response | undefined,
   ): Reply {
     const early = admission.screen(req, address);
     if (early !== null) return refuse(early, true);

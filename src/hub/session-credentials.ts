@@ -50,7 +50,10 @@ export class SessionCredentials {
     const verify = this.ctx.verifyToken;
     if (verify === undefined)
       return this.out.reject(ws, 'invalid_message', 'refresh: this server takes no JWTs (see --jwt-secret)', id);
-    void verify(token).then((verdict) => this.ctx.guard(ws, () => this.refreshed(ws, verdict, id)));
+    verify(token).then(
+      (verdict) => this.ctx.guard(ws, () => this.refreshed(ws, verdict, id)),
+      (error: unknown) => this.ctx.log(`lineage: connection ${ws.data.id}: refresh failed: ${String(error)}`),
+    );
   }
 
   private refreshed(ws: Socket, verdict: TokenVerdict, id: RequestId | undefined): void {
