@@ -1,6 +1,6 @@
 // The key set of `--jwks`: read at start (a bad file stops the start), then re-read on SIGHUP (main.ts) and when the
 // file changes, so keys rotate without a restart. A bad new file keeps the keys in force and says why, once.
-import { readFileSync, type Stats, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createLocalJWKSet, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { describeError } from '../lib/describe-error.ts';
@@ -20,6 +20,16 @@ const KeySet = z.object({
     .min(1, 'the key set has no keys'),
 });
 
+/** What identifies one version of the file: a rename (a new inode), a write (mtime, size). */
+function versionOf(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'absent';
+  }
+}
+
 /** Read and check every key (so a broken key is found now, not at the first token it should verify). */
 async function readKeySet(path: string): Promise<{ resolver: JWTVerifyGetKey; kids: string[] }> {
   const parsed = KeySet.safeParse(JSON.parse(readFileSync(path, 'utf8')));
@@ -33,11 +43,13 @@ async function readKeySet(path: string): Promise<{ resolver: JWTVerifyGetKey; ki
 
 export class JwksFile {
   private resolver: JWTVerifyGetKey;
-  private listener: ((now: Stats, before: Stats) => void) | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   private constructor(
     readonly path: string,
     first: JWTVerifyGetKey,
+    /** The version of the file last read (taken before reading, so a change during the read is seen next time). */
+    private version: string,
     private readonly log: (line: string) => void,
   ) {
     this.resolver = first;
@@ -46,9 +58,10 @@ export class JwksFile {
   /** Throws a one-line Error when the file cannot be read or holds no usable key. */
   static async open(path: string, log: (line: string) => void): Promise<JwksFile> {
     try {
+      const version = versionOf(path);
       const { resolver, kids } = await readKeySet(path);
       log(`🔑 JWTs checked against ${path} (kids: ${kids.join(', ')})`);
-      return new JwksFile(path, resolver, log);
+      return new JwksFile(path, resolver, version, log);
     } catch (error) {
       throw new Error(`--jwks: cannot use ${path}: ${describeError(error)}`);
     }
@@ -59,6 +72,7 @@ export class JwksFile {
 
   /** Re-read the file; on failure the previous keys stay. Never rejects. */
   async reload(why: string): Promise<boolean> {
+    this.version = versionOf(this.path);
     try {
       const { resolver, kids } = await readKeySet(this.path);
       this.resolver = resolver;
@@ -70,18 +84,20 @@ export class JwksFile {
     }
   }
 
-  /** Re-read when the file changes (polled: an editor's or a deploy's rename is seen too). */
+  /**
+   * Re-read when the file is not the version last read: polled, and compared with what was read rather than with the
+   * previous poll, so an editor's or a deploy's rename is seen, even one made before the first poll.
+   */
   watch(intervalMs = 500): void {
-    if (this.listener !== null) return;
-    this.listener = (now, before) => {
-      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino)
-        void this.reload('file changed');
-    };
-    watchFile(this.path, { interval: intervalMs, persistent: false }, this.listener);
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => {
+      if (versionOf(this.path) !== this.version) void this.reload('file changed');
+    }, intervalMs);
+    this.timer.unref?.();
   }
 
   stop(): void {
-    if (this.listener !== null) unwatchFile(this.path, this.listener);
-    this.listener = null;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 }
