@@ -17,6 +17,8 @@ const host = z
   .min(1, 'must not be empty')
   .regex(/^[A-Za-z0-9.:_\-[\]]+$/, 'must be a host name or IP address');
 
+const MARKET_DATA_FAMILIES = ['trades', 'book', 'candles'] as const;
+
 export const DEFAULT_SYMBOLS = [
   'BTC-USD',
   'ETH-USD',
@@ -93,6 +95,27 @@ export const OPTIONS = {
     env: 'LINEAGE_AGENTS',
     schema: int(3, 5000).default(10),
     help: 'agent population size: the five founders (benchmarks, never culled), then agents that evolve',
+  },
+  marketData: {
+    flag: 'market-data',
+    env: 'LINEAGE_MARKET_DATA',
+    schema: z
+      .string()
+      .transform((s) => (s.trim() === 'off' ? [] : s.split(',').map((x) => x.trim())))
+      .pipe(z.array(z.enum(MARKET_DATA_FAMILIES, { error: 'must be off or a list of trades, book, candles' })))
+      .transform((list) => ({
+        trades: list.includes('trades'),
+        book: list.includes('book'),
+        candles: list.includes('candles'),
+      }))
+      .default({ trades: true, book: true, candles: true }),
+    help: 'market-data streams the books publish: trades, book, candles (comma-separated), or off',
+  },
+  bookDepth: {
+    flag: 'book-depth',
+    env: 'LINEAGE_BOOK_DEPTH',
+    schema: int(1, 500).default(20),
+    help: 'price levels per side in book snapshots and deltas',
   },
   seed: {
     flag: 'seed',

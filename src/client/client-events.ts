@@ -27,6 +27,8 @@ export type ClientEvent =
   | { type: 'resume_failed'; message: ResumeFailedMessage }
   | { type: 'error'; message: ErrorMessage }
   | { type: 'control'; message: Control }
+  /** A key's `key_seq` skipped: events `expected` .. `got - 1` of `key` never arrived (delivered as they came). */
+  | { type: 'key_gap'; key: string; expected: number; got: number }
   /** A frame that is not JSON or does not match the protocol (ignored). */
   | { type: 'invalid'; raw: string; reason: string }
   | {
@@ -82,4 +84,6 @@ export interface ClientStats {
   resumeFailures: number;
   /** Frames ignored as invalid. */
   invalid: number;
+  /** Keys whose `key_seq` skipped numbers (events of a held topic that never arrived). */
+  keyGaps: number;
 }

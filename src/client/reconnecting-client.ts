@@ -13,8 +13,10 @@ import type {
   SocketLike,
 } from './client-events.ts';
 import { Keepalive } from './keepalive.ts';
+import { KeySeqTracker } from './key-seq-tracker.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { parseServerFrame } from './server-frame.ts';
+import { detach, release } from './socket-release.ts';
 import { streamUrl } from './stream-url.ts';
 
 export type * from './client-events.ts';
@@ -39,7 +41,9 @@ export class ReconnectingClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly keepalive: Keepalive;
   private currentState: ConnectionState = 'idle';
-  readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0 };
+  readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0, keyGaps: 0 };
+  private readonly keys = new KeySeqTracker();
+  private keysEpoch: string | null = null;
 
   constructor(private readonly options: ReconnectingClientOptions) {
     const since = options.since ?? null;
@@ -180,7 +184,10 @@ export class ReconnectingClient {
     switch (message.event_type) {
       case 'market':
       case 'agent':
-      case 'arena': {
+      case 'arena':
+      case 'trade':
+      case 'book':
+      case 'candle': {
         const snapshot = message.snapshot === true;
         const conflated = 'conflated' in message && message.conflated !== undefined;
         const verdict = this.tracker.accept(message.sequence, snapshot, conflated);
@@ -188,11 +195,19 @@ export class ReconnectingClient {
           this.stats.duplicates++;
           return;
         }
+        const gap = this.keys.accept(message, snapshot, conflated);
+        if (gap !== null) {
+          this.stats.keyGaps++;
+          this.emit({ type: 'key_gap', ...gap });
+        }
         this.emit({ type: 'event', event: message, raw: data as string, snapshot });
         return;
       }
       case 'welcome': {
         this.welcomed = true;
+        // Keys are numbered per epoch.
+        if (message.epoch !== this.keysEpoch) this.keys.reset();
+        this.keysEpoch = message.epoch;
         this.stats.connects++;
         this.attempt = 0;
         this.tracker.welcome(message, this.sentSince);
@@ -275,22 +290,5 @@ export class ReconnectingClient {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.keepalive.stop();
     this.retryTimer = null;
-  }
-}
-
-function detach(socket: SocketLike): void {
-  socket.onopen = null;
-  socket.onmessage = null;
-  socket.onerror = null;
-  socket.onclose = null;
-}
-
-/** Detach our handlers and close; a socket that is already dead may refuse, and is abandoned either way. */
-function release(socket: SocketLike, code: number, reason: string): void {
-  detach(socket);
-  try {
-    socket.close(code, reason);
-  } catch {
-    // Nothing to release.
   }
 }

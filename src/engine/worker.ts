@@ -17,7 +17,7 @@ import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
 import { readReplayCsv } from './replay-file.ts';
 import { simulationOptionsFor } from './simulation-options.ts';
-import { beginStory, resumeStory, type Story } from './story.ts';
+import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
 import { answerQuery, statsOf } from './worker-answers.ts';
 
 declare const self: Worker;
@@ -77,7 +77,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
   const head = store.head();
   const r: Running = {
     sim: story.sim,
-    encoder: new EventEncoder(head),
+    encoder: new EventEncoder(head, story.kind === 'continued' ? story.keys : {}),
     store,
     writer: new JournalWriter(
       store,
@@ -107,6 +107,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
     replayed: story.kind === 'continued' ? story.replayed : 0,
     newEpochReason: story.kind === 'new_epoch' ? story.reason : null,
     symbols: r.sim.symbols(),
+    latest: bookSnapshots(r),
   });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
@@ -172,7 +173,7 @@ function flush(r: Running, events: readonly SimEvent[], checkpoint: boolean): bo
   }
   const batch: Batch = { events: published, rounds };
   if (checkpoint) {
-    batch.checkpoint = { sequence: r.encoder.sequence, state: r.sim.snapshot() };
+    batch.checkpoint = { sequence: r.encoder.sequence, state: checkpointOf(r.sim, r.encoder.keys.state()) };
     // Keep the journal near the resume history: trim once it has grown by a tenth of it.
     const keep = Math.max(r.options.history, 1000);
     if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) batch.trimTo = keep;
@@ -183,6 +184,15 @@ function flush(r: Running, events: readonly SimEvent[], checkpoint: boolean): bo
 function committed(r: Running, batch: Batch): void {
   if (batch.checkpoint) r.lastCheckpoint = r.clock.mono();
   if (batch.trimTo !== undefined) r.trimmedAt = batch.checkpoint?.sequence ?? r.trimmedAt;
+}
+
+/** Each symbol's book as it stands, at the sequence of its last book event (so a hub can seed its book mirrors). */
+function bookSnapshots(r: Running): PublishedEvent[] {
+  if (!r.options.marketData.book) return [];
+  const books: SimEvent[] = [];
+  r.sim.bookSnapshots(books);
+  // A book that never moved is empty: a hub builds it from its first delta (update 1).
+  return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.encoder.restate(e));
 }
 
 function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
@@ -215,7 +225,8 @@ function stop(): void {
       // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the
       // journal stay as they are (consistent), and nothing uncommitted was ever published.
       if (r.writer.drain(FINAL_COMMIT_MS)) {
-        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } }, []);
+        const state = checkpointOf(r.sim, r.encoder.keys.state());
+        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state } }, []);
         if (!r.writer.drain(FINAL_COMMIT_MS))
           post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
       } else

@@ -1,5 +1,5 @@
 // Which requested topics a connection may hold, and the bounded errors for the rest. Pure.
-import { type ParsedTopic, parseTopic } from '../protocol/topics.ts';
+import { type ParsedTopic, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
 export interface KnownKeys {
@@ -31,16 +31,14 @@ export function checkTopic(topic: string, known: KnownKeys): TopicCheck {
   if (parsed === null) {
     return {
       ok: false,
-      message: `unknown topic "${shown(topic)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`,
+      message: `unknown topic "${shown(topic)}" (topics: ${TOPIC_SYNTAX})`,
     };
   }
   if (parsed.key !== null) {
-    const exists = parsed.family === 'market' ? known.symbol(parsed.key) : known.agent(parsed.key);
+    const bySymbol = SYMBOL_FAMILIES.has(parsed.family);
+    const exists = bySymbol ? known.symbol(parsed.key) : known.agent(parsed.key);
     if (!exists)
-      return {
-        ok: false,
-        message: `unknown topic "${topic}": no ${parsed.family === 'market' ? 'symbol' : 'agent'} "${parsed.key}"`,
-      };
+      return { ok: false, message: `unknown topic "${topic}": no ${bySymbol ? 'symbol' : 'agent'} "${parsed.key}"` };
   }
   return { ok: true, topic: parsed };
 }

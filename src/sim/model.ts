@@ -145,22 +145,18 @@ export class Simulation {
   }
 
   /**
-   * Run every step due at or before `now`, oldest first; on equal due times the order is market,
-   * flow micro-step, agent reports, arena round end. Event `at` is the scheduled time, never `now`, so results do
-   * not depend on how the caller slices time.
+   * Run every step due at or before `now`, oldest first (on equal due times: market, flow micro-step, agent reports,
+   * arena round end). Event `at` is the scheduled time, never `now`, so results do not depend on how time is sliced.
    */
   advanceTo(now: number): SimEvent[] {
     const events: SimEvent[] = [];
-    while (this.stepOnce(now, events)) {
-      // each call runs one step, oldest first
-    }
+    while (this.stepOnce(now, events));
     return events;
   }
 
   /**
-   * Run only the next step due at or before `now` (on equal due times: market, then agent reports, then the round's
-   * end) and append its events; false when nothing is due. Lets a caller ship a step's market ticks before the model
-   * spends time on reports and rounds; any slicing gives the same events as `advanceTo`.
+   * Run only the next step due at or before `now` and append its events; false when nothing is due. A caller can ship
+   * a step's market ticks before the model spends time on reports and rounds; any slicing gives `advanceTo`'s events.
    */
   stepOnce(now: number, events: SimEvent[]): boolean {
     const s = this.schedule;
@@ -294,5 +290,10 @@ export class Simulation {
   /** Book figures per symbol (spread, depth, trade count, resting orders) for metrics; the caller times matching. */
   marketStats(): VenueStats[] {
     return this.market.venueStats();
+  }
+
+  /** Every symbol's book as it stands (with marketData.book) at the last tick, appended to `out`. */
+  bookSnapshots(out: SimEvent[]): void {
+    this.market.bookSnapshots(this.market.tickAt ?? this.opts.startTime, out);
   }
 }

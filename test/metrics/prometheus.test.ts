@@ -12,6 +12,8 @@ const ARGS = [
   '8',
   '--market-interval-ms',
   '50',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '100',
   '--arena-round-ms',
