@@ -252,7 +252,9 @@ describe('a real Prometheus scraping the real server', () => {
     const p99 = await prom.query(
       'histogram_quantile(0.99, sum by (le, phase) (rate(lineage_book_matching_seconds_bucket[1m])))',
     );
-    const byPhase = Object.fromEntries(p99.data?.result.map((r: any) => [r.metric.phase, Number(r.value[1])]) ?? []);
+    const byPhase = Object.fromEntries<number>(
+      p99.data?.result.map((r: any) => [r.metric.phase, Number(r.value[1])]) ?? [],
+    );
     expect(Object.keys(byPhase).sort()).toEqual(['agents', 'flow']);
     for (const v of Object.values(byPhase)) expect(v > 0 && v < 0.25).toBe(true);
     // A one-sided book is what the alert watches: none lasts, so it stays inactive here.
