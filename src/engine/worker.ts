@@ -9,7 +9,7 @@ import {
   type WorkerMessage,
   type WorkerStartOptions,
 } from '../protocol/worker-messages.ts';
-import type { SimEvent, Simulation } from '../sim/index.ts';
+import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
 import { type Batch, type RoundWrite, Store } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { commitPatiently } from './first-commit.ts';
@@ -18,7 +18,7 @@ import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './p
 import { readReplayCsv } from './replay-file.ts';
 import { simulationOptionsFor } from './simulation-options.ts';
 import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
-import { answerQuery, statsOf } from './worker-answers.ts';
+import { answerQuery, type StepTimes, statsOf } from './worker-answers.ts';
 
 declare const self: Worker;
 
@@ -43,7 +43,8 @@ interface Running {
 let running: Running | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let statsTimer: ReturnType<typeof setInterval> | null = null;
-let stepMs: number[] = [];
+/** Step durations since the last stats; matching ones are also kept apart (see `timeStep`). */
+let times: StepTimes = freshTimes();
 let stopped = false;
 
 function post(message: WorkerMessage): void {
@@ -145,8 +146,9 @@ function step(r: Running): void {
   const events: SimEvent[] = [];
   for (;;) {
     const t0 = performance.now();
-    if (!r.sim.stepOnce(now, events)) break;
-    stepMs.push(performance.now() - t0);
+    const kind = r.sim.stepOnce(now, events);
+    if (kind === null) break;
+    timeStep(kind, performance.now() - t0);
     // A round's end is checkpointed with it, so a restart never runs a committed round again.
     const round = events.some((e) => e.kind === 'arena');
     const written = flush(r, events, round);
@@ -203,11 +205,22 @@ function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): 
 /** Capital of each agent at the end of the last round (for lineage_arena_agent_final_capital). */
 let finalCapital = new Map<string, number>();
 
+function freshTimes(): StepTimes {
+  return { step: [], matching: { flow: [], agents: [] } };
+}
+
+/** The wall clock stays here, outside the pure model: the books match in flow micro-steps and agent decision steps. */
+function timeStep(kind: StepKind, ms: number): void {
+  times.step.push(ms);
+  if (kind === 'micro') times.matching.flow.push(ms);
+  else if (kind === 'decisions') times.matching.agents.push(ms);
+}
+
 function postStats(): void {
   const r = running;
   if (r === null) return;
-  post({ type: 'stats', stats: statsOf(r.sim, stepMs, finalCapital) });
-  stepMs = [];
+  post({ type: 'stats', stats: statsOf(r.sim, times, finalCapital) });
+  times = freshTimes();
 }
 
 function stop(): void {

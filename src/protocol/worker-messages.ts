@@ -32,6 +32,25 @@ export const SimStats = z.object({
   skips: z.number(),
   /** Simulation step durations (ms) since the last stats message. */
   step_ms: z.array(z.number()),
+  /** Of those, the steps that match orders (ms): flow micro-steps, and agent decision steps with their market orders. */
+  matching_ms: z.object({ flow: z.array(z.number()), agents: z.array(z.number()) }),
+  /** Each symbol's book now (bounded by the configured symbols); prices and spread are null while a side is empty. */
+  venues: z.array(
+    z.object({
+      symbol: z.string(),
+      best_bid: z.number().nullable(),
+      best_ask: z.number().nullable(),
+      spread: z.number().nullable(),
+      spread_bps: z.number().nullable(),
+      /** Resting size per side, base units. */
+      bid_depth: z.number(),
+      ask_depth: z.number(),
+      /** Cumulative trades and traded volume (base units) on the book. */
+      trades: z.number(),
+      volume: z.number(),
+      resting_orders: z.number(),
+    }),
+  ),
   agents: z.array(
     z.object({
       agent_id: z.string(),

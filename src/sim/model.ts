@@ -25,7 +25,7 @@ import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
 import { DEFAULT_SCAR_POLICY } from './scars.ts';
-import { freshSchedule, Schedule } from './schedule.ts';
+import { freshSchedule, Schedule, type StepKind } from './schedule.ts';
 import type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
 import { agentDetailOf, agentReports, simulationStats } from './simulation-views.ts';
 import { assertSnapshot, type SimulationSnapshot, SNAPSHOT_VERSION } from './snapshot.ts';
@@ -144,10 +144,7 @@ export class Simulation {
     return this.schedule.nextDueAt();
   }
 
-  /**
-   * Run every step due at or before `now`, oldest first (on equal due times: market, flow micro-step, agent reports,
-   * arena round end). Event `at` is the scheduled time, never `now`, so results do not depend on how time is sliced.
-   */
+  /** Every step due at or before `now`, oldest first; an event's `at` is its scheduled time, never `now`. */
   advanceTo(now: number): SimEvent[] {
     const events: SimEvent[] = [];
     while (this.stepOnce(now, events));
@@ -155,25 +152,26 @@ export class Simulation {
   }
 
   /**
-   * Run only the next step due at or before `now` and append its events; false when nothing is due. A caller can ship
-   * a step's market ticks before the model spends time on reports and rounds; any slicing gives `advanceTo`'s events.
+   * Run only the next step due at or before `now`, append its events, and say which kind ran (null: nothing due), so
+   * a caller ships a step's ticks before reports and rounds are computed; any slicing gives `advanceTo`'s events.
    */
-  stepOnce(now: number, events: SimEvent[]): boolean {
+  stepOnce(now: number, events: SimEvent[]): StepKind | null {
     const s = this.schedule;
-    if (s.pendingDecisions !== null) {
-      // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
-      this.decideStep(s.pendingDecisions, events);
-      return true;
-    }
+    const kind = s.nextKind();
     const t = s.nextDueAt();
-    if (!(t <= now)) return false;
-    if (s.nextMarketAt === t) {
+    if (kind === 'decisions') {
+      // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
+      this.decideStep(t, events);
+      return kind;
+    }
+    if (!(t <= now)) return null;
+    if (kind === 'market') {
       this.marketStep(t, events);
       s.nextMarketAt = t + this.opts.marketIntervalMs;
-    } else if (s.nextMicroAt() === t) {
+    } else if (kind === 'micro') {
       this.market.micro(t, events);
       s.microIndex++;
-    } else if (s.nextAgentAt === t) {
+    } else if (kind === 'reports') {
       for (const a of this.population)
         events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
       s.nextAgentAt = t + this.opts.agentIntervalMs;
@@ -181,7 +179,7 @@ export class Simulation {
       this.arenaStep(t, events);
       s.nextArenaAt = t + this.opts.arenaRoundMs;
     }
-    return true;
+    return kind;
   }
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
