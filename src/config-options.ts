@@ -156,7 +156,7 @@ export const OPTIONS = {
   history: {
     flag: 'history',
     env: 'LINEAGE_HISTORY',
-    schema: int(16, 10_000_000).default(20_000),
+    schema: int(16, 10_000_000).default(100_000),
     help: 'events kept for resume',
   },
   maxConnections: {

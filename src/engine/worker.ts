@@ -188,12 +188,10 @@ function committed(r: Running, batch: Batch): void {
   if (batch.trimTo !== undefined) r.trimmedAt = batch.checkpoint?.sequence ?? r.trimmedAt;
 }
 
-/** Each symbol's book as it stands, at the sequence of its last book event (so a hub can seed its book mirrors). */
+/** Each book as it stands, at its last event's sequence, to seed a hub's books (one that never moved is empty). */
 function bookSnapshots(r: Running): PublishedEvent[] {
-  if (!r.options.marketData.book) return [];
   const books: SimEvent[] = [];
-  r.sim.bookSnapshots(books);
-  // A book that never moved is empty: a hub builds it from its first delta (update 1).
+  if (r.options.marketData.book) r.sim.bookSnapshots(books);
   return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.encoder.restate(e));
 }
 
