@@ -82,4 +82,31 @@ describe('cluster: books', () => {
     const trades = await fetch(`${g2.http}/api/trades/ETH-USD?limit=5`);
     expect(trades.status).toBe(200);
   }, 60_000);
+
+  test('through a gateway (ws client), key_seq is consecutive on every key, as on the sim node', async () => {
+    const [sim, g1] = nodes as [ServerProcess, ServerProcess];
+    const topics = '?topics=trades.BTC-USD,candles,market,agent';
+    const direct = await TestClient.open(`${sim.url}${topics}`, 'ws');
+    const viaGateway = await TestClient.open(`${g1.url}${topics}`, 'ws');
+    clients.push(direct, viaGateway);
+    await viaGateway.waitFor((f) => f.event_type === 'market' && !f.snapshot, 4, 15_000);
+    for (const c of [direct, viaGateway]) {
+      const byKey = new Map<string, number[]>();
+      for (const f of c.frames.filter((x) => x.key_seq !== undefined && !x.snapshot)) {
+        const p = f.trade ?? f.candle ?? f.market ?? f.agent;
+        const key = `${f.event_type}.${p.symbol ?? p.agent_id}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), f.key_seq]);
+      }
+      expect(byKey.size).toBeGreaterThan(4);
+      for (const [key, ks] of byKey) expect({ key, ks }).toEqual({ key, ks: ks.map((_, i) => (ks[0] as number) + i) });
+    }
+    // The same event has the same key_seq on both nodes.
+    const at = (c: TestClient) =>
+      new Map(c.frames.filter((f) => f.key_seq !== undefined && !f.snapshot).map((f) => [f.sequence, f.key_seq]));
+    const a = at(direct);
+    const b = at(viaGateway);
+    const common = [...a.keys()].filter((k) => b.has(k));
+    expect(common.length).toBeGreaterThan(10);
+    for (const k of common) expect(b.get(k)).toBe(a.get(k) as number);
+  }, 40_000);
 });
