@@ -232,6 +232,15 @@ export const OPTIONS = {
       .optional(),
     help: 'comma-separated Origin allow-list for browser upgrades',
   },
+  reusePort: {
+    flag: 'reuse-port',
+    env: 'LINEAGE_REUSE_PORT',
+    schema: z
+      .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === 'on' || v === '1')
+      .default(false),
+    help: 'share the WebSocket port with other processes on this box (SO_REUSEPORT): several gateways, one port',
+  },
   role: {
     flag: 'role',
     env: 'LINEAGE_ROLE',

@@ -11,7 +11,7 @@ import { Admission, type Refusal, UNAUTHORIZED } from './admission.ts';
 import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
-  Partial<Pick<Config, 'authToken' | 'origins'>> & {
+  Partial<Pick<Config, 'authToken' | 'origins' | 'reusePort'>> & {
     metrics: HubMetrics;
     /** False while the node has nothing to serve yet (a gateway before its first sync): upgrades get 503. */
     accepting?: () => boolean;
@@ -30,6 +30,8 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
   const server = Bun.serve<Session>({
     hostname: options.host,
     port: options.port,
+    // Several processes on one port (gateways on one box): the kernel spreads new connections across them.
+    reusePort: options.reusePort ?? false,
     development: false,
     fetch(req, srv) {
       const url = new URL(req.url);
