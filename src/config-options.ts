@@ -18,6 +18,8 @@ const host = z
   .min(1, 'must not be empty')
   .regex(/^[A-Za-z0-9.:_\-[\]]+$/, 'must be a host name or IP address');
 
+const MARKET_DATA_FAMILIES = ['trades', 'book', 'candles'] as const;
+
 export const DEFAULT_SYMBOLS = [
   'BTC-USD',
   'ETH-USD',
@@ -95,6 +97,27 @@ export const OPTIONS = {
     schema: int(3, 5000).default(10),
     help: 'agent population size: the five founders (benchmarks, never culled), then agents that evolve',
   },
+  marketData: {
+    flag: 'market-data',
+    env: 'LINEAGE_MARKET_DATA',
+    schema: z
+      .string()
+      .transform((s) => (s.trim() === 'off' ? [] : s.split(',').map((x) => x.trim())))
+      .pipe(z.array(z.enum(MARKET_DATA_FAMILIES, { error: 'must be off or a list of trades, book, candles' })))
+      .transform((list) => ({
+        trades: list.includes('trades'),
+        book: list.includes('book'),
+        candles: list.includes('candles'),
+      }))
+      .default({ trades: true, book: true, candles: true }),
+    help: 'market-data streams the books publish: trades, book, candles (comma-separated), or off',
+  },
+  bookDepth: {
+    flag: 'book-depth',
+    env: 'LINEAGE_BOOK_DEPTH',
+    schema: int(1, 500).default(20),
+    help: 'price levels per side in book snapshots and deltas',
+  },
   seed: {
     flag: 'seed',
     env: 'LINEAGE_SEED',
@@ -134,7 +157,7 @@ export const OPTIONS = {
   history: {
     flag: 'history',
     env: 'LINEAGE_HISTORY',
-    schema: int(16, 10_000_000).default(20_000),
+    schema: int(16, 10_000_000).default(100_000),
     help: 'events kept for resume',
   },
   maxConnections: {
@@ -204,6 +227,15 @@ export const OPTIONS = {
       )
       .optional(),
     help: 'comma-separated Origin allow-list for browser upgrades',
+  },
+  reusePort: {
+    flag: 'reuse-port',
+    env: 'LINEAGE_REUSE_PORT',
+    schema: z
+      .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === 'on' || v === '1')
+      .default(false),
+    help: 'share the WebSocket port with other processes on this box (SO_REUSEPORT): several gateways, one port',
   },
   role: {
     flag: 'role',

@@ -55,6 +55,9 @@ function lineageCommand(
     '42',
     '--market-interval-ms',
     String(workload.intervalMs),
+    // The compared workload is the market ticks every server publishes; the books' own streams are not in it.
+    '--market-data',
+    'off',
     '--symbols',
     extra.symbols.join(','),
     '--agents',

@@ -15,6 +15,7 @@ const MARKET = bytes('market"');
 const AGENT = bytes('agent"');
 const ARENA = bytes('arena"');
 const SEQUENCE_KEY = bytes('"sequence":');
+const KEY_SEQ_KEY = bytes('"key_seq":');
 const TIMESTAMP_KEY = bytes('"timestamp":"');
 const SNAPSHOT_SUFFIX = bytes(',"snapshot":true}');
 /** `2026-02-03T14:30:45.123Z` */
@@ -35,6 +36,20 @@ function indexOf(d: Uint8Array, word: Uint8Array, from: number, to: number): num
   const first = word[0];
   for (let i = from, last = to - word.length; i <= last; i++) if (d[i] === first && matchAt(d, i, word)) return i;
   return -1;
+}
+
+/** The non-negative integer whose last digit is at `last` (not reaching back to `floor`), with where it starts. */
+function numberEndingAt(d: Uint8Array, last: number, floor: number): { value: number; start: number } | null {
+  let value = 0;
+  let scale = 1;
+  let i = last;
+  for (; i > floor && scale <= 1e15; i--) {
+    const c = (d[i] as number) - 48;
+    if (c < 0 || c > 9) break;
+    value += c * scale;
+    scale *= 10;
+  }
+  return scale === 1 ? null : { value, start: i + 1 };
 }
 
 function digits(d: Uint8Array, at: number, count: number): number {
@@ -77,16 +92,14 @@ export function scanStreamFrame(d: Uint8Array, start: number, end: number, out: 
   // The byte right after the sequence's digits: the snapshot suffix's ',' or the closing '}'.
   const after = out.snapshot ? end - SNAPSHOT_SUFFIX.length : end - 1;
   if (!out.snapshot && d[after] !== 125) return false;
-  let sequence = 0;
-  let scale = 1;
-  let i = after - 1;
-  for (; i > at && scale <= 1e15; i--) {
-    const c = (d[i] as number) - 48;
-    if (c < 0 || c > 9) break;
-    sequence += c * scale;
-    scale *= 10;
+  let n = numberEndingAt(d, after - 1, at);
+  // `"key_seq":N` may follow the sequence (Lineage's per-key sequence); the sequence is the number before it.
+  if (n !== null && matchAt(d, n.start - KEY_SEQ_KEY.length, KEY_SEQ_KEY)) {
+    const comma = n.start - KEY_SEQ_KEY.length - 1;
+    n = d[comma] === 44 ? numberEndingAt(d, comma - 1, at) : null;
   }
-  if (scale === 1 || !matchAt(d, i - SEQUENCE_KEY.length + 1, SEQUENCE_KEY)) return false;
+  if (n === null || !matchAt(d, n.start - SEQUENCE_KEY.length, SEQUENCE_KEY)) return false;
+  const sequence = n.value;
   out.sequence = sequence;
   const t = indexOf(d, TIMESTAMP_KEY, at, end);
   out.timestamp = t === -1 ? Number.NaN : parseIsoAt(d, t + TIMESTAMP_KEY.length);

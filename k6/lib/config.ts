@@ -36,13 +36,12 @@ export const TOPICS = env('TOPICS', 'market,agent,arena')
   .filter((t) => t.length > 0);
 
 /**
- * Whether a connection must see 1, 2, 3, … with no holes. Lineage's `sequence` is global across families, so that
- * only holds when the topics cover every family that publishes (the default), or when the server publishes nothing
- * else (the bench's reference servers, or Lineage run with `--agent-interval-ms 3600000 --arena-round-ms 86400000`):
- * then set CONTIGUOUS=true. Otherwise only repeats and reordering are counted.
+ * Whether a connection must see sequences 1, 2, 3, … with no holes. Lineage's `sequence` is global across families, so
+ * that only holds when the topics cover every family that publishes (with the books' streams on, that includes
+ * `trades`, `candles` and every `book.<SYMBOL>`), or when the server publishes nothing else (the bench's reference
+ * servers): then set CONTIGUOUS=true. Gaps are always checked per key by `key_seq` (`key_seq_gaps`), whatever the topics.
  */
-export const CONTIGUOUS =
-  env('CONTIGUOUS', String(['market', 'agent', 'arena'].every((f) => TOPICS.includes(f)))) === 'true';
+export const CONTIGUOUS = env('CONTIGUOUS', 'false') === 'true';
 
 /** Narrow topics to toggle when the welcome frame does not list any (e.g. against the reference servers). */
 export const SYMBOLS = env('SYMBOLS', 'BTC-USD,ETH-USD,SOL-USD,XRP-USD')
@@ -61,6 +60,7 @@ export function commonThresholds(): Record<string, string[]> {
     ws_connecting: [`p(95)<${envInt('CONNECT_P95_MS', 1000)}`],
     ws_errors: ['count==0'],
     sequence_gaps: ['count==0'],
+    key_seq_gaps: ['count==0'],
     sequence_duplicates: ['count==0'],
     checks: ['rate==1'],
   };

@@ -6,6 +6,8 @@ export const eventAge = new Trend('event_age', true);
 export const eventsReceived = new Counter('events_received');
 /** Sequences that never arrived on a connection that is owed a contiguous stream. */
 export const sequenceGaps = new Counter('sequence_gaps');
+/** Events of a held key that never arrived, by `key_seq` (consecutive per key: valid whatever topics are held). */
+export const keySeqGaps = new Counter('key_seq_gaps');
 /** Sequences that arrived twice, or out of order. */
 export const sequenceDuplicates = new Counter('sequence_duplicates');
 /** Connection errors, unexpected closes, `error` and `resume_failed` frames. */

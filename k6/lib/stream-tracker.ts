@@ -1,21 +1,39 @@
 // Reads stream frames for one logical client (across reconnects): sequence holes and repeats, event age on arrival.
-import { eventAge, eventsReceived, sequenceDuplicates, sequenceGaps, wsErrors } from './metrics.ts';
+import { eventAge, eventsReceived, keySeqGaps, sequenceDuplicates, sequenceGaps, wsErrors } from './metrics.ts';
+
+interface Payload {
+  timestamp?: string;
+  symbol?: string;
+  agent_id?: string;
+}
 
 export interface Frame {
   event_type?: string;
   sequence?: number;
+  key_seq?: number;
   snapshot?: boolean;
+  conflated?: number;
   topics?: string[];
-  market?: { timestamp?: string };
-  agent?: { timestamp?: string };
-  arena?: { timestamp?: string };
+  market?: Payload;
+  agent?: Payload;
+  arena?: Payload;
+  trade?: Payload;
+  book?: Payload;
+  candle?: Payload;
 }
 
-const STREAM_TYPES = ['market', 'agent', 'arena'];
+const STREAM_TYPES = ['market', 'agent', 'arena', 'trade', 'book', 'candle'];
+
+/** The stream payload of a frame (`market`, `agent`, …, by its event type). */
+function payloadOf(f: Frame, type: string): Payload | undefined {
+  return (f as Record<string, unknown>)[type] as Payload | undefined;
+}
 
 export class StreamTracker {
   /** Newest sequence seen (-1 until the first welcome). */
   last = -1;
+  /** The last `key_seq` per topic key. */
+  private readonly keys = new Map<string, number>();
   received = 0;
 
   constructor(private readonly contiguous: boolean) {}
@@ -36,11 +54,24 @@ export class StreamTracker {
     if (type === 'welcome') {
       if (this.last === -1 && typeof f.sequence === 'number') this.last = f.sequence;
     } else if (STREAM_TYPES.includes(type)) {
+      this.keySeq(f, type);
       if (f.snapshot !== true && typeof f.sequence === 'number') this.event(f, type);
     } else if (type === 'error' || type === 'resume_failed') {
       wsErrors.add(1, { reason: type });
     }
     return f;
+  }
+
+  /** Per-key gap check: a snapshot or a conflated event sets where its key stands. */
+  private keySeq(f: Frame, type: string): void {
+    if (typeof f.key_seq !== 'number') return;
+    const p = payloadOf(f, type);
+    const key = `${type}.${p?.symbol ?? p?.agent_id ?? ''}`;
+    const before = this.keys.get(key);
+    if (before !== undefined && f.key_seq <= before && f.snapshot !== true) return;
+    this.keys.set(key, f.key_seq);
+    const judged = f.snapshot !== true && f.conflated === undefined && before !== undefined;
+    if (judged && f.key_seq > before + 1) keySeqGaps.add(f.key_seq - before - 1);
   }
 
   private event(f: Frame, type: string): void {
@@ -53,7 +84,7 @@ export class StreamTracker {
     this.last = seq;
     this.received++;
     eventsReceived.add(1);
-    const body = type === 'market' ? f.market : type === 'agent' ? f.agent : f.arena;
+    const body = payloadOf(f, type);
     const at = body?.timestamp === undefined ? Number.NaN : Date.parse(body.timestamp);
     if (Number.isFinite(at)) eventAge.add(Math.max(0, Date.now() - at));
   }

@@ -4,7 +4,7 @@
 //               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
 // Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
 
-import { wireJson } from '../engine/event-encoder.ts';
+import { EventEncoder, wireJson } from '../engine/event-encoder.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { MAX_AGENTS, MIN_AGENTS, resolveOptions, type SimEvent, Simulation } from '../sim/index.ts';
 
@@ -130,12 +130,12 @@ export function runSim(args: SimCliArgs, write: (chunk: string) => void): { even
   const steps = Math.max(1, Math.round(args.days * 24));
   const end = SIM_START + steps * marketIntervalMs - 1;
   const events: SimEvent[] = [];
-  let sequence = 0;
+  const encoder = new EventEncoder(0);
   let buf = '';
   while (sim.stepOnce(end, events)) {
     for (const e of events) {
       if (!args.families.has(e.kind)) continue;
-      buf += `${wireJson(e, ++sequence)}\n`;
+      buf += `${encoder.encode(e, 0).json}\n`;
     }
     events.length = 0;
     if (buf.length > 1 << 16) {
@@ -144,7 +144,7 @@ export function runSim(args: SimCliArgs, write: (chunk: string) => void): { even
     }
   }
   if (buf.length > 0) write(buf);
-  return { events: sequence, marketSteps: sim.stats().marketSteps };
+  return { events: encoder.sequence, marketSteps: sim.stats().marketSteps };
 }
 
 if (import.meta.main) {

@@ -28,6 +28,8 @@ export type ClientEvent =
   | { type: 'resume_failed'; message: ResumeFailedMessage }
   | { type: 'error'; message: ErrorMessage }
   | { type: 'control'; message: Control }
+  /** A key's `key_seq` skipped: events `expected` .. `got - 1` of `key` never arrived (delivered as they came). */
+  | { type: 'key_gap'; key: string; expected: number; got: number }
   /** A frame that is not JSON or does not match the protocol (ignored). */
   | { type: 'invalid'; raw: string; reason: string }
   /** The token provider failed when asked for a `refresh` token (the connection goes on until the old token ends). */
@@ -90,4 +92,6 @@ export interface ClientStats {
   resumeFailures: number;
   /** Frames ignored as invalid. */
   invalid: number;
+  /** Keys whose `key_seq` skipped numbers (events of a held topic that never arrived). */
+  keyGaps: number;
 }

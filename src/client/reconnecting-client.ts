@@ -12,6 +12,7 @@ import type {
   ReconnectingClientOptions,
   SocketLike,
 } from './client-events.ts';
+import { EpochKeys, gateEvent } from './event-gate.ts';
 import { Keepalive } from './keepalive.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 import { parseServerFrame } from './server-frame.ts';
@@ -42,7 +43,8 @@ export class ReconnectingClient {
   private readonly keepalive: Keepalive;
   private readonly tokens: TokenSource;
   private currentState: ConnectionState = 'idle';
-  readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0 };
+  readonly stats: ClientStats = { connects: 0, duplicates: 0, replayed: 0, resumeFailures: 0, invalid: 0, keyGaps: 0 };
+  private readonly keys = new EpochKeys();
 
   constructor(private readonly options: ReconnectingClientOptions) {
     const since = options.since ?? null;
@@ -196,19 +198,18 @@ export class ReconnectingClient {
     switch (message.event_type) {
       case 'market':
       case 'agent':
-      case 'arena': {
-        const snapshot = message.snapshot === true;
-        const conflated = 'conflated' in message && message.conflated !== undefined;
-        const verdict = this.tracker.accept(message.sequence, snapshot, conflated);
-        if (verdict === 'duplicate') {
-          this.stats.duplicates++;
-          return;
-        }
-        this.emit({ type: 'event', event: message, raw: data as string, snapshot });
+      case 'arena':
+      case 'trade':
+      case 'book':
+      case 'candle': {
+        const { deliver, snapshot, gap } = gateEvent(message, this.tracker, this.keys, this.stats);
+        if (gap !== null) this.emit({ type: 'key_gap', ...gap });
+        if (deliver) this.emit({ type: 'event', event: message, raw: data as string, snapshot });
         return;
       }
       case 'welcome': {
         this.welcomed = true;
+        this.keys.welcome(message.epoch);
         this.stats.connects++;
         this.attempt = 0;
         this.tracker.welcome(message, this.sentSince);
@@ -238,7 +239,7 @@ export class ReconnectingClient {
         this.emit({ type: 'control', message });
         return;
       default:
-        if (message.event_type === 'token_expiring') this.refresh();
+        if (message.event_type === 'token_expiring') this.refresh(this.socket);
         this.emit({ type: 'control', message });
     }
   }
@@ -273,11 +274,9 @@ export class ReconnectingClient {
   }
 
   /** `token_expiring`: ask the provider for a new token and send it in `refresh` (a fixed token cannot be renewed). */
-  private refresh(): void {
-    const socket = this.socket;
-    if (!this.tokens.renewable) return;
-    this.tokens.withToken(
-      (token) => void (token !== null && this.socket === socket && this.send({ op: 'refresh', token })),
+  private refresh(socket: SocketLike | null): void {
+    this.tokens.renew(
+      (token) => void (this.socket === socket && this.send({ op: 'refresh', token })),
       (error) => this.emit({ type: 'token_failed', error: describeError(error) }),
     );
   }

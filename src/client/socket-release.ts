@@ -1,4 +1,4 @@
-// Letting go of a socket: our handlers off first, so nothing it does afterwards reaches the client.
+// Letting go of a socket: our handlers detached, then closed (a dead socket may refuse; it is abandoned either way).
 import type { SocketLike } from './client-events.ts';
 
 export function detach(socket: SocketLike): void {

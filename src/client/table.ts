@@ -204,6 +204,57 @@ export function eventRows(event: StreamEvent, style: TableStyle, snapshot = fals
       return [agentRow(event.agent, style, snapshot)];
     case 'arena':
       return arenaRows(event.arena, style, snapshot);
+    case 'trade':
+    case 'book':
+    case 'candle':
+      return [marketDataRow(event, style, snapshot)];
+  }
+}
+
+/** One row of a trade, a book update or a candle. */
+export function marketDataRow(
+  event: Extract<StreamEvent, { event_type: 'trade' | 'book' | 'candle' }>,
+  style: TableStyle,
+  snapshot = false,
+): string {
+  const row = (
+    icon: string,
+    label: string,
+    key: string,
+    value: string,
+    valueTone: Tone | null,
+    time: string,
+    note = '',
+  ) => render({ icon, label, labelTone: 'cyan', key, value, valueTone, time: formatTime(time), note }, style, snapshot);
+  switch (event.event_type) {
+    case 'trade': {
+      const t = event.trade;
+      const tone = t.side === 'buy' ? 'green' : 'red';
+      return row(
+        '💱',
+        'TRADE',
+        t.symbol,
+        formatPrice(t.price),
+        tone,
+        t.timestamp,
+        `${t.side} ${t.size} #${t.trade_id}`,
+      );
+    }
+    case 'book': {
+      const b = event.book;
+      if ('changes' in b)
+        return row('📖', 'BOOK', b.symbol, `${b.changes.length} changes`, null, b.timestamp, `#${b.update_id}`);
+      const bid = b.bids[0]?.[0];
+      const ask = b.asks[0]?.[0];
+      const quote = `${bid === undefined ? '-' : formatPrice(bid)} / ${ask === undefined ? '-' : formatPrice(ask)}`;
+      return row('📖', 'BOOK', b.symbol, quote, null, b.timestamp, `#${b.update_id}`);
+    }
+    case 'candle': {
+      const c = event.candle;
+      const tone = c.close > c.open ? 'green' : c.close < c.open ? 'red' : null;
+      const note = `${c.interval} O ${formatPrice(c.open)} H ${formatPrice(c.high)} L ${formatPrice(c.low)}${c.closed ? ' closed' : ''}`;
+      return row('🕯', 'CANDLE', c.symbol, formatPrice(c.close), tone, c.start, note);
+    }
   }
 }
 

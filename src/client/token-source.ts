@@ -27,4 +27,9 @@ export class TokenSource {
     if (token instanceof Promise) token.then(use, failed);
     else use(token);
   }
+
+  /** `token_expiring`: a provider's new token for `refresh` (a fixed token cannot be renewed: nothing is sent). */
+  renew(send: (token: string) => void, failed: (error: unknown) => void): void {
+    if (this.renewable) this.withToken((token) => void (token !== null && send(token)), failed);
+  }
 }

@@ -62,7 +62,8 @@ return {1, top, replaced}
 
 /**
  * Append a batch (KEYS: writer, meta, events, latest, rounds; ARGV: node, epoch, maxlen, rounds kept, then per event:
- * sequence, n, n stream fields, latest field or '', m, m retired ids, round score or '', round member or ''). Only
+ * sequence, n, n stream fields, latest field or '', its state or '' (the event's own frame), m, m retired ids, round
+ * score or '', round member or ''). Only
  * while we hold the lease and the meta epoch is ours; ids at or below the stream's top are skipped (a re-append is
  * idempotent), and only events appended now touch the snapshot and the rounds. Replies {status, top, appended}.
  */
@@ -81,8 +82,9 @@ while i <= #ARGV do
   local f = i + 2
   local j = f + n
   local snap = ARGV[j]
-  local m = tonumber(ARGV[j + 1])
-  local r = j + 2
+  local state = ARGV[j + 1]
+  local m = tonumber(ARGV[j + 2])
+  local r = j + 3
   local score = ARGV[r + m]
   local member = ARGV[r + m + 1]
   if seq > top then
@@ -93,6 +95,7 @@ while i <= #ARGV do
     redis.call(unpack(args))
     top = seq
     appended = appended + 1
+    if state ~= '' then json = state end
     if snap ~= '' and json then redis.call('hset', KEYS[4], snap, json) end
     for k = r, r + m - 1 do redis.call('hdel', KEYS[4], 'agent.' .. ARGV[k]) end
     if score ~= '' then
@@ -138,7 +141,11 @@ export function claimArgs(
   ];
 }
 
-/** EVAL arguments of APPEND; `round` gives the summarised record of an arena event (JSON), stored in the rounds set. */
+/**
+ * EVAL arguments of APPEND; `round` gives the summarised record of an arena event (JSON), stored in the rounds set, and
+ * `state` what the snapshot hash keeps of an event: null for nothing, or the frame of its key's state (a book delta's
+ * book snapshot; default: the event itself).
+ */
 export function appendArgs(
   keys: ClusterKeys,
   origin: Origin,
@@ -146,6 +153,7 @@ export function appendArgs(
   roundsKept: number,
   batch: readonly PublishedEvent[],
   round: (e: PublishedEvent) => { score: number; member: string } | null,
+  state: (e: PublishedEvent, i: number) => string | null = (e) => e.json,
 ): string[] {
   const args = [
     APPEND_SCRIPT,
@@ -156,21 +164,23 @@ export function appendArgs(
     String(maxlen),
     String(roundsKept),
   ];
-  for (const e of batch) {
+  batch.forEach((e, i) => {
     const fields = encodeFields(e, origin);
     const retired = e.retired ?? [];
     const r = e.family === 'arena' ? round(e) : null;
+    const kept = state(e, i);
     args.push(
       String(e.sequence),
       String(fields.length),
       ...fields,
-      latestField(e),
+      kept === null ? '' : latestField(e),
+      kept === null || kept === e.json ? '' : kept,
       String(retired.length),
       ...retired,
       r ? String(r.score) : '',
       r ? r.member : '',
     );
-  }
+  });
   return args;
 }
 

@@ -3,6 +3,7 @@
 // Every write is fenced in Redis by the writer lease and the epoch (fenced-scripts.ts).
 import type { RecentEvents } from '../engine/upstream.ts';
 import { describeError } from '../lib/describe-error.ts';
+import { Books } from '../protocol/books.ts';
 import { summarizeRound } from '../protocol/round-summary.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
@@ -43,6 +44,8 @@ export class RedisPublisher {
   private leaseRenewedAt = 0;
   private standBackUntil = 0;
   private readonly renewTimer: ReturnType<typeof setInterval>;
+  /** The books as far as appended: the snapshot hash keeps each book's snapshot, not its last delta. */
+  private readonly books = new Books();
 
   constructor(
     private readonly link: RedisLink,
@@ -116,11 +119,10 @@ export class RedisPublisher {
       if (!(await this.acquireLease())) return;
       const head = this.history.sequence;
       const origin = { epoch: this.epoch, writer: this.writer, head };
+      const latest = this.history.latestAll();
+      this.books.replace(latest);
       const [status, top, replaced] = fenceReply(
-        await this.link.send(
-          'EVAL',
-          claimArgs(this.keys, origin, this.meta.symbols, this.history.latestAll(), new Date()),
-        ),
+        await this.link.send('EVAL', claimArgs(this.keys, origin, this.meta.symbols, latest, new Date())),
       );
       if (status === Fence.ok) {
         if (replaced === 1)
@@ -198,9 +200,31 @@ export class RedisPublisher {
     return out;
   }
 
+  /** What the snapshot hash keeps of each event of a batch: a book's snapshot after its last delta in the batch. */
+  private states(batch: readonly PublishedEvent[]): (e: PublishedEvent, i: number) => string | null {
+    const lastOf = new Map<string, number>();
+    batch.forEach((e, i) => {
+      if (e.family !== 'book' || e.key === null) return;
+      this.books.take(e);
+      lastOf.set(e.key, i);
+    });
+    return (e, i) => {
+      if (e.family !== 'book' || e.key === null) return e.json;
+      return lastOf.get(e.key) === i ? (this.books.snapshot(e.key)?.json ?? null) : null;
+    };
+  }
+
   /** One fenced script per batch: the events (ids above the stream's top only), the snapshot hash and the rounds. */
   private async append(batch: readonly PublishedEvent[]): Promise<void> {
-    const args = appendArgs(this.keys, this.origin, this.history.capacity, ROUNDS_KEPT, batch, roundMember);
+    const args = appendArgs(
+      this.keys,
+      this.origin,
+      this.history.capacity,
+      ROUNDS_KEPT,
+      batch,
+      roundMember,
+      this.states(batch),
+    );
     const [status, , added] = fenceReply(await this.link.send('EVAL', args));
     switch (status) {
       case Fence.ok:

@@ -1,11 +1,17 @@
 // How events are stored in Redis: stream entry id `<sequence>-1` (appends are idempotent and ordered), and every entry
 // names the history it belongs to (epoch, writer, the writer's starting head) so a gateway can check each one. Pure.
+import { frameSequence } from '../protocol/encode.ts';
+import { parseTopic, TOPIC_FAMILIES, type TopicFamily } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
+
+const isFamily = (f: string | undefined): f is TopicFamily =>
+  (TOPIC_FAMILIES as readonly (string | undefined)[]).includes(f);
 
 export interface ClusterKeys {
   /** The event stream (capped at the history size). */
   events: string;
-  /** Latest event per `market.<SYMBOL>` / `agent.<ID>`, and the latest round under `arena` (the snapshot). */
+  /** Latest state per key (`market.<SYMBOL>`, `agent.<ID>`, a book's snapshot under `book.<SYMBOL>`, …), and the
+   * latest round under `arena` (the snapshot). */
   latest: string;
   /** Hash: epoch, writer, head, seen, symbols (JSON), updated_at. */
   meta: string;
@@ -88,7 +94,7 @@ export function decodeEntry(id: unknown, fields: unknown): StreamEntry | null {
   const head = Number(map.get('h') ?? NaN);
   const createdAt = Number(map.get('c') ?? 0);
   const sequence = sequenceOf(id);
-  if (family !== 'market' && family !== 'agent' && family !== 'arena') return null;
+  if (!isFamily(family)) return null;
   if (json === undefined || !Number.isSafeInteger(sequence) || sequence <= 0) return null;
   if (!epoch || !writer || !Number.isSafeInteger(head) || head < 0) return null;
   const key = map.get('k') ?? null;
@@ -130,22 +136,19 @@ export function decodeEntries(reply: unknown): DecodedBatch {
   return out;
 }
 
-/** The field of the `latest` hash that holds an event: `market.<SYMBOL>`, `agent.<ID>` or `arena`. */
+/** The field of the `latest` hash that holds an event's key: `market.<SYMBOL>`, `agent.<ID>`, `book.<SYMBOL>`, or `arena`. */
 export function latestField(e: PublishedEvent): string {
   return e.family === 'arena' ? 'arena' : `${e.family}.${e.key}`;
 }
 
-/** A `latest` hash entry (`market.BTC-USD` / `agent.X` / `arena` → frame) as an event; null when malformed. */
+/** A `latest` hash entry (`market.BTC-USD` / `agent.X` / `book.X` / `arena` → frame) as an event; null when malformed. */
 export function decodeLatest(field: unknown, json: unknown): PublishedEvent | null {
   if (typeof field !== 'string' || typeof json !== 'string') return null;
-  const sequence = Number(/"sequence":(\d{1,16})\}$/.exec(json)?.[1] ?? NaN);
-  if (!Number.isSafeInteger(sequence) || sequence <= 0) return null;
-  if (field === 'arena') return { sequence, family: 'arena', key: null, json, created_at: 0 };
-  const dot = field.indexOf('.');
-  const family = field.slice(0, dot);
-  const key = field.slice(dot + 1);
-  if (dot === -1 || (family !== 'market' && family !== 'agent') || key.length === 0) return null;
-  return { sequence, family, key, json, created_at: 0 };
+  const sequence = frameSequence(json);
+  if (!Number.isSafeInteger(sequence) || sequence < 0) return null;
+  const topic = parseTopic(field);
+  if (topic === null || (topic.key === null) !== (topic.family === 'arena')) return null;
+  return { sequence, family: topic.family, key: topic.key, json, created_at: 0 };
 }
 
 /** Every entry of a `latest` hash reply that decodes. */

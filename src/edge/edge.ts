@@ -13,7 +13,9 @@ import { type AuthVerdict, type Credentials, tokenCredentials } from './credenti
 import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
-  Partial<Pick<Config, 'authToken' | 'origins' | 'maxConnectionsPerIp' | 'maxRequestRatePerIp' | 'trustProxy'>> & {
+  Partial<
+    Pick<Config, 'authToken' | 'origins' | 'reusePort' | 'maxConnectionsPerIp' | 'maxRequestRatePerIp' | 'trustProxy'>
+  > & {
     metrics: HubMetrics;
     /** Who may connect (JWTs, the shared token, or anyone); built from `authToken` when absent. */
     credentials?: Credentials;
@@ -37,6 +39,8 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
   const server = Bun.serve<Session>({
     hostname: options.host,
     port: options.port,
+    // Several processes on one port (gateways on one box): the kernel spreads new connections across them.
+    reusePort: options.reusePort ?? false,
     development: false,
     fetch(req, srv): Reply {
       const url = new URL(req.url);

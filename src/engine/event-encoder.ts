@@ -1,8 +1,10 @@
-// Turns model events into wire events: stamps the global sequence and serializes each event once. The wire text of
-// every kind is made here (wireJson), for the server's stream and `bun run sim` alike.
+// Turns model events into wire events: stamps the global sequence and the per-key `key_seq`, and serializes each
+// event once. The wire text of every kind is made here (wireJson), for the server's stream and `bun run sim` alike.
 import { encodeAgentEvent, encodeArenaEvent, encodeMarketEvent, isoTimestamp } from '../protocol/encode.ts';
+import { type KeyedFamily, keyTopic, type TopicFamily } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { SimEvent } from '../sim/index.ts';
+import { KeySequences, type KeySequencesState } from './key-sequences.ts';
 import { encodeMarketDataEvent } from './market-data-encode.ts';
 
 const round = (x: number, digits: number) => {
@@ -13,8 +15,32 @@ const round = (x: number, digits: number) => {
 /** Wall-clock epoch ms with sub-millisecond precision, comparable across threads. */
 export const preciseNow = () => performance.timeOrigin + performance.now();
 
+const FAMILY_OF = {
+  market: 'market',
+  agent: 'agent',
+  arena: 'arena',
+  trade: 'trades',
+  book: 'book',
+  candle: 'candles',
+} as const satisfies Record<SimEvent['kind'], TopicFamily>;
+
+/** The topic family, key and key topic (`market.BTC-USD`, `arena`) of a model event. */
+export function routeOf(event: SimEvent): { family: TopicFamily; key: string | null; topicKey: string } {
+  if (event.kind === 'arena') return { family: 'arena', key: null, topicKey: 'arena' };
+  const family: KeyedFamily = FAMILY_OF[event.kind];
+  const key = event.kind === 'agent' ? event.data.agent_id : event.data.symbol;
+  return { family, key, topicKey: keyTopic(family, key) };
+}
+
+/** The `key_seq` an event numbers itself with: a trade's id, a book's update id. */
+function ownKeySeq(event: SimEvent): number | undefined {
+  if (event.kind === 'trade') return event.data.trade_id;
+  if (event.kind === 'book') return event.data.update_id;
+  return undefined;
+}
+
 /** The wire JSON of one model event at `sequence`: the seed's field order, prices and capital rounded as published. */
-export function wireJson(event: SimEvent, sequence: number): string {
+export function wireJson(event: SimEvent, sequence: number, keySeq?: number): string {
   const timestamp = isoTimestamp(event.at);
   switch (event.kind) {
     case 'market': {
@@ -22,6 +48,7 @@ export function wireJson(event: SimEvent, sequence: number): string {
       return encodeMarketEvent(
         { symbol: m.symbol, price: m.price, timestamp, change_percent: m.change_percent },
         sequence,
+        keySeq,
       );
     }
     case 'agent': {
@@ -42,6 +69,7 @@ export function wireJson(event: SimEvent, sequence: number): string {
           symbol: a.symbol,
         },
         sequence,
+        keySeq,
       );
     }
     case 'arena': {
@@ -56,31 +84,50 @@ export function wireJson(event: SimEvent, sequence: number): string {
           deaths: r.deaths.map((d) => ({ ...d, capital: round(d.capital, 2) })),
         },
         sequence,
+        keySeq,
       );
     }
     default:
-      return encodeMarketDataEvent(event, sequence);
+      return encodeMarketDataEvent(event, sequence, keySeq);
   }
 }
 
 export class EventEncoder {
-  constructor(public sequence: number) {}
+  readonly keys: KeySequences;
+
+  constructor(
+    public sequence: number,
+    keys?: KeySequencesState,
+  ) {
+    this.keys = new KeySequences(keys);
+  }
 
   encode(event: SimEvent, createdAt: number = preciseNow()): PublishedEvent {
-    switch (event.kind) {
-      case 'market':
-      case 'agent':
-      case 'arena': {
-        const sequence = ++this.sequence;
-        const json = wireJson(event, sequence);
-        const key = event.kind === 'market' ? event.data.symbol : event.kind === 'agent' ? event.data.agent_id : null;
-        const retired = event.kind === 'arena' ? { retired: event.data.deaths.map((d) => d.agent_id) } : {};
-        return { sequence, family: event.kind, key, json, created_at: createdAt, ...retired };
-      }
-      default:
-        // Opt-in market data (SimulationOptions.marketData) has no stream family on this server yet; the worker does
-        // not ask for it. `bun run sim` writes it with wireJson.
-        throw new Error(`market-data event '${event.kind}' has no stream family yet`);
-    }
+    const { family, key, topicKey } = routeOf(event);
+    // A snapshot in the stream (`bun run sim`) restates its key's position; it does not move it.
+    const restates = event.kind === 'book' && event.data.snapshot;
+    const sequence = ++this.sequence;
+    const keySeq = restates ? event.data.update_id : this.keys.next(topicKey, sequence, ownKeySeq(event));
+    const json = wireJson(event, sequence, keySeq);
+    if (event.kind !== 'arena') return { sequence, family, key, json, created_at: createdAt };
+    const retired = event.data.deaths.map((d) => d.agent_id);
+    this.keys.retire(retired.map((id) => keyTopic('agent', id)));
+    return { sequence, family, key, json, created_at: createdAt, retired };
+  }
+
+  /**
+   * A state that restates its key without moving the stream (a book snapshot at start): it carries the sequence its key
+   * last moved at (or the head) and its own `key_seq`.
+   */
+  restate(event: SimEvent): PublishedEvent {
+    const { family, key, topicKey } = routeOf(event);
+    const sequence = this.keys.lastSequence(topicKey) ?? this.sequence;
+    const keySeq = ownKeySeq(event) ?? this.keys.lastKeySeq(topicKey) ?? 0;
+    return { sequence, family, key, json: wireJson(event, sequence, keySeq), created_at: 0 };
+  }
+
+  /** Where to resume numbering from: the sequence and every key's position. */
+  state(): { sequence: number; keys: KeySequencesState } {
+    return { sequence: this.sequence, keys: this.keys.state() };
   }
 }

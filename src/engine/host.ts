@@ -19,6 +19,8 @@ export interface Ready {
   /** Set when the database's story could not be continued and a new epoch began. */
   newEpochReason: string | null;
   symbols: string[];
+  /** Each symbol's book as it stands (the history cannot rebuild a book from its deltas alone). */
+  latest: PublishedEvent[];
 }
 
 export interface HostCallbacks {
@@ -98,8 +100,8 @@ export class SimulationHost {
               return fail('simulation worker sent an invalid ready message');
             ready = true;
             clearTimeout(timeout);
-            const { epoch, sequence, seed, restored, replayed, newEpochReason, symbols } = checked.data;
-            resolve({ epoch, sequence, seed, restored, replayed, newEpochReason, symbols });
+            const { epoch, sequence, seed, restored, replayed, newEpochReason, symbols, latest } = checked.data;
+            resolve({ epoch, sequence, seed, restored, replayed, newEpochReason, symbols, latest });
             return;
           }
           case 'fatal':

@@ -44,6 +44,8 @@ export type LocalUpstreamConfig = Pick<
   | 'db'
   | 'history'
   | 'checkpointMs'
+  | 'marketData'
+  | 'bookDepth'
 >;
 
 export async function startLocalUpstream(
@@ -78,6 +80,7 @@ export async function startLocalUpstream(
         db: config.db,
         history: config.history,
         checkpointMs: config.checkpointMs,
+        marketData: { ...config.marketData, bookDepth: config.bookDepth },
       },
       {
         events: (batch) => {
@@ -95,7 +98,13 @@ export async function startLocalUpstream(
       throw error;
     });
   // The journal's recent events (from before a restart) refill the resume history.
-  hub.adopt({ epoch: ready.epoch, head: ready.sequence, symbols: ready.symbols, history: journaled });
+  hub.adopt({
+    epoch: ready.epoch,
+    head: ready.sequence,
+    symbols: ready.symbols,
+    history: journaled,
+    latest: ready.latest,
+  });
   journaled.length = 0;
   // The stream in Redis is ahead of this database (an older copy): continue under a new epoch, never reuse numbers.
   const fork = async (): Promise<string> => {

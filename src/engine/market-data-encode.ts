@@ -2,7 +2,7 @@
 import { isoTimestamp } from '../protocol/encode.ts';
 import type { BookData, CandleData, MarketDataEvent, TradeData } from '../sim/book/market-data.ts';
 
-export function encodeTradeEvent(t: TradeData, at: number, sequence: number): string {
+export function encodeTradeEvent(t: TradeData, at: number, sequence: number, keySeq?: number): string {
   const trade = {
     symbol: t.symbol,
     trade_id: t.trade_id,
@@ -13,28 +13,30 @@ export function encodeTradeEvent(t: TradeData, at: number, sequence: number): st
     buyer: t.buyer,
     seller: t.seller,
   };
-  return JSON.stringify({ event_type: 'trade', trade, sequence });
+  return JSON.stringify({ event_type: 'trade', trade, sequence, key_seq: keySeq });
 }
 
 /** Snapshot: `{"book":{symbol,bids,asks,update_id,timestamp},"snapshot":true}`; delta: `{"book":{symbol,update_id,changes,timestamp}}`. */
-export function encodeBookEvent(b: BookData, at: number, sequence: number): string {
+export function encodeBookEvent(b: BookData, at: number, sequence: number, keySeq?: number): string {
   const timestamp = isoTimestamp(at);
   if (b.snapshot) {
     return JSON.stringify({
       event_type: 'book',
       book: { symbol: b.symbol, bids: b.bids, asks: b.asks, update_id: b.update_id, timestamp },
-      snapshot: true,
       sequence,
+      key_seq: keySeq,
+      snapshot: true,
     });
   }
   return JSON.stringify({
     event_type: 'book',
     book: { symbol: b.symbol, update_id: b.update_id, changes: b.changes, timestamp },
     sequence,
+    key_seq: keySeq,
   });
 }
 
-export function encodeCandleEvent(c: CandleData, sequence: number): string {
+export function encodeCandleEvent(c: CandleData, sequence: number, keySeq?: number): string {
   const candle = {
     symbol: c.symbol,
     interval: c.interval,
@@ -46,17 +48,17 @@ export function encodeCandleEvent(c: CandleData, sequence: number): string {
     volume: c.volume,
     closed: c.closed,
   };
-  return JSON.stringify({ event_type: 'candle', candle, sequence });
+  return JSON.stringify({ event_type: 'candle', candle, sequence, key_seq: keySeq });
 }
 
 /** Any market-data event; `at` is the event's simulated time. */
-export function encodeMarketDataEvent(e: MarketDataEvent, sequence: number): string {
+export function encodeMarketDataEvent(e: MarketDataEvent, sequence: number, keySeq?: number): string {
   switch (e.kind) {
     case 'trade':
-      return encodeTradeEvent(e.data, e.at, sequence);
+      return encodeTradeEvent(e.data, e.at, sequence, keySeq);
     case 'book':
-      return encodeBookEvent(e.data, e.at, sequence);
+      return encodeBookEvent(e.data, e.at, sequence, keySeq);
     case 'candle':
-      return encodeCandleEvent(e.data, sequence);
+      return encodeCandleEvent(e.data, sequence, keySeq);
   }
 }

@@ -20,6 +20,8 @@ export function simulationOptionsFor(
     feedErrorRate: options.feedErrorRate,
     feedLatencyMs: options.feedLatencyMs,
     quoteTtlMs: options.marketIntervalMs,
+    // The server makes each subscriber's book snapshot itself, from the deltas: the stream carries none.
+    marketData: { ...options.marketData, bookDeltas: true, bookSnapshots: false },
     ...(replay ? { replay } : {}),
   };
 }

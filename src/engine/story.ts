@@ -8,15 +8,24 @@ import { describeError } from '../lib/describe-error.ts';
 import { type SimEvent, Simulation, type SimulationOptions, type SimulationSnapshot } from '../sim/index.ts';
 import type { JournalRow, Store } from '../store/store.ts';
 import { EventEncoder } from './event-encoder.ts';
+import type { KeySequencesState } from './key-sequences.ts';
 import { resumeSchedule } from './pacer.ts';
 
 export type Story =
   /** A new database: a fresh model on the configured seed. */
   | { kind: 'new'; sim: Simulation; seed: number }
-  /** The journal's story, verified: the model stands exactly at the journal's head. */
-  | { kind: 'continued'; sim: Simulation; seed: number; replayed: number }
+  /** The journal's story, verified: the model and every key's `key_seq` stand exactly at the journal's head. */
+  | { kind: 'continued'; sim: Simulation; seed: number; replayed: number; keys: KeySequencesState }
   /** The journal's story cannot be continued: the model from the checkpoint (or fresh), under a new epoch. */
   | { kind: 'new_epoch'; sim: Simulation; seed: number; reason: string };
+
+/** What a checkpoint holds: the model's state, and where the per-key sequences stood at its sequence. */
+export type Checkpoint = SimulationSnapshot & { stream?: KeySequencesState };
+
+/** The checkpoint of the model `sim` with the key sequences `keys`. */
+export function checkpointOf(sim: Simulation, keys: KeySequencesState): Checkpoint {
+  return { ...sim.snapshot(), stream: keys };
+}
 
 /** What resuming reads from the store. */
 export interface StoryJournal {
@@ -41,7 +50,7 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
       reason: `the journal (to sequence ${head}) has no checkpoint to continue from`,
     };
   }
-  const state = checkpoint.state as SimulationSnapshot;
+  const state = checkpoint.state as Checkpoint;
   // The database's story keeps its own seed, whatever this start was given.
   const seeded: SimulationOptions = { ...options, seed: state.seed };
   const fromCheckpoint = () => {
@@ -61,19 +70,24 @@ export function resumeStory(journal: StoryJournal, options: SimulationOptions): 
   if (c < head && journal.oldest() > c + 1)
     return newEpoch(`the journal no longer reaches back to the checkpoint at sequence ${c}`);
   const sim = fromCheckpoint();
-  const diverged = replay(sim, c, head, journal);
+  // A checkpoint from before key sequences has none: its replay differs from the journal, and a new epoch begins.
+  const encoder = new EventEncoder(c, state.stream);
+  const diverged = replay(sim, encoder, head, journal);
   if (diverged !== null) return newEpoch(diverged);
-  return { kind: 'continued', sim, seed: state.seed, replayed: head - c };
+  return { kind: 'continued', sim, seed: state.seed, replayed: head - c, keys: encoder.keys.state() };
 }
 
-/** Step `sim` from sequence `from` to `to`, comparing each event with the journal; null when all match, else why not. */
+/**
+ * Step `sim` and `encoder` (at the checkpoint's sequence) to sequence `to`, comparing each event with the journal; null
+ * when all match, else why not.
+ */
 export function replay(
   sim: Simulation,
-  from: number,
+  encoder: EventEncoder,
   to: number,
   journal: Pick<StoryJournal, 'journalAfter'>,
 ): string | null {
-  const encoder = new EventEncoder(from);
+  const from = encoder.sequence;
   const events: SimEvent[] = [];
   let rows: JournalRow[] = [];
   let next = 0;
@@ -116,7 +130,7 @@ export function beginStory(store: Store, story: Story, now: number): void {
   store.commit({
     events: [],
     ...(story.kind === 'new' ? { roster: roster(story.sim) } : {}),
-    checkpoint: { sequence, state: story.sim.snapshot() },
+    checkpoint: { sequence, state: checkpointOf(story.sim, story.kind === 'continued' ? story.keys : {}) },
   });
 }
 

@@ -18,8 +18,14 @@ export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): 
   }
 }
 
-/** Cumulative counters and the live population, with the step durations since the last stats. */
-export function statsOf(sim: Simulation, stepMs: number[], finalCapital: ReadonlyMap<string, number>): SimStats {
+/** Step durations (ms) since the last stats: every step, and those that match orders. */
+export interface StepTimes {
+  step: number[];
+  matching: SimStats['matching_ms'];
+}
+
+/** Cumulative counters, the live population and each book, with the step durations since the last stats. */
+export function statsOf(sim: Simulation, times: StepTimes, finalCapital: ReadonlyMap<string, number>): SimStats {
   const s = sim.stats();
   return {
     cache_hits: s.cacheHits,
@@ -30,7 +36,20 @@ export function statsOf(sim: Simulation, stepMs: number[], finalCapital: Readonl
     trades: s.trades,
     rounds: s.round - 1,
     skips: s.skips,
-    step_ms: stepMs,
+    step_ms: times.step,
+    matching_ms: times.matching,
+    venues: sim.marketStats().map((v) => ({
+      symbol: v.symbol,
+      best_bid: v.bestBid,
+      best_ask: v.bestAsk,
+      spread: v.spread,
+      spread_bps: v.spreadBps,
+      bid_depth: v.bidDepth,
+      ask_depth: v.askDepth,
+      trades: v.trades,
+      volume: v.volume,
+      resting_orders: v.restingOrders,
+    })),
     agents: sim.agents().map((a) => ({
       agent_id: a.agent_id,
       capital: a.capital,

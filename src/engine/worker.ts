@@ -9,7 +9,7 @@ import {
   type WorkerMessage,
   type WorkerStartOptions,
 } from '../protocol/worker-messages.ts';
-import type { SimEvent, Simulation } from '../sim/index.ts';
+import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
 import { type Batch, type RoundWrite, Store } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { commitPatiently } from './first-commit.ts';
@@ -17,8 +17,8 @@ import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
 import { readReplayCsv } from './replay-file.ts';
 import { simulationOptionsFor } from './simulation-options.ts';
-import { beginStory, resumeStory, type Story } from './story.ts';
-import { answerQuery, statsOf } from './worker-answers.ts';
+import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
+import { answerQuery, type StepTimes, statsOf } from './worker-answers.ts';
 
 declare const self: Worker;
 
@@ -43,7 +43,8 @@ interface Running {
 let running: Running | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let statsTimer: ReturnType<typeof setInterval> | null = null;
-let stepMs: number[] = [];
+/** Step durations since the last stats; matching ones are also kept apart (see `timeStep`). */
+let times: StepTimes = freshTimes();
 let stopped = false;
 
 function post(message: WorkerMessage): void {
@@ -77,7 +78,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
   const head = store.head();
   const r: Running = {
     sim: story.sim,
-    encoder: new EventEncoder(head),
+    encoder: new EventEncoder(head, story.kind === 'continued' ? story.keys : {}),
     store,
     writer: new JournalWriter(
       store,
@@ -107,6 +108,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
     replayed: story.kind === 'continued' ? story.replayed : 0,
     newEpochReason: story.kind === 'new_epoch' ? story.reason : null,
     symbols: r.sim.symbols(),
+    latest: bookSnapshots(r),
   });
   statsTimer = setInterval(postStats, STATS_EVERY_MS);
   loop();
@@ -144,8 +146,9 @@ function step(r: Running): void {
   const events: SimEvent[] = [];
   for (;;) {
     const t0 = performance.now();
-    if (!r.sim.stepOnce(now, events)) break;
-    stepMs.push(performance.now() - t0);
+    const kind = r.sim.stepOnce(now, events);
+    if (kind === null) break;
+    timeStep(kind, performance.now() - t0);
     // A round's end is checkpointed with it, so a restart never runs a committed round again.
     const round = events.some((e) => e.kind === 'arena');
     const written = flush(r, events, round);
@@ -172,7 +175,7 @@ function flush(r: Running, events: readonly SimEvent[], checkpoint: boolean): bo
   }
   const batch: Batch = { events: published, rounds };
   if (checkpoint) {
-    batch.checkpoint = { sequence: r.encoder.sequence, state: r.sim.snapshot() };
+    batch.checkpoint = { sequence: r.encoder.sequence, state: checkpointOf(r.sim, r.encoder.keys.state()) };
     // Keep the journal near the resume history: trim once it has grown by a tenth of it.
     const keep = Math.max(r.options.history, 1000);
     if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) batch.trimTo = keep;
@@ -185,6 +188,13 @@ function committed(r: Running, batch: Batch): void {
   if (batch.trimTo !== undefined) r.trimmedAt = batch.checkpoint?.sequence ?? r.trimmedAt;
 }
 
+/** Each book as it stands, at its last event's sequence, to seed a hub's books (one that never moved is empty). */
+function bookSnapshots(r: Running): PublishedEvent[] {
+  const books: SimEvent[] = [];
+  if (r.options.marketData.book) r.sim.bookSnapshots(books);
+  return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.encoder.restate(e));
+}
+
 function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
   const d = e.data;
   return { round: d.round, endedAt: e.at, winner: d.winner, sequence, result: d, births: d.births, deaths: d.deaths };
@@ -193,11 +203,22 @@ function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): 
 /** Capital of each agent at the end of the last round (for lineage_arena_agent_final_capital). */
 let finalCapital = new Map<string, number>();
 
+function freshTimes(): StepTimes {
+  return { step: [], matching: { flow: [], agents: [] } };
+}
+
+/** The wall clock stays here, outside the pure model: the books match in flow micro-steps and agent decision steps. */
+function timeStep(kind: StepKind, ms: number): void {
+  times.step.push(ms);
+  if (kind === 'micro') times.matching.flow.push(ms);
+  else if (kind === 'decisions') times.matching.agents.push(ms);
+}
+
 function postStats(): void {
   const r = running;
   if (r === null) return;
-  post({ type: 'stats', stats: statsOf(r.sim, stepMs, finalCapital) });
-  stepMs = [];
+  post({ type: 'stats', stats: statsOf(r.sim, times, finalCapital) });
+  times = freshTimes();
 }
 
 function stop(): void {
@@ -215,7 +236,8 @@ function stop(): void {
       // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the
       // journal stay as they are (consistent), and nothing uncommitted was ever published.
       if (r.writer.drain(FINAL_COMMIT_MS)) {
-        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state: r.sim.snapshot() } }, []);
+        const state = checkpointOf(r.sim, r.encoder.keys.state());
+        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state } }, []);
         if (!r.writer.drain(FINAL_COMMIT_MS))
           post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
       } else

@@ -3,6 +3,7 @@
 import type { Ask, RoundsSource } from '../engine/upstream.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
+import { addMarketRoutes, type MarketView } from './market-routes.ts';
 import { nextOffsetLink, offsetPage, roundsPage } from './paging.ts';
 import { httpError, json } from './responses.ts';
 import { Router } from './router.ts';
@@ -22,11 +23,11 @@ export interface HealthView {
 }
 
 /** What the REST routes read of the node's stream (the hub satisfies it). */
-export interface StreamView {
+export interface StreamView extends MarketView {
   readonly epoch: string;
   readonly closing: boolean;
   readonly connections: number;
-  readonly history: {
+  readonly history: MarketView['history'] & {
     readonly sequence: number;
     readonly oldest: number;
     latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[];
@@ -74,7 +75,7 @@ export function snapshotOf(hub: StreamView): unknown {
 }
 
 export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, gatewayRounds?: RoundsSource): Router {
-  const router = new Router()
+  const router = addMarketRoutes(new Router(), hub)
     .get('/health', () => {
       const h = health();
       return json(h, h.status === 'ok' ? 200 : 503);

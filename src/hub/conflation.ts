@@ -1,13 +1,14 @@
 // Conflation, opt in per subscription: at most one event per key (symbol, agent) per interval, always the latest,
 // marked `"conflated": k` (how many events it replaced). A target that stops reading keeps one pending event per key
-// and is never closed for its conflated topics; when it reads again it gets the latest state. Arena rounds (and, with
-// the market streams, trades) are never conflated: they stay on the loss-free path.
+// and is never closed for its conflated topics; when it reads again it gets the latest state. A book's latest state is
+// its snapshot (a conflated book update is a fresh snapshot, which keeps the update_id chain valid). Arena rounds and
+// trades are never conflated: they stay on the loss-free path.
 import { markConflated } from '../protocol/encode.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { eventTopics } from './subscriptions.ts';
 
 /** Families whose events are states (the latest one says everything): only these may be conflated. */
-export const CONFLATABLE_FAMILIES: ReadonlySet<string> = new Set(['market', 'agent']);
+export const CONFLATABLE_FAMILIES: ReadonlySet<string> = new Set(['market', 'agent', 'book', 'candles']);
 export const MIN_CONFLATE_MS = 10;
 export const MAX_CONFLATE_MS = 60_000;
 /** Intervals are rounded up to this step, so a few timers serve every subscription. */

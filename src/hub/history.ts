@@ -1,5 +1,18 @@
-// Bounded history of published events (for resume) and the latest event per symbol/agent (for snapshots). Pure.
+// Bounded history of published events (for resume) and the latest state per key (for snapshots). Pure.
+
+import { Books } from '../protocol/books.ts';
+import type { KeyedFamily } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
+import { MarketRecent } from './market-recent.ts';
+
+/** Families whose latest event is their key's state (a book's state is built from its deltas instead). */
+type LatestFamily = Exclude<KeyedFamily, 'book'>;
+const latestMaps = (): Record<LatestFamily, Map<string, PublishedEvent>> => ({
+  market: new Map(),
+  agent: new Map(),
+  trades: new Map(),
+  candles: new Map(),
+});
 
 /** A ring buffer of the last `capacity` events, in sequence order. */
 export class EventHistory {
@@ -7,7 +20,11 @@ export class EventHistory {
   private start = 0;
   private size = 0;
   /** Latest event per key, one map per family, so a family's snapshot never walks the other's entries. */
-  private readonly latest = { market: new Map<string, PublishedEvent>(), agent: new Map<string, PublishedEvent>() };
+  private readonly latest = latestMaps();
+  /** Every symbol's book, built from the stream's book events. */
+  readonly books = new Books();
+  /** Recent trades and candles per symbol (for the REST API). */
+  readonly market = new MarketRecent();
   /** The latest arena round, kept beside the per-key maps so it survives the ring wrapping. */
   private arena: PublishedEvent | undefined;
   private head = 0;
@@ -30,6 +47,7 @@ export class EventHistory {
       this.start = (this.start + 1) % this.capacity;
     }
     this.setLatest(event);
+    this.market.take(event);
     if (event.retired) for (const id of event.retired) this.latest.agent.delete(id);
     return true;
   }
@@ -37,21 +55,33 @@ export class EventHistory {
   /** Remember an event as the latest of its symbol/agent (or as the latest round) without adding it to the ring. */
   setLatest(event: PublishedEvent): void {
     if (event.family === 'arena') this.arena = event;
+    else if (event.family === 'book') this.books.take(event);
     else if (event.key !== null) this.latest[event.family].set(event.key, event);
   }
 
   /** Replace the whole latest state with `events` (an authoritative snapshot loaded from elsewhere, e.g. Redis). */
   replaceLatest(events: readonly PublishedEvent[]): void {
-    this.latest.market.clear();
-    this.latest.agent.clear();
+    for (const map of Object.values(this.latest)) map.clear();
+    this.books.clear();
     this.arena = undefined;
+    this.mergeLatest(events);
+  }
+
+  /** Lay `events` over the latest state (a start's book snapshots over what the preloaded history said). */
+  mergeLatest(events: readonly PublishedEvent[]): void {
     for (const e of events) this.setLatest(e);
+    // A book snapshot may be older than the ring's newest deltas: they carry it on (older ones are skipped).
+    for (let i = 0; i < this.size; i++) {
+      const e = this.at(i) as PublishedEvent;
+      if (e.family === 'book') this.books.take(e);
+    }
   }
 
   /** Forget everything, latest state included, and continue after `sequence` (a new epoch upstream). */
   reset(sequence: number): void {
     this.clearRing(sequence);
     this.replaceLatest([]);
+    this.market.clear();
   }
 
   /**
@@ -65,9 +95,10 @@ export class EventHistory {
     this.head = sequence;
   }
 
-  /** The latest event of every symbol/agent, and the latest round (for re-publishing the snapshot). */
+  /** The latest state of every key (books as snapshots), and the latest round (for re-publishing the snapshot). */
   latestAll(): PublishedEvent[] {
-    return [...this.latest.market.values(), ...this.latest.agent.values(), ...(this.arena ? [this.arena] : [])];
+    const keyed = Object.values(this.latest).flatMap((map) => [...map.values()]);
+    return [...keyed, ...this.books.snapshots(), ...(this.arena ? [this.arena] : [])];
   }
 
   /** Set the newest sequence without an event (a restart that continues an earlier sequence). */
@@ -112,21 +143,32 @@ export class EventHistory {
     return since >= this.oldest - 1 && since <= this.head;
   }
 
-  /** Latest event of one symbol/agent (`market.BTC-USD`, `agent.Balanced`). */
+  /** An event as the state of its key: itself, or for a book delta the book's snapshot as it stands now. */
+  stateOf(event: PublishedEvent): PublishedEvent {
+    if (event.family !== 'book' || event.key === null) return event;
+    return this.books.snapshot(event.key) ?? event;
+  }
+
+  /** Latest state of one key (`market.BTC-USD`, `agent.Balanced`, `book.ETH-USD`). */
   latestOf(topic: string): PublishedEvent | undefined {
     const dot = topic.indexOf('.');
     const family = topic.slice(0, dot);
-    if (family !== 'market' && family !== 'agent') return undefined;
-    return this.latest[family].get(topic.slice(dot + 1));
+    const key = topic.slice(dot + 1);
+    if (family === 'book') return this.books.snapshot(key);
+    return family in this.latest ? this.latest[family as LatestFamily].get(key) : undefined;
   }
 
-  /** Is there a live symbol/agent with this key? O(1): used on every connect and subscribe. */
-  has(family: 'market' | 'agent', key: string): boolean {
-    return this.latest[family].has(key);
+  /** Is there a live agent (or a key of another family) with this key? O(1): used on every connect and subscribe. */
+  has(family: KeyedFamily, key: string): boolean {
+    return family === 'book' ? this.books.mirror(key) !== undefined : this.latest[family].has(key);
   }
 
-  /** Latest events of a whole family, or of one key. */
-  latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[] {
+  /** Latest states of a whole family, or of one key. */
+  latestFor(family: KeyedFamily, key: string | null): PublishedEvent[] {
+    if (family === 'book') {
+      const books = key === null ? this.books.snapshots() : [this.books.snapshot(key)];
+      return books.filter((e) => e !== undefined).sort((a, b) => a.sequence - b.sequence);
+    }
     if (key !== null) {
       const one = this.latest[family].get(key);
       return one ? [one] : [];

@@ -8,7 +8,7 @@ import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import type { TopicGrants } from '../protocol/credentials.ts';
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
-import { TOPIC_FAMILIES } from '../protocol/topics.ts';
+import { offeredTopics } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { Conflator } from './conflation.ts';
 import { EventHistory } from './history.ts';
@@ -68,7 +68,8 @@ export class Hub {
   private readonly sse: SseStreams;
   private readonly conflator: Conflator;
   private sseHeartbeat: ReturnType<typeof setInterval> | null = null;
-  private readonly known: SessionContext['known'];
+  /** Which symbols and agents exist now (topic checks, REST lookups). */
+  readonly known: SessionContext['known'];
   private readonly log: (line: string) => void;
   private readonly now: () => number;
   private readonly compress: boolean;
@@ -138,7 +139,10 @@ export class Hub {
       this.preload(origin.history);
     } else if (resync !== null) h.clearRing(origin.head);
     else h.resetHead(origin.head);
-    if (origin.latest !== undefined && origin.latest.length > 0) h.replaceLatest(origin.latest);
+    if (origin.latest !== undefined && origin.latest.length > 0) {
+      if (origin.history !== undefined) h.mergeLatest(origin.latest);
+      else h.replaceLatest(origin.latest);
+    }
     if (origin.symbols.length > 0) this.setSymbols(origin.symbols);
     if (resync !== null) this.closeAllForResync(CloseCode.TryAgainLater, resync);
   }
@@ -214,7 +218,8 @@ export class Hub {
       }
     }
     if (this.sse.size > 0) deliveries += this.sse.deliver(event);
-    if (this.conflator.size > 0) this.conflator.offer(event);
+    // Conflation keeps each key's state: for a book, its snapshot rather than the delta.
+    if (this.conflator.size > 0) this.conflator.offer(this.history.stateOf(event));
     if (pressure === 2) this.sweep();
     else if (pressure === 1) this.scheduleSweep();
     this.options.metrics.eventPublished(event.family, deliveries, this.now() - event.created_at);
@@ -264,7 +269,7 @@ export class Hub {
   private setSymbols(symbols: readonly string[]): void {
     this.symbols.clear();
     for (const s of symbols) this.symbols.add(s);
-    this.offered = [...TOPIC_FAMILIES, ...[...this.symbols].map((s) => `market.${s}`)];
+    this.offered = offeredTopics([...this.symbols]);
   }
 
   /** Nothing may throw out of a socket callback: in Bun that would end the process. */

@@ -1,5 +1,6 @@
 // Bun's native topic subscriptions of every socket, kept in step with what each holds, with subscriber counts per topic.
 import type { ServerWebSocket } from 'bun';
+import { TOPIC_FAMILIES } from '../protocol/topics.ts';
 import type { Session } from './session.ts';
 import { nativeDiff, nativeTopics } from './subscriptions.ts';
 
@@ -14,7 +15,7 @@ export class NativeSubscriptions {
   }
 
   byFamily(): Record<string, number> {
-    const out: Record<string, number> = { market: 0, agent: 0, arena: 0 };
+    const out: Record<string, number> = Object.fromEntries(TOPIC_FAMILIES.map((f) => [f, 0]));
     for (const [topic, n] of this.counts) {
       const family = topic.split('.', 1)[0] as string;
       out[family] = (out[family] ?? 0) + n;

@@ -261,7 +261,7 @@ export class Sessions {
     // A conflated topic's replay is its latest state per key: held back here and sent once the replay is done.
     const divert = (e: PublishedEvent) => {
       if (s.conflate.size === 0 || !conflatedFor(s, e)) return false;
-      holdLatest(c.latest, e);
+      holdLatest(c.latest, this.ctx.history.stateOf(e));
       return true;
     };
     const status = replay(

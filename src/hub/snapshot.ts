@@ -1,17 +1,17 @@
 // What a client is sent as the snapshot of the topics it just took: the latest state, not the resume ring. Pure.
-import { parseTopic } from '../protocol/topics.ts';
+import { type KeyedFamily, parseTopic } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { wants } from './subscriptions.ts';
 
-/** The latest event per symbol and agent, and the latest arena round. */
+/** The latest state per key of each family (a book's as a snapshot), and the latest arena round. */
 export interface LatestState {
-  latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[];
+  latestFor(family: KeyedFamily, key: string | null): PublishedEvent[];
   latestArena(): PublishedEvent | undefined;
 }
 
-/** The latest event of each symbol/agent (and the latest round) under `topics`, each once, oldest first. */
+/** The latest state of each key (and the latest round) under `topics`, each once, oldest first. */
 export function snapshotEvents(latest: LatestState, topics: Iterable<string>): PublishedEvent[] {
-  const seen = new Set<number>();
+  const seen = new Set<PublishedEvent>();
   const events: PublishedEvent[] = [];
   for (const topic of topics) {
     const parsed = parseTopic(topic);
@@ -20,8 +20,8 @@ export function snapshotEvents(latest: LatestState, topics: Iterable<string>): P
     const found =
       parsed.family === 'arena' ? (round === undefined ? [] : [round]) : latest.latestFor(parsed.family, parsed.key);
     for (const e of found) {
-      if (seen.has(e.sequence)) continue;
-      seen.add(e.sequence);
+      if (seen.has(e)) continue;
+      seen.add(e);
       events.push(e);
     }
   }

@@ -4,6 +4,7 @@
 import type { ClosedBy, HubMetrics } from '../metrics/hub-metrics.ts';
 import { markSnapshot } from '../protocol/encode.ts';
 import type { ServerMessage } from '../protocol/server-messages.ts';
+import { FAMILY_EVENT_TYPE } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { type ConflationTarget, type Conflator, conflatable, conflationInterval } from './conflation.ts';
 import { runAt } from './expiry-timer.ts';
@@ -58,7 +59,7 @@ export interface SseContext {
 
 /** The SSE frame of a stream event: its sequence is the event id, so `Last-Event-ID` resumes exactly. */
 export function sseEventFrame(e: PublishedEvent): string {
-  return `id: ${e.sequence}\nevent: ${e.family}\ndata: ${e.json}\n\n`;
+  return `id: ${e.sequence}\nevent: ${FAMILY_EVENT_TYPE[e.family]}\ndata: ${e.json}\n\n`;
 }
 
 /** A conflated delivery: its own sequence as the id (every loss-free event before it was written first). */
@@ -134,7 +135,8 @@ export class SseStreams {
     }
     if (s.closed) return;
     this.goLive(s);
-    for (const e of snapshotEvents(h, s.held)) this.write(s, `event: ${e.family}\ndata: ${markSnapshot(e.json)}\n\n`);
+    for (const e of snapshotEvents(h, s.held))
+      this.write(s, `event: ${FAMILY_EVENT_TYPE[e.family]}\ndata: ${markSnapshot(e.json)}\n\n`);
     void s.sink.flush();
   }
 

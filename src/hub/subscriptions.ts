@@ -1,5 +1,5 @@
 // Which topics a connection holds, and which native Bun topics that means (overlaps removed). Pure.
-import { keyTopic } from '../protocol/topics.ts';
+import { KEY_ONLY_FAMILIES, type KeyedFamily, keyTopic, type TopicFamily } from '../protocol/topics.ts';
 
 /**
  * The native topics for a set of held topics: a family topic (`market`) covers its narrow topics
@@ -33,19 +33,27 @@ export function wants(held: ReadonlySet<string>, family: string, key: string | n
   return key !== null && held.has(`${family}.${key}`);
 }
 
-const FAMILY_ONLY = { market: ['market'], agent: ['agent'], arena: ['arena'] } as const;
-/** Topic lists built once per symbol/agent (bounded: agent ids come and go, so a cache is dropped when it grows). */
-const keyed = { market: new Map<string, readonly string[]>(), agent: new Map<string, readonly string[]>() };
+/** Topic lists built once per key (bounded: agent ids come and go, so a cache is dropped when it grows). */
+const keyed = new Map<TopicFamily, Map<string, readonly string[]>>();
+const ARENA: readonly string[] = ['arena'];
 const KEYED_MAX = 20_000;
 
-/** The native topics an event is published on: built once per key, the same array every time. */
-export function eventTopics(family: 'market' | 'agent' | 'arena', key: string | null): readonly string[] {
-  if (key === null || family === 'arena') return FAMILY_ONLY[family];
-  const cache = keyed[family];
+/**
+ * The native topics an event is published on (its family's, then its key's; a key-only family such as `book` has no
+ * family topic): built once per key, the same array every time.
+ */
+export function eventTopics(family: TopicFamily, key: string | null): readonly string[] {
+  if (key === null || family === 'arena') return family === 'arena' ? ARENA : [family];
+  let cache = keyed.get(family);
+  if (cache === undefined) {
+    cache = new Map();
+    keyed.set(family, cache);
+  }
   let topics = cache.get(key);
   if (topics === undefined) {
     if (cache.size >= KEYED_MAX) cache.clear();
-    topics = [family, keyTopic(family, key)];
+    const narrow = keyTopic(family as KeyedFamily, key);
+    topics = KEY_ONLY_FAMILIES.has(family) ? [narrow] : [family, narrow];
     cache.set(key, topics);
   }
   return topics;

@@ -1,7 +1,7 @@
 // Which requested topics a connection may hold (they exist, and its token covers them), and the bounded errors for the
 // rest. Pure.
 import { ALL_PUBLIC, type TopicGrants } from '../protocol/credentials.ts';
-import { type ParsedTopic, parseTopic } from '../protocol/topics.ts';
+import { type ParsedTopic, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
 export interface KnownKeys {
@@ -39,18 +39,19 @@ export function checkTopic(topic: string, known: KnownKeys, grants: TopicGrants 
     return {
       ok: false,
       code: 'unknown_topic',
-      message: `unknown topic "${shown(topic)}" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena)`,
+      message: `unknown topic "${shown(topic)}" (topics: ${TOPIC_SYNTAX})`,
     };
   }
   if (!grants.covers(parsed))
     return { ok: false, code: 'forbidden_topic', message: `topic "${topic}" is not covered by the token's topics` };
   if (parsed.key !== null) {
-    const exists = parsed.family === 'market' ? known.symbol(parsed.key) : known.agent(parsed.key);
+    const bySymbol = SYMBOL_FAMILIES.has(parsed.family);
+    const exists = bySymbol ? known.symbol(parsed.key) : known.agent(parsed.key);
     if (!exists)
       return {
         ok: false,
         code: 'unknown_topic',
-        message: `unknown topic "${topic}": no ${parsed.family === 'market' ? 'symbol' : 'agent'} "${parsed.key}"`,
+        message: `unknown topic "${topic}": no ${bySymbol ? 'symbol' : 'agent'} "${parsed.key}"`,
       };
   }
   return { ok: true, topic: parsed };

@@ -1,7 +1,9 @@
-// The simulation's instruments: the seed's market-data rates and counters, arena rounds, step time, and the population.
+// The simulation's instruments: the seed's market-data rates and counters, arena rounds, step time, the population,
+// and each symbol's order book.
 import type { Histogram } from '@opentelemetry/api';
 import type { SimStats } from '../protocol/worker-messages.ts';
 import type { AgentBook, AgentFigures } from './agent-book.ts';
+import { BookMetrics } from './book-metrics.ts';
 import type { MetricsRegistry } from './registry.ts';
 
 /** Rates are computed over this window so that an alert sees a drop quickly, not diluted by hours of history. */
@@ -19,6 +21,7 @@ export class SimMetrics {
   private latest: SimStats | null = null;
   private readonly samples: Sample[] = [];
   private readonly stepTime: Histogram;
+  private readonly books: BookMetrics;
 
   constructor(
     registry: MetricsRegistry,
@@ -26,6 +29,7 @@ export class SimMetrics {
     private readonly now: () => number = Date.now,
   ) {
     const m = registry.meter;
+    this.books = new BookMetrics(registry);
     m.createObservableGauge('lineage_cache_hit_rate', {
       description: 'Quote cache hit rate over the last minute, 0-100 (%)',
     }).addCallback((r) => {
@@ -80,6 +84,7 @@ export class SimMetrics {
   update(stats: SimStats): void {
     this.latest = stats;
     for (const ms of stats.step_ms) this.stepTime.record(ms / 1000);
+    this.books.update(stats);
     const at = this.now();
     this.samples.push({
       at,

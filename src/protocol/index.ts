@@ -2,6 +2,7 @@
 
 export * from './client-messages.ts';
 export * from './codes.ts';
+export * from './credential-messages.ts';
 export * from './credentials.ts';
 export * from './encode.ts';
 export * from './server-messages.ts';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { RequestId } from './client-messages.ts';
 import { ErrorCodes } from './codes.ts';
+import { RefreshedMessage, TokenExpiringMessage } from './credential-messages.ts';
 
 /** ISO-8601 UTC with milliseconds, e.g. `2026-02-03T14:30:45.123Z`. */
 export const Timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -56,14 +57,69 @@ export const ArenaData = z.object({
 });
 export type ArenaData = z.infer<typeof ArenaData>;
 
+/** A trade on one symbol's book; `trade_id` is consecutive per symbol. */
+export const TradeData = z.object({
+  symbol: z.string(),
+  trade_id: z.number().int().positive(),
+  price: z.number().positive(),
+  size: z.number().positive(),
+  /** The aggressor's side. */
+  side: z.enum(['buy', 'sell']),
+  timestamp: Timestamp,
+  buyer: z.string(),
+  seller: z.string(),
+});
+export type TradeData = z.infer<typeof TradeData>;
+
+/** `[price, size]`, best first. */
+const Level = z.tuple([z.number().positive(), z.number().positive()]);
+/** The top levels of one symbol's book at `update_id` (a snapshot). */
+export const BookSnapshotData = z.object({
+  symbol: z.string(),
+  bids: z.array(Level),
+  asks: z.array(Level),
+  update_id: z.number().int().nonnegative(),
+  timestamp: Timestamp,
+});
+/** What changed since `update_id - 1`: `[side, price, size]`, size 0 removes the level. */
+export const BookDeltaData = z.object({
+  symbol: z.string(),
+  update_id: z.number().int().positive(),
+  changes: z.array(z.tuple([z.enum(['bid', 'ask']), z.number().positive(), z.number().nonnegative()])),
+  timestamp: Timestamp,
+});
+export type BookSnapshotData = z.infer<typeof BookSnapshotData>;
+export type BookDeltaData = z.infer<typeof BookDeltaData>;
+
+/** One OHLCV candle; the forming one updates, and a `closed: true` one ends each interval. */
+export const CandleData = z.object({
+  symbol: z.string(),
+  interval: z.string(),
+  start: Timestamp,
+  open: z.number().positive(),
+  high: z.number().positive(),
+  low: z.number().positive(),
+  close: z.number().positive(),
+  volume: z.number().nonnegative(),
+  closed: z.boolean(),
+});
+export type CandleData = z.infer<typeof CandleData>;
+
 const snapshotFlag = { snapshot: z.literal(true).optional() };
 /** Set on a conflated delivery: how many events of its key it replaced. */
 const conflatedCount = { conflated: z.number().int().nonnegative().optional() };
+/**
+ * Consecutive per topic key (`market.<SYMBOL>`, `agent.<ID>`, `arena`, `trades.<SYMBOL>`, …) within an epoch, so a
+ * client holding only some topics can prove it missed nothing of them. A book's is its `update_id`, a trade's its
+ * `trade_id`.
+ */
+const keySeq = { key_seq: z.number().int().nonnegative().optional() };
 
 export const MarketEvent = z.object({
   event_type: z.literal('market'),
   market: MarketData,
   sequence: Sequence,
+  ...keySeq,
   ...snapshotFlag,
   ...conflatedCount,
 });
@@ -71,6 +127,7 @@ export const AgentEvent = z.object({
   event_type: z.literal('agent'),
   agent: AgentData,
   sequence: Sequence,
+  ...keySeq,
   ...snapshotFlag,
   ...conflatedCount,
 });
@@ -78,14 +135,49 @@ export const ArenaEvent = z.object({
   event_type: z.literal('arena'),
   arena: ArenaData,
   sequence: Sequence,
+  ...keySeq,
   ...snapshotFlag,
 });
+export const TradeEvent = z.object({
+  event_type: z.literal('trade'),
+  trade: TradeData,
+  sequence: Sequence,
+  ...keySeq,
+  ...snapshotFlag,
+});
+/** A snapshot (`snapshot: true`, bids and asks) or a delta (changes) of one symbol's book. */
+export const BookEvent = z.object({
+  event_type: z.literal('book'),
+  book: z.union([BookSnapshotData, BookDeltaData]),
+  sequence: Sequence,
+  ...keySeq,
+  ...snapshotFlag,
+  ...conflatedCount,
+});
+export const CandleEvent = z.object({
+  event_type: z.literal('candle'),
+  candle: CandleData,
+  sequence: Sequence,
+  ...keySeq,
+  ...snapshotFlag,
+  ...conflatedCount,
+});
+export type TradeEvent = z.infer<typeof TradeEvent>;
+export type BookEvent = z.infer<typeof BookEvent>;
+export type CandleEvent = z.infer<typeof CandleEvent>;
 export type MarketEvent = z.infer<typeof MarketEvent>;
 export type AgentEvent = z.infer<typeof AgentEvent>;
 export type ArenaEvent = z.infer<typeof ArenaEvent>;
 
 /** Events that carry a global `sequence` and can be resumed. */
-export const StreamEvent = z.discriminatedUnion('event_type', [MarketEvent, AgentEvent, ArenaEvent]);
+export const StreamEvent = z.discriminatedUnion('event_type', [
+  MarketEvent,
+  AgentEvent,
+  ArenaEvent,
+  TradeEvent,
+  BookEvent,
+  CandleEvent,
+]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
 export const WELCOME_MESSAGE = 'Connected to Lineage WebSocket broadcast server';
@@ -169,25 +261,14 @@ export const ShutdownMessage = z.object({
   retry_after_ms: z.number().int().nonnegative(),
 });
 
-/** The connection's JWT ends at `exp` (seconds since the epoch): send `refresh` with a new one before then, or get 4001. */
-export const TokenExpiringMessage = z.object({
-  event_type: z.literal('token_expiring'),
-  exp: z.number().int(),
-});
-
-/** The answer to a `refresh` that was accepted: the new token's `exp`, and what is held under its claims. */
-export const RefreshedMessage = z.object({
-  event_type: z.literal('refreshed'),
-  exp: z.number().int(),
-  subscriptions: z.array(z.string()),
-  ...echoed,
-});
-
 /** Every frame a client can receive. */
 export const ServerMessage = z.discriminatedUnion('event_type', [
   MarketEvent,
   AgentEvent,
   ArenaEvent,
+  TradeEvent,
+  BookEvent,
+  CandleEvent,
   WelcomeMessage,
   SubscribedMessage,
   UnsubscribedMessage,
@@ -204,4 +285,3 @@ export type ServerMessage = z.infer<typeof ServerMessage>;
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
 export type ErrorMessage = z.infer<typeof ErrorMessage>;
 export type ResumeFailedMessage = z.infer<typeof ResumeFailedMessage>;
-export type TokenExpiringMessage = z.infer<typeof TokenExpiringMessage>;

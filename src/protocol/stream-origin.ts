@@ -9,7 +9,10 @@ export interface StreamOrigin {
   symbols: readonly string[];
   /** Recent events, oldest first: they replace the resume history (a gateway loading a history from Redis). */
   history?: readonly PublishedEvent[];
-  /** The latest event per symbol/agent and the latest round: replaces the snapshot state. */
+  /**
+   * The latest state per key (books as snapshots) and the latest round: replaces the snapshot state, or, with
+   * `history`, is laid over what the history says (newer book deltas of the history carry its books on).
+   */
   latest?: readonly PublishedEvent[];
   /** Clients cannot continue as they were (a gap, a changed history): the close reason they get with 1013. */
   resync?: string;

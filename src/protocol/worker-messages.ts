@@ -1,11 +1,13 @@
 // Messages between the main thread and the simulation worker (and the shape of one published event).
 import { z } from 'zod';
 import { DbQuery } from './reader-messages.ts';
+import { TOPIC_FAMILIES } from './topics.ts';
 
 /** One event as the hub routes it: serialized once, with what is needed to pick its topics. */
 export const PublishedEvent = z.object({
-  sequence: z.number().int().positive(),
-  family: z.enum(['market', 'agent', 'arena']),
+  /** Positive for a stream event; 0 for a state restated before the stream's first event (a book at start). */
+  sequence: z.number().int().nonnegative(),
+  family: z.enum(TOPIC_FAMILIES),
   /** Symbol or agent id; null for arena events. */
   key: z.string().nullable(),
   /** The exact text frame sent to every subscriber. */
@@ -30,6 +32,25 @@ export const SimStats = z.object({
   skips: z.number(),
   /** Simulation step durations (ms) since the last stats message. */
   step_ms: z.array(z.number()),
+  /** Of those, the steps that match orders (ms): flow micro-steps, and agent decision steps with their market orders. */
+  matching_ms: z.object({ flow: z.array(z.number()), agents: z.array(z.number()) }),
+  /** Each symbol's book now (bounded by the configured symbols); prices and spread are null while a side is empty. */
+  venues: z.array(
+    z.object({
+      symbol: z.string(),
+      best_bid: z.number().nullable(),
+      best_ask: z.number().nullable(),
+      spread: z.number().nullable(),
+      spread_bps: z.number().nullable(),
+      /** Resting size per side, base units. */
+      bid_depth: z.number(),
+      ask_depth: z.number(),
+      /** Cumulative trades and traded volume (base units) on the book. */
+      trades: z.number(),
+      volume: z.number(),
+      resting_orders: z.number(),
+    }),
+  ),
   agents: z.array(
     z.object({
       agent_id: z.string(),
@@ -58,6 +79,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     /** Why the database's story could not be continued and a new epoch began; null when it continued (or is new). */
     newEpochReason: z.string().nullable(),
     symbols: z.array(z.string()),
+    /** State the history cannot rebuild from events: each symbol's book as it stands at `sequence`. */
+    latest: z.array(PublishedEvent),
   }),
   z.object({ type: z.literal('events'), events: z.array(PublishedEvent) }),
   /** Journaled events from before a restart, sent before `ready`, to refill the resume history. */
@@ -92,6 +115,13 @@ export const WorkerStartOptions = z.object({
   db: z.string(),
   history: z.number().int().positive(),
   checkpointMs: z.number().int().positive(),
+  /** Which market-data streams the model emits (trades, book deltas, candles), and the book depth they show. */
+  marketData: z.object({
+    trades: z.boolean(),
+    book: z.boolean(),
+    candles: z.boolean(),
+    bookDepth: z.number().int().positive(),
+  }),
   /** Test-only knobs (never set from the configuration). */
   testing: z
     .object({

@@ -20,6 +20,7 @@ export { type FeedCounters, type FeedRates, feedRates } from './rates.ts';
 export { Rng, type RngState } from './rng.ts';
 export { percentChange, priceDecimals, roundPrice } from './rounding.ts';
 export { DEFAULT_SCAR_POLICY, type ScarKind, type ScarPolicy, type ScarRecord } from './scars.ts';
+export { STEP_KINDS, type StepKind } from './schedule.ts';
 export { assertSnapshot, type SimulationSnapshot, SNAPSHOT_VERSION } from './snapshot.ts';
 export { STRATEGY_ORDER } from './strategies/index.ts';
 export type { StrategyName } from './strategies/types.ts';

@@ -166,7 +166,7 @@ export class Market {
       }
       this.publish(i, price);
       if (roll) v.rollCandle(at, this.candleLabel, out, priceToTicks(v.inst, this.published[i] ?? 0));
-      v.pushSnapshot(at, out);
+      if (v.flags.bookSnapshots) v.pushSnapshot(at, out);
     }
     this.lastTickAt = at;
     this.stepCount++;
@@ -223,6 +223,11 @@ export class Market {
   /** Current tick per symbol (fresh objects; callers may keep them). */
   ticks(): MarketTick[] {
     return marketTicks(this.symbols, this.published, this.change, this.lastTickAt);
+  }
+
+  /** Every symbol's book as it stands (top levels at its current update id), stamped `at`. */
+  bookSnapshots(at: number, out: MarketDataOut): void {
+    for (const v of this.venues) v.pushSnapshot(at, out);
   }
 
   /** Book figures per symbol for metrics: spread, depth, trade count, resting orders. */

@@ -25,7 +25,7 @@ import { DEFAULT_COSTS } from './portfolio.ts';
 import { QuoteCache } from './quote-cache.ts';
 import { Rng } from './rng.ts';
 import { DEFAULT_SCAR_POLICY } from './scars.ts';
-import { freshSchedule, Schedule } from './schedule.ts';
+import { freshSchedule, Schedule, type StepKind } from './schedule.ts';
 import type { AgentDetail, SimEvent, SimulationStats } from './simulation-types.ts';
 import { agentDetailOf, agentReports, simulationStats } from './simulation-views.ts';
 import { assertSnapshot, type SimulationSnapshot, SNAPSHOT_VERSION } from './snapshot.ts';
@@ -144,40 +144,34 @@ export class Simulation {
     return this.schedule.nextDueAt();
   }
 
-  /**
-   * Run every step due at or before `now`, oldest first; on equal due times the order is market,
-   * flow micro-step, agent reports, arena round end. Event `at` is the scheduled time, never `now`, so results do
-   * not depend on how the caller slices time.
-   */
+  /** Every step due at or before `now`, oldest first; an event's `at` is its scheduled time, never `now`. */
   advanceTo(now: number): SimEvent[] {
     const events: SimEvent[] = [];
-    while (this.stepOnce(now, events)) {
-      // each call runs one step, oldest first
-    }
+    while (this.stepOnce(now, events));
     return events;
   }
 
   /**
-   * Run only the next step due at or before `now` (on equal due times: market, then agent reports, then the round's
-   * end) and append its events; false when nothing is due. Lets a caller ship a step's market ticks before the model
-   * spends time on reports and rounds; any slicing gives the same events as `advanceTo`.
+   * Run only the next step due at or before `now`, append its events, and say which kind ran (null: nothing due), so
+   * a caller ships a step's ticks before reports and rounds are computed; any slicing gives `advanceTo`'s events.
    */
-  stepOnce(now: number, events: SimEvent[]): boolean {
+  stepOnce(now: number, events: SimEvent[]): StepKind | null {
     const s = this.schedule;
-    if (s.pendingDecisions !== null) {
-      // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
-      this.decideStep(s.pendingDecisions, events);
-      return true;
-    }
+    const kind = s.nextKind();
     const t = s.nextDueAt();
-    if (!(t <= now)) return false;
-    if (s.nextMarketAt === t) {
+    if (kind === 'decisions') {
+      // The market step's ticks have been handed out; now its agents decide (their trades, if asked, are events).
+      this.decideStep(t, events);
+      return kind;
+    }
+    if (!(t <= now)) return null;
+    if (kind === 'market') {
       this.marketStep(t, events);
       s.nextMarketAt = t + this.opts.marketIntervalMs;
-    } else if (s.nextMicroAt() === t) {
+    } else if (kind === 'micro') {
       this.market.micro(t, events);
       s.microIndex++;
-    } else if (s.nextAgentAt === t) {
+    } else if (kind === 'reports') {
       for (const a of this.population)
         events.push({ kind: 'agent', at: t, data: agentReport(a, this.market.price(a.symbolIndex)) });
       s.nextAgentAt = t + this.opts.agentIntervalMs;
@@ -185,7 +179,7 @@ export class Simulation {
       this.arenaStep(t, events);
       s.nextArenaAt = t + this.opts.arenaRoundMs;
     }
-    return true;
+    return kind;
   }
 
   /** Shift the whole schedule forward so the earliest step is due at `now`, skipping missed steps. */
@@ -294,5 +288,10 @@ export class Simulation {
   /** Book figures per symbol (spread, depth, trade count, resting orders) for metrics; the caller times matching. */
   marketStats(): VenueStats[] {
     return this.market.venueStats();
+  }
+
+  /** Every symbol's book as it stands (with marketData.book) at the last tick, appended to `out`. */
+  bookSnapshots(out: SimEvent[]): void {
+    this.market.bookSnapshots(this.market.tickAt ?? this.opts.startTime, out);
   }
 }

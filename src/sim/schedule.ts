@@ -4,6 +4,10 @@ import type { SimulationSnapshot } from './snapshot.ts';
 
 export type ScheduleState = SimulationSnapshot['schedule'];
 
+/** The kinds of step, in the order they run on equal due times (a market step's decisions run right after it). */
+export const STEP_KINDS = ['decisions', 'market', 'micro', 'reports', 'round'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
 /** Schedule of a simulation that has not run: the first market step and agent report at `startTime`. */
 export function freshSchedule(startTime: number, arenaRoundMs: number): ScheduleState {
   return {
@@ -57,6 +61,15 @@ export class Schedule {
   nextDueAt(): number {
     if (this.pendingDecisions !== null) return this.pendingDecisions;
     return Math.min(this.nextMarketAt, this.nextMicroAt(), this.nextAgentAt, this.nextArenaAt);
+  }
+
+  /** Which step runs next: a market step's pending decisions, else on equal due times market, micro, reports, round. */
+  nextKind(): StepKind {
+    if (this.pendingDecisions !== null) return 'decisions';
+    const t = this.nextDueAt();
+    if (this.nextMarketAt === t) return 'market';
+    if (this.nextMicroAt() === t) return 'micro';
+    return this.nextAgentAt === t ? 'reports' : 'round';
   }
 
   nextMicroAt(): number {

@@ -65,7 +65,7 @@ client.on((event) => {
       const e = event.event;
       if (e.event_type === 'market') state.applyMarket(e.market, e.sequence, event.snapshot);
       else if (e.event_type === 'agent') state.applyAgent(e.agent, e.sequence, event.snapshot);
-      else state.applyArena(e.arena, e.sequence, event.snapshot);
+      else if (e.event_type === 'arena') state.applyArena(e.arena, e.sequence, event.snapshot);
       break;
     }
     case 'resumed':

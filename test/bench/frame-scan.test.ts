@@ -18,6 +18,15 @@ describe('scanStreamFrame', () => {
   test("Lineage market, agent and arena frames, from the server's encoder", () => {
     const market = encodeMarketEvent({ symbol: 'BTC-USD', price: 45150.32, timestamp: TS, change_percent: 0.45 }, 1234);
     expect(scan(market)).toEqual({ family: 'market', sequence: 1234, timestamp: Date.parse(TS), snapshot: false });
+    // With its per-key sequence after the sequence, and as a snapshot.
+    const keyed = encodeMarketEvent({ symbol: 'BTC-USD', price: 1, timestamp: TS, change_percent: 0 }, 1234, 77);
+    expect(scan(keyed)).toEqual({ family: 'market', sequence: 1234, timestamp: Date.parse(TS), snapshot: false });
+    expect(scan(markSnapshot(keyed))).toEqual({
+      family: 'market',
+      sequence: 1234,
+      timestamp: Date.parse(TS),
+      snapshot: true,
+    });
     const agent = encodeAgentEvent(
       {
         agent_id: 'Balanced',

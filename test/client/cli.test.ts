@@ -8,7 +8,19 @@ import { HEADER, RULE } from '../../src/client/table.ts';
 import { StreamEvent, WELCOME_MESSAGE } from '../../src/protocol/index.ts';
 import { ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
 
-const FAST = ['--market-interval-ms', '100', '--agent-interval-ms', '200', '--arena-round-ms', '1500', '--seed', '7'];
+// Market data off: at a 100 ms simulated hour the books print ~10,000 trades a second, which is not what these tests are about.
+const FAST = [
+  '--market-interval-ms',
+  '100',
+  '--agent-interval-ms',
+  '200',
+  '--arena-round-ms',
+  '1500',
+  '--seed',
+  '7',
+  '--market-data',
+  'off',
+];
 const dir = mkdtempSync(join(tmpdir(), 'lineage-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,7 +9,18 @@ import { startPrometheus } from '../helpers/prometheus.ts';
 import { type RedisProcess, startRedis } from '../helpers/redis.ts';
 import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
-const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000', '--seed', '3'];
+const FAST = [
+  '--market-interval-ms',
+  '50',
+  '--market-data',
+  'off',
+  '--agent-interval-ms',
+  '100',
+  '--arena-round-ms',
+  '1000',
+  '--seed',
+  '3',
+];
 const ALL = '?topics=market,agent,arena';
 
 const stream = (c: TestClient) =>

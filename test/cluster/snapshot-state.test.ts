@@ -92,6 +92,8 @@ describe('cluster: snapshots from the latest state', () => {
       '3600000',
       '--market-interval-ms',
       '20',
+      '--market-data',
+      'off',
       '--arena-round-ms',
       '3600000',
       ...tiny,

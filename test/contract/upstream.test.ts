@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerMessage, StreamEvent } from '../../src/protocol/index.ts';
+import { offeredTopics } from '../../src/protocol/topics.ts';
 import { type Frame, TestClient } from '../helpers/clients.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { type ServerProcess, startServer } from '../helpers/server-process.ts';
@@ -13,6 +14,8 @@ const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD'];
 const ARGS = [
   '--market-interval-ms',
   '40',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '80',
   '--arena-round-ms',
@@ -82,7 +85,9 @@ for (const [name, start] of Object.entries(UPSTREAMS)) {
       const welcome = await c.nextOf('welcome');
       const health = (await (await fetch(`${n.node.http}/health`)).json()) as Frame;
       expect(health).toMatchObject({ status: 'ok', role: n.role, epoch: welcome.epoch });
-      expect(welcome.topics).toEqual(['market', 'agent', 'arena', ...SYMBOLS.map((s) => `market.${s}`)]);
+      expect(welcome.topics).toEqual(offeredTopics(SYMBOLS));
+      expect(welcome.topics).toEqual(expect.arrayContaining(['market', 'agent', 'arena', 'trades', 'candles']));
+      expect(welcome.topics).toContain(`book.${SYMBOLS[0]}`);
       const snapshot = (await (await fetch(`${n.node.http}/api/snapshot`)).json()) as Frame;
       expect(snapshot.epoch).toBe(welcome.epoch);
       expect(snapshot.market.map((m: Frame) => m.symbol).sort()).toEqual([...SYMBOLS].sort());

@@ -14,6 +14,8 @@ describe('REST API on a running simulation', () => {
     server = await startServer([
       '--market-interval-ms',
       '20',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '40',
       '--arena-round-ms',
@@ -143,7 +145,14 @@ describe('REST API on a running simulation', () => {
 
 describe('replaying recorded prices', () => {
   test('--replay samples/prices.csv streams the recorded prices in file order', async () => {
-    const server = await startServer(['--replay', 'samples/prices.csv', '--market-interval-ms', '20']);
+    const server = await startServer([
+      '--replay',
+      'samples/prices.csv',
+      '--market-interval-ms',
+      '20',
+      '--market-data',
+      'off',
+    ]);
     try {
       const c = await TestClient.open(`${server.url}?topics=market.BTC-USD`, 'ws');
       const ticks = await c.waitFor((f) => f.event_type === 'market' && !f.snapshot, 5, 5000);
@@ -187,7 +196,18 @@ describe('replaying recorded prices', () => {
 
 describe('determinism end to end', () => {
   test('two servers with the same --seed stream the same prices and agent figures (timestamps aside)', async () => {
-    const args = ['--seed', '99', '--market-interval-ms', '20', '--agent-interval-ms', '40', '--arena-round-ms', '200'];
+    const args = [
+      '--seed',
+      '99',
+      '--market-interval-ms',
+      '20',
+      '--market-data',
+      'off',
+      '--agent-interval-ms',
+      '40',
+      '--arena-round-ms',
+      '200',
+    ];
     const runs: string[][] = [];
     for (let i = 0; i < 2; i++) {
       const server = await startServer(args);

@@ -19,6 +19,8 @@ afterEach(async () => {
 const FAST = [
   '--market-interval-ms',
   '40',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '80',
   '--arena-round-ms',

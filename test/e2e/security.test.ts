@@ -19,7 +19,7 @@ describe('security defaults', () => {
 
   test('the auth token is never printed, and a wrong one is refused', async () => {
     const token = 'tok-7f3a9c2e-never-print-me';
-    server = await startServer(['--market-interval-ms', '50'], { LINEAGE_AUTH_TOKEN: token });
+    server = await startServer(['--market-interval-ms', '50', '--market-data', 'off'], { LINEAGE_AUTH_TOKEN: token });
     await expect(TestClient.open(server.url, 'ws')).rejects.toThrow('401');
     await expect(TestClient.open(`${server.url}?token=${token}x`, 'ws')).rejects.toThrow('401');
     const ok = await TestClient.open(`${server.url}?token=${token}`, 'ws');

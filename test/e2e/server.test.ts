@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('bun run server', () => {
   test("prints the seed's startup lines and streams the seed's event shapes", async () => {
     server = await startServer(
-      ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--seed', '42'],
+      ['--market-interval-ms', '50', '--market-data', 'off', '--agent-interval-ms', '100', '--seed', '42'],
       {},
       { viaBunRun: true },
     );

@@ -37,7 +37,7 @@ describe('market-data encoders', () => {
       13,
     );
     expect(snap).toBe(
-      '{"event_type":"book","book":{"symbol":"ETH-USD","bids":[[2499.5,1.2]],"asks":[[2500.5,0.8]],"update_id":41,"timestamp":"2026-02-03T14:30:45.123Z"},"snapshot":true,"sequence":13}',
+      '{"event_type":"book","book":{"symbol":"ETH-USD","bids":[[2499.5,1.2]],"asks":[[2500.5,0.8]],"update_id":41,"timestamp":"2026-02-03T14:30:45.123Z"},"sequence":13,"snapshot":true}',
     );
     const delta = encodeMarketDataEvent(
       {

@@ -39,7 +39,7 @@ describe('disk faults', () => {
   rootOnly('an existing database on a file system turned read-only is refused, not modified', async () => {
     mount = mountTmpfs('4m');
     const db = join(mount!.dir, 'lineage.db');
-    const first = await startServer(['--db', db, '--market-interval-ms', '20']);
+    const first = await startServer(['--db', db, '--market-interval-ms', '20', '--market-data', 'off']);
     await Bun.sleep(300);
     expect((await first.stop('SIGTERM')).code).toBe(0);
     expect(mount!.remount('ro')).toBe(true);
@@ -74,6 +74,8 @@ describe('disk faults', () => {
         db,
         '--market-interval-ms',
         '5',
+        '--market-data',
+        'off',
         '--agent-interval-ms',
         '10',
         '--symbols',

@@ -27,6 +27,8 @@ describe('durable commits', () => {
           'BTC-USD',
           '--market-interval-ms',
           '40',
+          '--market-data',
+          'off',
           '--agent-interval-ms',
           '3600000',
           '--arena-round-ms',

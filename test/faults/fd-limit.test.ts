@@ -70,7 +70,7 @@ async function flood(url: string, n: number): Promise<{ open: WebSocket[]; refus
 
 describe('a server with a low fd limit', () => {
   test('says its bound at startup, refuses the excess with 503 at once, and keeps answering /health', async () => {
-    server = await startServer(['--market-interval-ms', '100'], {}, { fdLimit: 256 });
+    server = await startServer(['--market-interval-ms', '100', '--market-data', 'off'], {}, { fdLimit: 256 });
     expect(server.output()).toContain('🔌 up to 192 connections: the fd limit is 256');
     const { open, refused, hung } = await flood(`${server.url}?topics=arena`, 320);
     expect(hung).toBe(0);

@@ -11,6 +11,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ARGS = [
   '--market-interval-ms',
   '20',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '40',
   '--arena-round-ms',

@@ -38,6 +38,8 @@ describe('the database locked by another process', () => {
     server = await startServer([
       '--market-interval-ms',
       '50',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '100',
       '--arena-round-ms',
@@ -88,6 +90,8 @@ describe('the database locked by another process', () => {
     const args = [
       '--market-interval-ms',
       '50',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '100',
       '--arena-round-ms',
@@ -129,6 +133,7 @@ describe('the database locked by another process', () => {
       db,
       history: 1000,
       checkpointMs: 60_000,
+      marketData: { trades: false, book: false, candles: false, bookDepth: 20 },
       testing: { lockGiveUpMs: 1500 },
     };
     const host = new SimulationHost();

@@ -51,6 +51,8 @@ describe('restart after kill -9 continues the story', () => {
     const args = [
       '--market-interval-ms',
       '40',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '80',
       '--arena-round-ms',
@@ -117,6 +119,8 @@ describe('restart after kill -9 continues the story', () => {
       '77',
       '--market-interval-ms',
       '30',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '60',
       '--arena-round-ms',

@@ -15,7 +15,18 @@ afterEach(async () => {
   servers = [];
 });
 
-const FAST = ['--market-interval-ms', '20', '--agent-interval-ms', '40', '--arena-round-ms', '300', '--seed', '4'];
+const FAST = [
+  '--market-interval-ms',
+  '20',
+  '--market-data',
+  'off',
+  '--agent-interval-ms',
+  '40',
+  '--arena-round-ms',
+  '300',
+  '--seed',
+  '4',
+];
 const live = (f: Frame) => typeof f.sequence === 'number' && !f.snapshot && f.event_type !== 'welcome';
 
 describe('one writer per database', () => {

@@ -7,7 +7,7 @@ export const REQUESTS = Number(process.env.LINEAGE_FUZZ_REQUESTS ?? 600);
 const DOCUMENTED = new Set([200, 400, 401, 403, 404, 405, 503]);
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServer(['--market-interval-ms', '50']);
+  server = await startServer(['--market-interval-ms', '50', '--market-data', 'off']);
 });
 afterAll(async () => {
   await server?.stop('SIGKILL');

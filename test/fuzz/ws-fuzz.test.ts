@@ -19,6 +19,8 @@ beforeAll(async () => {
   server = await startServer([
     '--market-interval-ms',
     '20',
+    '--market-data',
+    'off',
     '--agent-interval-ms',
     '40',
     '--arena-round-ms',

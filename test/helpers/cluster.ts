@@ -5,7 +5,17 @@ import { describeError } from '../../src/lib/describe-error.ts';
 import { type Frame, TestClient } from './clients.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 
-export const FAST = ['--market-interval-ms', '50', '--agent-interval-ms', '100', '--arena-round-ms', '1000'];
+// Market data off: at a 50 ms simulated hour the books print ~20,000 trades a second; cluster-books.test.ts carries them.
+export const FAST = [
+  '--market-interval-ms',
+  '50',
+  '--agent-interval-ms',
+  '100',
+  '--arena-round-ms',
+  '1000',
+  '--market-data',
+  'off',
+];
 export const ALL = '?topics=market,agent,arena';
 
 /** Non-snapshot stream events a client received, in order. */

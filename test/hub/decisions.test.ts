@@ -63,7 +63,7 @@ describe('admitTopics', () => {
       topics: ['nope', 'market.DOGE-USD', 'agent.Ghost'],
     });
     expect(r.errors[0]?.message).toBe(
-      '3 unknown topics: unknown topic "nope" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena); unknown topic "market.DOGE-USD": no symbol "DOGE-USD"; unknown topic "agent.Ghost": no agent "Ghost"',
+      '3 unknown topics: unknown topic "nope" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena, trades, trades.<SYMBOL>, book.<SYMBOL>, candles, candles.<SYMBOL>); unknown topic "market.DOGE-USD": no symbol "DOGE-USD"; unknown topic "agent.Ghost": no agent "Ghost"',
     );
   });
 

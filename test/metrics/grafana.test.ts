@@ -21,7 +21,7 @@ describe('prometheus config and alert rules', () => {
     }
     const rules = await promtool('check', 'rules', 'alerts.yml');
     expect(rules.code).toBe(0);
-    expect(rules.out).toContain('5 rules found');
+    expect(rules.out).toContain('7 rules found');
   });
 
   test('promtool test rules: every alert is unit-tested and passes', async () => {
@@ -83,6 +83,39 @@ describe('grafana dashboard', () => {
     ).toEqual([90, 95, 99]);
     for (const t of ['Connections', 'Messages broadcast / s', 'Fan-out latency p99', 'Arena wins', 'Scars'])
       expect(byTitle(t)).toBeDefined();
+  });
+
+  test('the order-book panels: spread, depth per side, trades/s, resting orders, matching p99, volume, top of book', async () => {
+    const dash = await Bun.file(`${G}/dashboards/lineage.json`).json();
+    const exprOf = (t: string) => dash.panels.find((p: any) => p.title === t)?.targets.map((x: any) => x.expr);
+    expect(exprOf('Spread (bps of mid)')).toEqual(['lineage_book_spread_bps{instance=~"$instance"}']);
+    expect(exprOf('Book depth per side')).toEqual(['lineage_book_depth{instance=~"$instance"}']);
+    expect(exprOf('Trades / s per symbol')).toEqual([
+      'sum by (symbol) (rate(lineage_book_trades_total{instance=~"$instance"}[$__rate_interval]))',
+    ]);
+    expect(exprOf('Resting orders')).toEqual(['lineage_book_resting_orders{instance=~"$instance"}']);
+    expect(exprOf('Matching time p99')?.[0]).toBe(
+      'histogram_quantile(0.99, sum by (le, phase) (rate(lineage_book_matching_seconds_bucket{instance=~"$instance"}[$__rate_interval])))',
+    );
+    expect(exprOf('Traded volume / s')?.[0]).toContain('lineage_book_volume_total');
+    expect(exprOf('Best bid, ask and spread')).toEqual([
+      'lineage_book_best_price{instance=~"$instance"}',
+      'lineage_book_spread{instance=~"$instance"}',
+    ]);
+    // No two panels overlap on the grid, and each fits its 24 columns.
+    const cells = new Set<string>();
+    for (const p of dash.panels) {
+      expect({ panel: p.title, right: p.gridPos.x + p.gridPos.w <= 24 }).toEqual({ panel: p.title, right: true });
+      for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++)
+        for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+          expect({ panel: p.title, cell: `${x},${y}`, free: !cells.has(`${x},${y}`) }).toEqual({
+            panel: p.title,
+            cell: `${x},${y}`,
+            free: true,
+          });
+          cells.add(`${x},${y}`);
+        }
+    }
   });
 
   test('the compose file mounts the provisioning, dashboards, config and rules', async () => {

@@ -56,6 +56,8 @@ describe('per-agent series', () => {
     rounds: 2,
     skips: 0,
     step_ms: [0.2],
+    matching_ms: { flow: [], agents: [] },
+    venues: [],
     agents: ids.map((agent_id) => ({
       agent_id,
       capital: 100000,

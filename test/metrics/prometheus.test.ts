@@ -12,6 +12,8 @@ const ARGS = [
   '8',
   '--market-interval-ms',
   '50',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '100',
   '--arena-round-ms',
@@ -108,6 +110,15 @@ describe('/metrics', () => {
       'lineage_event_loop_lag_seconds_bucket',
       'lineage_process_heap_bytes',
       'lineage_process_resident_memory_bytes',
+      'lineage_book_spread',
+      'lineage_book_spread_bps',
+      'lineage_book_depth',
+      'lineage_book_best_price',
+      'lineage_book_mid_price',
+      'lineage_book_resting_orders',
+      'lineage_book_trades_total',
+      'lineage_book_volume_total',
+      'lineage_book_matching_seconds_bucket',
     ]) {
       expect(exposition).toContain(name);
     }
@@ -126,6 +137,83 @@ describe('/metrics', () => {
     ]);
     expect(`${out}${err}`.trim()).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+/** Every sample of `name` in an exposition, with its labels. */
+function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))].map((m) => ({
+    labels: Object.fromEntries([...(m[1] as string).matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]])),
+    value: Number(m[2]),
+  }));
+}
+/** name{symbol} → value, for the symbols' series of one family (and one side). */
+function bySymbol(text: string, name: string, side?: 'bid' | 'ask'): Record<string, number> {
+  const rows = samples(text, name).filter((s) => side === undefined || s.labels.side === side);
+  return Object.fromEntries(rows.map((s) => [s.labels.symbol, s.value]));
+}
+const SYMBOLS = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD', 'ADA-USD', 'DOGE-USD', 'AVAX-USD', 'LINK-USD'];
+const scrape = async () => (await fetch(`${server.metrics}/metrics`)).text();
+/** A book may be one-sided for an instant (makers requote every micro-step): scrape again until every book is whole. */
+async function twoSidedScrape(): Promise<string> {
+  for (let i = 0; ; i++) {
+    const text = await scrape();
+    if (Object.keys(bySymbol(text, 'lineage_book_spread')).length === SYMBOLS.length || i === 10) return text;
+    await Bun.sleep(300);
+  }
+}
+
+describe('the order books on /metrics', () => {
+  test('every symbol has a two-sided book: positive spread and depth on both sides, bid < mid < ask', async () => {
+    const text = await twoSidedScrape();
+    const spread = bySymbol(text, 'lineage_book_spread');
+    const bps = bySymbol(text, 'lineage_book_spread_bps');
+    const bid = bySymbol(text, 'lineage_book_best_price', 'bid');
+    const ask = bySymbol(text, 'lineage_book_best_price', 'ask');
+    const mid = bySymbol(text, 'lineage_book_mid_price');
+    expect(Object.keys(spread).sort()).toEqual([...SYMBOLS].sort());
+    for (const symbol of SYMBOLS) {
+      const row = { symbol, spread: spread[symbol]!, bps: bps[symbol]!, bid: bid[symbol]!, ask: ask[symbol]! };
+      expect({ symbol, positive: row.spread > 0 && row.bps > 0 && row.bps < 1000 }).toEqual({ symbol, positive: true });
+      expect(row.ask - row.bid).toBeCloseTo(row.spread, 6);
+      expect(mid[symbol]!).toBeGreaterThan(row.bid);
+      expect(mid[symbol]!).toBeLessThan(row.ask);
+      for (const side of ['bid', 'ask'] as const)
+        expect({ symbol, side, depth: bySymbol(text, 'lineage_book_depth', side)[symbol]! > 0 }).toEqual({
+          symbol,
+          side,
+          depth: true,
+        });
+      expect(bySymbol(text, 'lineage_book_resting_orders')[symbol]!).toBeGreaterThan(0);
+    }
+    // Only symbols (and sides) label the book series: never an agent.
+    expect(text).not.toMatch(/^lineage_book_\w+\{[^}]*agent=/m);
+  });
+
+  test("each symbol's trade and volume counters grow between two scrapes", async () => {
+    const first = await scrape();
+    await Bun.sleep(2200);
+    const second = await scrape();
+    for (const name of ['lineage_book_trades_total', 'lineage_book_volume_total']) {
+      const before = bySymbol(first, name);
+      const after = bySymbol(second, name);
+      for (const symbol of SYMBOLS)
+        expect({ name, symbol, grew: after[symbol]! > before[symbol]! }).toEqual({ name, symbol, grew: true });
+    }
+  });
+
+  test('matching time: both phases are timed, a share of all steps, in plausible seconds', () => {
+    const matching = samples(exposition, 'lineage_book_matching_seconds_count');
+    const phases = Object.fromEntries(matching.map((s) => [s.labels.phase, s.value]));
+    expect(matching.map((s) => Object.keys(s.labels))).toEqual([['phase'], ['phase']]);
+    expect(phases.flow).toBeGreaterThan(0);
+    expect(phases.agents).toBeGreaterThan(0);
+    // The flow runs 19 micro-steps per market step, each market step's decisions once.
+    expect(phases.flow!).toBeGreaterThan(phases.agents!);
+    const steps = Number(/^lineage_simulation_step_seconds_count (\S+)$/m.exec(exposition)?.[1]);
+    expect(phases.flow! + phases.agents!).toBeLessThan(steps);
+    for (const s of samples(exposition, 'lineage_book_matching_seconds_sum'))
+      expect(s.value / (phases[s.labels.phase as string] ?? 1)).toBeLessThan(0.05);
   });
 });
 
@@ -155,9 +243,25 @@ describe('a real Prometheus scraping the real server', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(16);
+    expect(checked).toBeGreaterThanOrEqual(26);
     const variable = await prom.query('count by (instance) (lineage_uptime_seconds)');
     expect(variable.data?.result.length).toBe(1);
+  });
+
+  test('the order books through PromQL: trades/s per symbol and the matching p99 per phase', async () => {
+    const trades = await prom.query('sum by (symbol) (rate(lineage_book_trades_total[1m])) > 0');
+    expect(trades.data?.result.map((r: any) => r.metric.symbol).sort()).toEqual([...SYMBOLS].sort());
+    const p99 = await prom.query(
+      'histogram_quantile(0.99, sum by (le, phase) (rate(lineage_book_matching_seconds_bucket[1m])))',
+    );
+    const byPhase = Object.fromEntries<number>(
+      p99.data?.result.map((r: any) => [r.metric.phase, Number(r.value[1])]) ?? [],
+    );
+    expect(Object.keys(byPhase).sort()).toEqual(['agents', 'flow']);
+    for (const v of Object.values(byPhase)) expect(v > 0 && v < 0.25).toBe(true);
+    // A one-sided book is what the alert watches: none lasts, so it stays inactive here.
+    const oneSided = await prom.query('ALERTS{alertname="LineageBookOneSided", alertstate="firing"}');
+    expect(oneSided.data?.result).toEqual([]);
   });
 
   test('the alert rules load and evaluate against real data', async () => {
@@ -166,6 +270,8 @@ describe('a real Prometheus scraping the real server', () => {
     expect(rules.map((r: any) => r.name).sort()).toEqual([
       'LineageAgentCapitalLow',
       'LineageApiErrorRateHigh',
+      'LineageBookOneSided',
+      'LineageBookSpreadWide',
       'LineageCacheHitRateLow',
       'LineageDown',
       'LineageSlowConsumers',

@@ -43,6 +43,17 @@ describe('TopicGrants', () => {
     expect(new TopicGrants(['*'], ['agent']).covers(t('agent', 'Balanced'))).toBe(false);
   });
 
+  test('the market-data families by name: * and <family>.* cover them like any other', () => {
+    const all = new TopicGrants(['*']);
+    for (const topic of ['trades', 'trades.BTC-USD', 'book.ETH-USD', 'candles.SOL-USD'])
+      expect(all.coversName(topic)).toBe(true);
+    const books = new TopicGrants(['book.*', 'candles.BTC-USD']);
+    expect(books.coversName('book.ETH-USD')).toBe(true);
+    expect(books.coversName('candles.BTC-USD')).toBe(true);
+    expect(books.coversName('candles.ETH-USD')).toBe(false);
+    expect(books.coversName('trades.BTC-USD')).toBe(false);
+  });
+
   test('no patterns cover nothing; coversName goes through parseTopic', () => {
     expect(new TopicGrants([]).covers(t('market'))).toBe(false);
     const g = new TopicGrants(['*']);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { type SimEvent, Simulation } from '../../src/sim/model.ts';
 import { resolveOptions, type SimulationOptions } from '../../src/sim/options.ts';
 import type { PriceRow } from '../../src/sim/price-csv.ts';
+import { STEP_KINDS, type StepKind } from '../../src/sim/schedule.ts';
 import type { SimulationSnapshot } from '../../src/sim/snapshot.ts';
 
 const START = 1_700_000_000_000;
@@ -139,6 +140,36 @@ describe('determinism', () => {
     expect(next.filter((e) => e.kind === 'arena').length).toBe(1);
     sim.rebase(0);
     expect(sim.nextDueAt()).toBeGreaterThan(later);
+  });
+
+  test('stepOnce reports which step it ran, in schedule order, and null when nothing is due', () => {
+    const o = base({ agentIntervalMs: 10_000 });
+    const sim = new Simulation(o);
+    const kinds: StepKind[] = [];
+    const events: SimEvent[] = [];
+    for (;;) {
+      const before = events.length;
+      const kind = sim.stepOnce(HORIZON, events);
+      if (kind === null) break;
+      kinds.push(kind);
+      const made = new Set<string>(events.slice(before).map((e) => e.kind));
+      // Each kind makes only its own events (micro-steps and decisions make none here: market data is off).
+      const own: string[] = { market: ['market'], decisions: [], micro: [], reports: ['agent'], round: ['arena'] }[
+        kind
+      ];
+      expect({ kind, made: [...made] }).toEqual({ kind, made: own });
+    }
+    expect(sim.stepOnce(HORIZON, events)).toBeNull();
+    expect(new Set(kinds)).toEqual(new Set(STEP_KINDS));
+    // A market step's decisions run right after it; the flow's micro-steps fill the interval.
+    kinds.forEach((k, i) => {
+      if (k === 'market') expect(kinds[i + 1]).toBe('decisions');
+    });
+    const markets = kinds.filter((k) => k === 'market').length;
+    expect(kinds.filter((k) => k === 'decisions').length).toBe(markets);
+    expect(kinds.filter((k) => k === 'micro').length).toBeGreaterThanOrEqual((markets - 1) * 19);
+    expect(kinds.filter((k) => k === 'round').length).toBe(8);
+    expect(events).toEqual(new Simulation(o).advanceTo(HORIZON));
   });
 
   test('invalid options are rejected', () => {

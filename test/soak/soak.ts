@@ -38,6 +38,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const server = await startServer([
     '--market-interval-ms',
     '10',
+    '--market-data',
+    'off',
     '--agent-interval-ms',
     '50',
     '--arena-round-ms',

@@ -22,6 +22,8 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 const LIVE = [
   '--market-interval-ms',
   '100',
+  '--market-data',
+  'off',
   '--agent-interval-ms',
   '200',
   '--arena-round-ms',
@@ -216,6 +218,8 @@ describe('dashboard in Chromium', () => {
     const busy = await startServer([
       '--market-interval-ms',
       '50',
+      '--market-data',
+      'off',
       '--agent-interval-ms',
       '100',
       '--arena-round-ms',

@@ -5,7 +5,7 @@ import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServer(['--market-interval-ms', '200', '--agent-interval-ms', '400']);
+  server = await startServer(['--market-interval-ms', '200', '--market-data', 'off', '--agent-interval-ms', '400']);
 });
 afterAll(async () => {
   await server.stop();

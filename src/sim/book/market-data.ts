@@ -57,6 +57,8 @@ export interface MarketDataOptions {
   /** Book snapshots at every market step, plus deltas after every change unless `bookDeltas` is false. */
   book?: boolean;
   bookDeltas?: boolean;
+  /** Book snapshots in the stream at every market step (default true; a server makes its own per subscriber). */
+  bookSnapshots?: boolean;
   candles?: boolean;
   /** Levels per side in book events (default 10). */
   bookDepth?: number;
@@ -66,6 +68,7 @@ export interface MarketDataFlags {
   trades: boolean;
   book: boolean;
   bookDeltas: boolean;
+  bookSnapshots: boolean;
   candles: boolean;
   bookDepth: number;
 }
@@ -76,6 +79,7 @@ export function marketDataFlags(o: MarketDataOptions | undefined): MarketDataFla
     trades: o?.trades === true,
     book,
     bookDeltas: book && o?.bookDeltas !== false,
+    bookSnapshots: book && o?.bookSnapshots !== false,
     candles: o?.candles === true,
     bookDepth: o?.bookDepth ?? 10,
   };
