@@ -187,7 +187,8 @@ export class ReconnectingClient {
       case 'arena':
       case 'trade':
       case 'book':
-      case 'candle': {
+      case 'candle':
+      case 'order': {
         const snapshot = message.snapshot === true;
         const conflated = 'conflated' in message && message.conflated !== undefined;
         const verdict = this.tracker.accept(message.sequence, snapshot, conflated);

@@ -1,5 +1,5 @@
 // Which requested topics a connection may hold, and the bounded errors for the rest. Pure.
-import { type ParsedTopic, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
+import { type ParsedTopic, PRIVATE_FAMILIES, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
 export interface KnownKeys {
@@ -34,6 +34,9 @@ export function checkTopic(topic: string, known: KnownKeys): TopicCheck {
       message: `unknown topic "${shown(topic)}" (topics: ${TOPIC_SYNTAX})`,
     };
   }
+  // Private topics need credentials that name them; until a connection has such credentials, none may be held.
+  if (PRIVATE_FAMILIES.has(parsed.family))
+    return { ok: false, message: `topic "${shown(topic)}" is private: it needs a token whose topics claim names it` };
   if (parsed.key !== null) {
     const bySymbol = SYMBOL_FAMILIES.has(parsed.family);
     const exists = bySymbol ? known.symbol(parsed.key) : known.agent(parsed.key);

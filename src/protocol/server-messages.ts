@@ -104,6 +104,25 @@ export const CandleData = z.object({
 });
 export type CandleData = z.infer<typeof CandleData>;
 
+/** One step of an agent's market order: `new`, its fills, and `cancelled` for what was left (private per agent). */
+export const OrderData = z.object({
+  agent_id: z.string(),
+  order_id: z.string(),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  type: z.literal('market'),
+  status: z.enum(['new', 'partially_filled', 'filled', 'cancelled']),
+  size: z.number().positive(),
+  filled: z.number().nonnegative(),
+  avg_price: z.number().positive().nullable(),
+  fill_price: z.number().positive().nullable(),
+  fill_size: z.number().positive().nullable(),
+  /** Filled by the exchange's backstop (an exit the book could not absorb). */
+  backstop: z.boolean(),
+  timestamp: Timestamp,
+});
+export type OrderData = z.infer<typeof OrderData>;
+
 const snapshotFlag = { snapshot: z.literal(true).optional() };
 /** Set on a conflated delivery: how many events of its key it replaced. */
 const conflatedCount = { conflated: z.number().int().nonnegative().optional() };
@@ -161,6 +180,14 @@ export const CandleEvent = z.object({
   ...snapshotFlag,
   ...conflatedCount,
 });
+export const OrderEvent = z.object({
+  event_type: z.literal('order'),
+  order: OrderData,
+  sequence: Sequence,
+  ...keySeq,
+  ...snapshotFlag,
+});
+export type OrderEvent = z.infer<typeof OrderEvent>;
 export type TradeEvent = z.infer<typeof TradeEvent>;
 export type BookEvent = z.infer<typeof BookEvent>;
 export type CandleEvent = z.infer<typeof CandleEvent>;
@@ -176,6 +203,7 @@ export const StreamEvent = z.discriminatedUnion('event_type', [
   TradeEvent,
   BookEvent,
   CandleEvent,
+  OrderEvent,
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
@@ -264,6 +292,7 @@ export const ServerMessage = z.discriminatedUnion('event_type', [
   TradeEvent,
   BookEvent,
   CandleEvent,
+  OrderEvent,
   WelcomeMessage,
   SubscribedMessage,
   UnsubscribedMessage,
