@@ -18,7 +18,7 @@ const host = z
   .min(1, 'must not be empty')
   .regex(/^[A-Za-z0-9.:_\-[\]]+$/, 'must be a host name or IP address');
 
-const MARKET_DATA_FAMILIES = ['trades', 'book', 'candles'] as const;
+const MARKET_DATA_FAMILIES = ['trades', 'book', 'candles', 'orders'] as const;
 
 export const DEFAULT_SYMBOLS = [
   'BTC-USD',
@@ -103,14 +103,15 @@ export const OPTIONS = {
     schema: z
       .string()
       .transform((s) => (s.trim() === 'off' ? [] : s.split(',').map((x) => x.trim())))
-      .pipe(z.array(z.enum(MARKET_DATA_FAMILIES, { error: 'must be off or a list of trades, book, candles' })))
+      .pipe(z.array(z.enum(MARKET_DATA_FAMILIES, { error: 'must be off or a list of trades, book, candles, orders' })))
       .transform((list) => ({
         trades: list.includes('trades'),
         book: list.includes('book'),
         candles: list.includes('candles'),
+        orders: list.includes('orders'),
       }))
-      .default({ trades: true, book: true, candles: true }),
-    help: 'market-data streams the books publish: trades, book, candles (comma-separated), or off',
+      .default({ trades: true, book: true, candles: true, orders: true }),
+    help: "market-data streams the books publish: trades, book, candles, orders (agents' private orders), or off",
   },
   bookDepth: {
     flag: 'book-depth',

@@ -1,6 +1,6 @@
 // Headless simulation: runs the pure model as fast as it goes and writes wire JSON (NDJSON, one event per line,
 // `sequence` from 1) to stdout. Usage:
-//   bun run sim --seed S --agents N --symbols BTC-USD,ETH-USD --days D [--families market,agent,arena,trade,candle,book]
+//   bun run sim --seed S --agents N --symbols BTC-USD,ETH-USD --days D [--families market,agent,arena,trade,candle,book,order]
 //               [--book-deltas] [--agent-interval-ms MS] [--arena-round-ms MS]
 // Imports only the simulation and the protocol encoders. Bad flags: one line on stderr, exit 2.
 
@@ -8,7 +8,7 @@ import { EventEncoder, wireJson } from '../engine/event-encoder.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { MAX_AGENTS, MIN_AGENTS, resolveOptions, type SimEvent, Simulation } from '../sim/index.ts';
 
-const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book'] as const;
+const FAMILIES = ['market', 'agent', 'arena', 'trade', 'candle', 'book', 'order'] as const;
 type Family = (typeof FAMILIES)[number];
 
 export interface SimCliArgs {
@@ -123,6 +123,7 @@ export function runSim(args: SimCliArgs, write: (chunk: string) => void): { even
         trades: args.families.has('trade'),
         candles: args.families.has('candle'),
         book: args.families.has('book'),
+        orders: args.families.has('order'),
         bookDeltas: args.bookDeltas,
       },
     }),

@@ -116,6 +116,14 @@ function run(options: CliOptions): void {
       case 'invalid':
         notice(`ignored a frame that is not in the protocol: ${event.reason}`, 'yellow');
         return;
+      case 'key_gap': {
+        const missed = event.got - event.expected;
+        notice(
+          `gap on ${event.key}: ${missed} event${missed === 1 ? '' : 's'} missing (key_seq ${event.expected}–${event.got - 1})`,
+          'red',
+        );
+        return;
+      }
       default:
         return;
     }

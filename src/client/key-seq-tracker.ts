@@ -17,6 +17,8 @@ export function eventKey(e: StreamEvent): string {
       return `book.${e.book.symbol}`;
     case 'candle':
       return `candles.${e.candle.symbol}`;
+    case 'order':
+      return `orders.${e.order.agent_id}`;
   }
 }
 

@@ -201,7 +201,8 @@ export class ReconnectingClient {
       case 'arena':
       case 'trade':
       case 'book':
-      case 'candle': {
+      case 'candle':
+      case 'order': {
         const { deliver, snapshot, gap } = gateEvent(message, this.tracker, this.keys, this.stats);
         if (gap !== null) this.emit({ type: 'key_gap', ...gap });
         if (deliver) this.emit({ type: 'event', event: message, raw: data as string, snapshot });

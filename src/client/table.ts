@@ -208,6 +208,14 @@ export function eventRows(event: StreamEvent, style: TableStyle, snapshot = fals
     case 'book':
     case 'candle':
       return [marketDataRow(event, style, snapshot)];
+    case 'order': {
+      const o = event.order;
+      const price = o.fill_price ?? o.avg_price;
+      const value = price === null ? '-' : formatPrice(price);
+      const note = `${o.status} ${o.side} ${o.filled}/${o.size} ${o.order_id}${o.backstop ? ' backstop' : ''}`;
+      const row = { icon: '🧾', label: 'ORDER', labelTone: 'cyan' as const, key: o.agent_id, value, valueTone: null };
+      return [render({ ...row, time: formatTime(o.timestamp), note }, style, snapshot)];
+    }
   }
 }
 

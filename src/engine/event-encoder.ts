@@ -22,13 +22,14 @@ const FAMILY_OF = {
   trade: 'trades',
   book: 'book',
   candle: 'candles',
+  order: 'orders',
 } as const satisfies Record<SimEvent['kind'], TopicFamily>;
 
 /** The topic family, key and key topic (`market.BTC-USD`, `arena`) of a model event. */
 export function routeOf(event: SimEvent): { family: TopicFamily; key: string | null; topicKey: string } {
   if (event.kind === 'arena') return { family: 'arena', key: null, topicKey: 'arena' };
   const family: KeyedFamily = FAMILY_OF[event.kind];
-  const key = event.kind === 'agent' ? event.data.agent_id : event.data.symbol;
+  const key = event.kind === 'agent' || event.kind === 'order' ? event.data.agent_id : event.data.symbol;
   return { family, key, topicKey: keyTopic(family, key) };
 }
 
@@ -111,7 +112,7 @@ export class EventEncoder {
     const json = wireJson(event, sequence, keySeq);
     if (event.kind !== 'arena') return { sequence, family, key, json, created_at: createdAt };
     const retired = event.data.deaths.map((d) => d.agent_id);
-    this.keys.retire(retired.map((id) => keyTopic('agent', id)));
+    this.keys.retire(retired.flatMap((id) => [keyTopic('agent', id), keyTopic('orders', id)]));
     return { sequence, family, key, json, created_at: createdAt, retired };
   }
 

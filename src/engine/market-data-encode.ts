@@ -1,6 +1,6 @@
 // Wire text of the opt-in market-data events (trade, book snapshot/delta, candle), field order fixed, serialized once.
 import { isoTimestamp } from '../protocol/encode.ts';
-import type { BookData, CandleData, MarketDataEvent, TradeData } from '../sim/book/market-data.ts';
+import type { BookData, CandleData, MarketDataEvent, OrderData, TradeData } from '../sim/book/market-data.ts';
 
 export function encodeTradeEvent(t: TradeData, at: number, sequence: number, keySeq?: number): string {
   const trade = {
@@ -51,6 +51,26 @@ export function encodeCandleEvent(c: CandleData, sequence: number, keySeq?: numb
   return JSON.stringify({ event_type: 'candle', candle, sequence, key_seq: keySeq });
 }
 
+/** One step of an agent's order (private: `orders.<AGENT_ID>`). */
+export function encodeOrderEvent(o: OrderData, at: number, sequence: number, keySeq?: number): string {
+  const order = {
+    agent_id: o.agent_id,
+    order_id: o.order_id,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    status: o.status,
+    size: o.size,
+    filled: o.filled,
+    avg_price: o.avg_price,
+    fill_price: o.fill_price,
+    fill_size: o.fill_size,
+    backstop: o.backstop,
+    timestamp: isoTimestamp(at),
+  };
+  return JSON.stringify({ event_type: 'order', order, sequence, key_seq: keySeq });
+}
+
 /** Any market-data event; `at` is the event's simulated time. */
 export function encodeMarketDataEvent(e: MarketDataEvent, sequence: number, keySeq?: number): string {
   switch (e.kind) {
@@ -60,5 +80,7 @@ export function encodeMarketDataEvent(e: MarketDataEvent, sequence: number, keyS
       return encodeBookEvent(e.data, e.at, sequence, keySeq);
     case 'candle':
       return encodeCandleEvent(e.data, sequence, keySeq);
+    case 'order':
+      return encodeOrderEvent(e.data, e.at, sequence, keySeq);
   }
 }

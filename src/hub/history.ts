@@ -12,6 +12,7 @@ const latestMaps = (): Record<LatestFamily, Map<string, PublishedEvent>> => ({
   agent: new Map(),
   trades: new Map(),
   candles: new Map(),
+  orders: new Map(),
 });
 
 /** A ring buffer of the last `capacity` events, in sequence order. */
@@ -48,7 +49,11 @@ export class EventHistory {
     }
     this.setLatest(event);
     this.market.take(event);
-    if (event.retired) for (const id of event.retired) this.latest.agent.delete(id);
+    if (event.retired)
+      for (const id of event.retired) {
+        this.latest.agent.delete(id);
+        this.latest.orders.delete(id);
+      }
     return true;
   }
 

@@ -1,7 +1,7 @@
 // Which requested topics a connection may hold (they exist, and its token covers them), and the bounded errors for the
 // rest. Pure.
 import { ALL_PUBLIC, type TopicGrants } from '../protocol/credentials.ts';
-import { type ParsedTopic, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
+import { type ParsedTopic, PRIVATE_FAMILIES, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
 
 /** What exists now: known symbols and live agents. */
 export interface KnownKeys {
@@ -42,8 +42,13 @@ export function checkTopic(topic: string, known: KnownKeys, grants: TopicGrants 
       message: `unknown topic "${shown(topic)}" (topics: ${TOPIC_SYNTAX})`,
     };
   }
-  if (!grants.covers(parsed))
-    return { ok: false, code: 'forbidden_topic', message: `topic "${topic}" is not covered by the token's topics` };
+  // Private topics (an agent's orders) need a token whose claims name them: `*`, and no token at all, never cover them.
+  if (!grants.covers(parsed)) {
+    const message = PRIVATE_FAMILIES.has(parsed.family)
+      ? `topic "${shown(topic)}" is private: it needs a token whose topics claim names it`
+      : `topic "${shown(topic)}" is not covered by the token's topics`;
+    return { ok: false, code: 'forbidden_topic', message };
+  }
   if (parsed.key !== null) {
     const bySymbol = SYMBOL_FAMILIES.has(parsed.family);
     const exists = bySymbol ? known.symbol(parsed.key) : known.agent(parsed.key);

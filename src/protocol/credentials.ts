@@ -1,13 +1,7 @@
 // What a JWT says about its bearer: the claims Lineage reads (`exp`, `sub`, `topics`) and which topics its `topics`
 // patterns cover. Pure: the signature is checked in edge/, this only reads a verified payload.
 import { z } from 'zod';
-import { type ParsedTopic, parseTopic } from './topics.ts';
-
-/**
- * Families that `*` does not cover: their topics belong to one party (an agent's own orders), so a token must name them
- * (`orders.*` or `orders.<AGENT_ID>`). A family listed here that `parseTopic` does not accept yet simply matches nothing.
- */
-export const PRIVATE_FAMILIES: readonly string[] = ['orders'];
+import { type ParsedTopic, PRIVATE_FAMILIES, parseTopic } from './topics.ts';
 
 const FAMILY = '[a-z][a-z0-9_]{0,31}';
 /** `*`, `<family>.*`, `<family>` or `<family>.<KEY>`. */
@@ -43,7 +37,8 @@ export class TopicGrants {
 
   constructor(
     readonly patterns: readonly string[],
-    private readonly privateFamilies: readonly string[] = PRIVATE_FAMILIES,
+    /** Families `*` does not cover (protocol/topics.ts: an agent's `orders`); a token must name them. */
+    private readonly privateFamilies: ReadonlySet<string> = PRIVATE_FAMILIES,
   ) {
     this.everyPublic = patterns.includes('*');
     for (const p of patterns) {
@@ -56,7 +51,7 @@ export class TopicGrants {
   covers(topic: TopicName): boolean {
     if (this.families.has(topic.family)) return true;
     if (this.exact.has(topic.key === null ? topic.family : `${topic.family}.${topic.key}`)) return true;
-    return this.everyPublic && !this.privateFamilies.includes(topic.family);
+    return this.everyPublic && !this.privateFamilies.has(topic.family);
   }
 
   /** The same for a topic name; a name `parseTopic` refuses is covered by nothing. */

@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { RequestId } from './client-messages.ts';
 import { ErrorCodes } from './codes.ts';
 import { RefreshedMessage, TokenExpiringMessage } from './credential-messages.ts';
+import { BookDeltaData, BookSnapshotData, CandleData, OrderData, TradeData } from './market-data-payloads.ts';
+import { Timestamp } from './timestamp.ts';
 
-/** ISO-8601 UTC with milliseconds, e.g. `2026-02-03T14:30:45.123Z`. */
-export const Timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+export { BookDeltaData, BookSnapshotData, CandleData, OrderData, TradeData } from './market-data-payloads.ts';
+export { Timestamp } from './timestamp.ts';
+
 const Sequence = z.number().int().nonnegative();
 
 export const AgentStatus = z.enum(['active', 'paused', 'eliminated']);
@@ -56,54 +59,6 @@ export const ArenaData = z.object({
   deaths: z.array(z.object({ agent_id: z.string(), reason: z.string(), capital: z.number() })),
 });
 export type ArenaData = z.infer<typeof ArenaData>;
-
-/** A trade on one symbol's book; `trade_id` is consecutive per symbol. */
-export const TradeData = z.object({
-  symbol: z.string(),
-  trade_id: z.number().int().positive(),
-  price: z.number().positive(),
-  size: z.number().positive(),
-  /** The aggressor's side. */
-  side: z.enum(['buy', 'sell']),
-  timestamp: Timestamp,
-  buyer: z.string(),
-  seller: z.string(),
-});
-export type TradeData = z.infer<typeof TradeData>;
-
-/** `[price, size]`, best first. */
-const Level = z.tuple([z.number().positive(), z.number().positive()]);
-/** The top levels of one symbol's book at `update_id` (a snapshot). */
-export const BookSnapshotData = z.object({
-  symbol: z.string(),
-  bids: z.array(Level),
-  asks: z.array(Level),
-  update_id: z.number().int().nonnegative(),
-  timestamp: Timestamp,
-});
-/** What changed since `update_id - 1`: `[side, price, size]`, size 0 removes the level. */
-export const BookDeltaData = z.object({
-  symbol: z.string(),
-  update_id: z.number().int().positive(),
-  changes: z.array(z.tuple([z.enum(['bid', 'ask']), z.number().positive(), z.number().nonnegative()])),
-  timestamp: Timestamp,
-});
-export type BookSnapshotData = z.infer<typeof BookSnapshotData>;
-export type BookDeltaData = z.infer<typeof BookDeltaData>;
-
-/** One OHLCV candle; the forming one updates, and a `closed: true` one ends each interval. */
-export const CandleData = z.object({
-  symbol: z.string(),
-  interval: z.string(),
-  start: Timestamp,
-  open: z.number().positive(),
-  high: z.number().positive(),
-  low: z.number().positive(),
-  close: z.number().positive(),
-  volume: z.number().nonnegative(),
-  closed: z.boolean(),
-});
-export type CandleData = z.infer<typeof CandleData>;
 
 const snapshotFlag = { snapshot: z.literal(true).optional() };
 /** Set on a conflated delivery: how many events of its key it replaced. */
@@ -162,6 +117,14 @@ export const CandleEvent = z.object({
   ...snapshotFlag,
   ...conflatedCount,
 });
+export const OrderEvent = z.object({
+  event_type: z.literal('order'),
+  order: OrderData,
+  sequence: Sequence,
+  ...keySeq,
+  ...snapshotFlag,
+});
+export type OrderEvent = z.infer<typeof OrderEvent>;
 export type TradeEvent = z.infer<typeof TradeEvent>;
 export type BookEvent = z.infer<typeof BookEvent>;
 export type CandleEvent = z.infer<typeof CandleEvent>;
@@ -177,6 +140,7 @@ export const StreamEvent = z.discriminatedUnion('event_type', [
   TradeEvent,
   BookEvent,
   CandleEvent,
+  OrderEvent,
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
@@ -269,6 +233,7 @@ export const ServerMessage = z.discriminatedUnion('event_type', [
   TradeEvent,
   BookEvent,
   CandleEvent,
+  OrderEvent,
   WelcomeMessage,
   SubscribedMessage,
   UnsubscribedMessage,

@@ -4,10 +4,10 @@
  * Topic families. Every family but `arena` is keyed: `market.<SYMBOL>`, `agent.<AGENT_ID>`, `trades.<SYMBOL>`,
  * `book.<SYMBOL>`, `candles.<SYMBOL>` narrow it to one key.
  */
-export const TOPIC_FAMILIES = ['market', 'agent', 'arena', 'trades', 'book', 'candles'] as const;
+export const TOPIC_FAMILIES = ['market', 'agent', 'arena', 'trades', 'book', 'candles', 'orders'] as const;
 export type TopicFamily = (typeof TOPIC_FAMILIES)[number];
 export type KeyedFamily = Exclude<TopicFamily, 'arena'>;
-export const KEYED_FAMILIES: readonly KeyedFamily[] = ['market', 'agent', 'trades', 'book', 'candles'];
+export const KEYED_FAMILIES: readonly KeyedFamily[] = ['market', 'agent', 'trades', 'book', 'candles', 'orders'];
 
 /** The `event_type` of each family's events (a family's name is its topic, the type names one event). */
 export const FAMILY_EVENT_TYPE = {
@@ -17,13 +17,23 @@ export const FAMILY_EVENT_TYPE = {
   trades: 'trade',
   book: 'book',
   candles: 'candle',
+  orders: 'order',
 } as const satisfies Record<TopicFamily, string>;
 
 /** Families whose key is a symbol (the others: `agent` is keyed by agent id, `arena` has no key). */
 export const SYMBOL_FAMILIES: ReadonlySet<TopicFamily> = new Set(['market', 'trades', 'book', 'candles']);
 
-/** Families that exist only per key: a book is one symbol's, so there is no family-wide `book` topic. */
-export const KEY_ONLY_FAMILIES: ReadonlySet<TopicFamily> = new Set(['book']);
+/**
+ * Families that exist only per key: a book is one symbol's, an order stream one agent's, so there is no family-wide
+ * `book` or `orders` topic.
+ */
+export const KEY_ONLY_FAMILIES: ReadonlySet<TopicFamily> = new Set(['book', 'orders']);
+
+/**
+ * Private families: an agent's orders are its owner's. Only credentials that name them (`orders.<AGENT_ID>` or
+ * `orders.*`) may hold them; `*` does not; nothing of them enters a public topic, snapshot or REST answer.
+ */
+export const PRIVATE_FAMILIES: ReadonlySet<TopicFamily> = new Set(['orders']);
 
 /** What a client gets when it asks for nothing (the seed's behaviour). */
 export const DEFAULT_TOPICS: readonly string[] = ['market', 'agent'];

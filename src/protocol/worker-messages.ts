@@ -120,6 +120,7 @@ export const WorkerStartOptions = z.object({
     trades: z.boolean(),
     book: z.boolean(),
     candles: z.boolean(),
+    orders: z.boolean(),
     bookDepth: z.number().int().positive(),
   }),
   /** Test-only knobs (never set from the configuration). */

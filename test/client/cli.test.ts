@@ -223,6 +223,56 @@ describe('bun run client', () => {
     expect(table.stdout()).toMatch(/connection lost \(1001 server shutting down\); reconnecting in/);
   }, 60_000);
 
+  test('a key_seq jump on a held key is printed as a gap naming the key and what is missing', async () => {
+    const ts = '2026-01-01T00:00:00.000Z';
+    const tick = (sequence: number, keySeq: number) =>
+      JSON.stringify({
+        event_type: 'market',
+        market: { symbol: 'BTC-USD', price: 100 + keySeq, timestamp: ts, change_percent: 0 },
+        sequence,
+        key_seq: keySeq,
+      });
+    const server = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch: (req, srv) => (srv.upgrade(req) ? undefined : new Response('', { status: 400 })),
+      websocket: {
+        open(ws) {
+          ws.send(
+            JSON.stringify({
+              event_type: 'welcome',
+              message: WELCOME_MESSAGE,
+              version: '0',
+              epoch: 'e1',
+              sequence: 0,
+              oldest_sequence: 1,
+              topics: ['market'],
+              subscriptions: ['market'],
+            }),
+          );
+          for (const [seq, k] of [
+            [1, 1],
+            [2, 2],
+            [9, 5],
+            [10, 6],
+          ] as const)
+            ws.send(tick(seq, k));
+        },
+        message() {},
+      },
+    });
+    try {
+      const cli = startCli([`ws://127.0.0.1:${server.port}`, '--no-color']);
+      await cli.waitFor(() => cli.stdout().includes('gap on'), 'the gap notice');
+      await cli.waitFor(() => cli.lines().filter(isMarketRow).length === 4, 'four rows');
+      expect(cli.stdout()).toContain('gap on market.BTC-USD: 2 events missing (key_seq 3–4)');
+      expect(cli.stdout().match(/gap on/g)).toHaveLength(1);
+      expect(await cli.interrupt()).toBe(0);
+    } finally {
+      server.stop(true);
+    }
+  });
+
   test('a refused connection or a bad URL prints one line and exits 1; bad flags exit 2; --help exits 0', async () => {
     const closed = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('') });
     const port = closed.port;

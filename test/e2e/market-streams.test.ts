@@ -147,6 +147,25 @@ describe('market streams', () => {
     }
   }, 20_000);
 
+  test("an agent's orders are private: no topic, snapshot or family delivers them without credentials naming them", async () => {
+    const server = servers[0] as ServerProcess;
+    const c = await open(`${server.url}?topics=orders.Balanced,market`);
+    const err = await c.nextOf('error');
+    expect(err.code).toBe('forbidden_topic');
+    expect(err.message).toContain('private');
+    await c.waitFor((f) => f.event_type === 'market' && !f.snapshot, 4, 10_000);
+    c.send({ op: 'subscribe', topics: ['orders'], id: 1 });
+    expect((await c.next((f) => f.event_type === 'error' && f.id === 1)).code).toBe('unknown_topic');
+    // The model does place orders (trades name the agents), yet none reached this client.
+    const t = await open(`${server.url}?topics=trades`);
+    await t
+      .waitFor((f) => f.event_type === 'trade' && !String(f.trade.buyer).startsWith('bg-'), 1, 20_000)
+      .catch(() => []);
+    expect(c.frames.some((f) => f.event_type === 'order')).toBe(false);
+    const snapshot = (await (await fetch(`${server.http}/api/snapshot`)).text()) as string;
+    expect(snapshot).not.toContain('"order_id"');
+  }, 30_000);
+
   test('a conflated book subscriber gets fresh snapshots marked conflated, and the chain stays valid', async () => {
     const server = servers[0] as ServerProcess;
     const c = await open(`${server.url}?topics=book.ETH-USD&conflate_ms=500`);

@@ -138,6 +138,34 @@ describe('the topics claim', () => {
     expect(none.frames[0]?.subscriptions).toEqual([]);
   });
 
+  test("a private family (an agent's orders): * does not cover it, a token naming it does", async () => {
+    h = await startJwtHarness({ jwtSecret: SECRET });
+    const everything = await connect(`${h.url}?topics=market&token=${await hs256({ topics: ['*'] })}`);
+    everything.send({ op: 'subscribe', topics: ['orders.Balanced'], id: 'o1' });
+    expect(await everything.nextOf('error')).toMatchObject({
+      code: 'forbidden_topic',
+      id: 'o1',
+      message: expect.stringContaining('private'),
+    });
+    const owner = await connect(
+      `${h.url}?topics=market&token=${await hs256({ topics: ['market', 'orders.Balanced'] })}`,
+    );
+    owner.send({ op: 'subscribe', topics: ['orders.Balanced', 'orders.Momentum'], id: 'o2' });
+    expect(await owner.nextOf('subscribed')).toMatchObject({ id: 'o2', topics: ['orders.Balanced'] });
+    expect(owner.frames.find((f) => f.event_type === 'error')).toMatchObject({
+      code: 'forbidden_topic',
+      topic: 'orders.Momentum',
+    });
+    // Without JWTs at all, no connection may hold it.
+    const open = startHarness();
+    try {
+      const anon = await connect(`${open.url}?topics=orders.Balanced`);
+      expect(await anon.nextOf('error')).toMatchObject({ code: 'forbidden_topic' });
+    } finally {
+      open.stop();
+    }
+  });
+
   test('SSE: a topic outside it is 403 forbidden_topic; the defaults are filtered as on the WebSocket', async () => {
     h = await startJwtHarness({ jwtSecret: SECRET });
     const token = await hs256({ topics: ['agent.*'] });

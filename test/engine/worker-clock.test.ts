@@ -20,7 +20,7 @@ const options = (wallStepByMs: number): WorkerStartOptions => ({
   db: ':memory:',
   history: 1000,
   checkpointMs: 60_000,
-  marketData: { trades: false, book: false, candles: false, bookDepth: 20 },
+  marketData: { trades: false, book: false, candles: false, orders: false, bookDepth: 20 },
   testing: { wallStepAfterMs: 800, wallStepByMs },
 });
 

@@ -133,7 +133,7 @@ describe('the database locked by another process', () => {
       db,
       history: 1000,
       checkpointMs: 60_000,
-      marketData: { trades: false, book: false, candles: false, bookDepth: 20 },
+      marketData: { trades: false, book: false, candles: false, orders: false, bookDepth: 20 },
       testing: { lockGiveUpMs: 1500 },
     };
     const host = new SimulationHost();

@@ -1,6 +1,7 @@
 // The topics claim as a matcher (generic over families, with private ones `*` leaves out) and the claims schema.
 import { describe, expect, test } from 'bun:test';
-import { GRANT_PATTERN, PRIVATE_FAMILIES, TokenClaims, TopicGrants } from '../../src/protocol/credentials.ts';
+import { GRANT_PATTERN, TokenClaims, TopicGrants } from '../../src/protocol/credentials.ts';
+import { PRIVATE_FAMILIES } from '../../src/protocol/topics.ts';
 
 const t = (family: string, key: string | null = null) => ({ family, key });
 
@@ -11,7 +12,7 @@ describe('TopicGrants', () => {
       expect(g.covers(topic)).toBe(true);
     // Families being added elsewhere (trades, book, candles) are covered without a change here.
     for (const family of ['trades', 'book', 'candles']) expect(g.covers(t(family, 'BTC-USD'))).toBe(true);
-    expect(PRIVATE_FAMILIES).toContain('orders');
+    expect(PRIVATE_FAMILIES.has('orders')).toBe(true);
     expect(g.covers(t('orders'))).toBe(false);
     expect(g.covers(t('orders', 'agent-7'))).toBe(false);
   });
@@ -40,7 +41,11 @@ describe('TopicGrants', () => {
     expect(new TopicGrants(['*', 'orders.agent-7']).covers(t('orders', 'agent-8'))).toBe(false);
     expect(new TopicGrants(['orders.*']).covers(t('orders', 'agent-8'))).toBe(true);
     // The list is a parameter: marking a family private takes it out of `*`.
-    expect(new TopicGrants(['*'], ['agent']).covers(t('agent', 'Balanced'))).toBe(false);
+    expect(new TopicGrants(['*'], new Set(['agent'])).covers(t('agent', 'Balanced'))).toBe(false);
+    // By name, now that parseTopic knows the family.
+    expect(new TopicGrants(['*']).coversName('orders.Balanced')).toBe(false);
+    expect(new TopicGrants(['orders.Balanced']).coversName('orders.Balanced')).toBe(true);
+    expect(new TopicGrants(['orders.*']).coversName('orders.Momentum')).toBe(true);
   });
 
   test('the market-data families by name: * and <family>.* cover them like any other', () => {

@@ -34,7 +34,7 @@ describe('determinism', () => {
   test('events are ordered by time, market before agent before arena on equal times, at = scheduled time', () => {
     const o = base({ agentIntervalMs: 10_000 });
     const ev = new Simulation(o).advanceTo(HORIZON);
-    const order = { market: 0, trade: 0, book: 0, candle: 0, agent: 1, arena: 2 } as const;
+    const order = { market: 0, trade: 0, book: 0, candle: 0, order: 0, agent: 1, arena: 2 } as const;
     for (let i = 1; i < ev.length; i++) {
       const p = ev[i - 1];
       const e = ev[i];

@@ -1,5 +1,6 @@
 // An agent's market order on one venue: lots capped by participation and budget, and the exchange backstop for exits.
 
+import type { BackstopFill } from './agent-orders.ts';
 import { notionalOf, sizeToLots, tickFactor } from './instrument.ts';
 import { ASK, BID, type TakeResult } from './order-book.ts';
 import type { Venue } from './venue.ts';
@@ -35,16 +36,18 @@ export function executeOnVenue(
     lots = Math.min(lots, v.book.lotsForBudget(bookSide, (budget * tickFactor(inst)) / v.size(1)));
   if (!(lots > 0)) return { qty: 0, price: 0 };
   const res: TakeResult = { lots: 0, ticksLots: 0 };
-  v.market(owner, bookSide, lots, res);
+  const finish = v.agentMarket(owner, bookSide, lots, res);
   let filledLots = res.lots;
   let value = notionalOf(inst, res.ticksLots);
+  let backstop: BackstopFill | null = null;
   if (mustFill && filledLots < lots) {
     const worst = filledLots > 0 ? v.price(v.lastTrade) : published;
-    const rest = lots - filledLots;
-    value += v.size(rest) * worst * (side > 0 ? 1.01 : 0.99);
+    backstop = { price: worst * (side > 0 ? 1.01 : 0.99), lots: lots - filledLots };
+    value += v.size(backstop.lots) * backstop.price;
     filledLots = lots;
     onBackstop();
   }
+  finish(backstop);
   if (filledLots === 0) return { qty: 0, price: 0 };
   const units = v.size(filledLots);
   return { qty: units, price: value / units };

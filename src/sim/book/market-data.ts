@@ -15,6 +15,27 @@ export interface TradeData {
   seller: string;
 }
 
+/** One step of an agent's market order (private: topic `orders.<AGENT_ID>`). */
+export interface OrderData {
+  agent_id: string;
+  /** `<SYMBOL>-<n>`, consecutive per symbol. */
+  order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'market';
+  status: 'new' | 'partially_filled' | 'filled' | 'cancelled';
+  /** Size asked for. */
+  size: number;
+  /** Size filled so far, and their average price (null before any fill). */
+  filled: number;
+  avg_price: number | null;
+  /** This fill's price and size (null for `new` and `cancelled`). */
+  fill_price: number | null;
+  fill_size: number | null;
+  /** Filled by the exchange's backstop (an exit the book could not absorb), not by a resting order. */
+  backstop: boolean;
+}
+
 export interface BookSnapshotData {
   symbol: string;
   snapshot: true;
@@ -49,7 +70,8 @@ export interface CandleData {
 export type MarketDataEvent =
   | { kind: 'trade'; at: number; data: TradeData }
   | { kind: 'book'; at: number; data: BookData }
-  | { kind: 'candle'; at: number; data: CandleData };
+  | { kind: 'candle'; at: number; data: CandleData }
+  | { kind: 'order'; at: number; data: OrderData };
 
 /** Which market-data events the model emits; all off by default so the classic stream is unchanged. */
 export interface MarketDataOptions {
@@ -60,6 +82,8 @@ export interface MarketDataOptions {
   /** Book snapshots in the stream at every market step (default true; a server makes its own per subscriber). */
   bookSnapshots?: boolean;
   candles?: boolean;
+  /** Agents' order lifecycles (new, fills, cancel): private, per agent. */
+  orders?: boolean;
   /** Levels per side in book events (default 10). */
   bookDepth?: number;
 }
@@ -70,6 +94,7 @@ export interface MarketDataFlags {
   bookDeltas: boolean;
   bookSnapshots: boolean;
   candles: boolean;
+  orders: boolean;
   bookDepth: number;
 }
 
@@ -81,6 +106,7 @@ export function marketDataFlags(o: MarketDataOptions | undefined): MarketDataFla
     bookDeltas: book && o?.bookDeltas !== false,
     bookSnapshots: book && o?.bookSnapshots !== false,
     candles: o?.candles === true,
+    orders: o?.orders === true,
     bookDepth: o?.bookDepth ?? 10,
   };
 }

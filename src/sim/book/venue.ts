@@ -1,9 +1,10 @@
 // One symbol's exchange venue: instrument, order book, trade ids, last trade, candles, L2 view and event emission.
 
+import { type BackstopFill, orderLifecycle } from './agent-orders.ts';
 import { CandleBuilder, type CandleState } from './candles.ts';
 import { type Instrument, lotsToSize, ticksToPrice } from './instrument.ts';
 import { L2View } from './l2.ts';
-import type { MarketDataFlags, MarketDataOut, TradeData } from './market-data.ts';
+import type { MarketDataFlags, MarketDataOut, OrderData, TradeData } from './market-data.ts';
 import {
   BID,
   type BookSide,
@@ -16,6 +17,8 @@ import {
 
 export interface VenueState {
   book: OrderBookState;
+  /** Agent orders placed so far (order ids are `<SYMBOL>-<n>`); absent in older checkpoints. */
+  orderSeq?: number;
   /** Last trade id (trade ids are consecutive from 1). */
   tradeId: number;
   /** Last trade price in ticks, -1 before the first trade. */
@@ -36,6 +39,11 @@ export class Venue {
   volumeLots: number;
   private readonly l2: L2View | null;
   private readonly trades: TradeData[] = [];
+  private readonly orders: OrderData[] = [];
+  /** Agent orders placed so far. */
+  orderSeq: number;
+  /** While an agent's order matches: its fills as [ticks, lots] pairs. */
+  private fillLog: number[] | null = null;
   private readonly sink: FillSink;
   observer: FillObserver | null = null;
 
@@ -47,6 +55,7 @@ export class Venue {
     this.book = new OrderBook(state?.book);
     this.candle = new CandleBuilder(state?.candle);
     this.tradeId = state?.tradeId ?? 0;
+    this.orderSeq = state?.orderSeq ?? 0;
     this.lastTrade = state?.lastTrade ?? -1;
     this.volumeLots = state?.volumeLots ?? 0;
     this.l2 = flags.book ? new L2View(flags.bookDepth, state?.updateId ?? 0, this.book) : null;
@@ -55,6 +64,7 @@ export class Venue {
       this.lastTrade = price;
       this.volumeLots += lots;
       this.candle.trade(price, lots);
+      this.fillLog?.push(price, lots);
       const buyer = aggressor === BID ? taker : maker.owner;
       const seller = aggressor === BID ? maker.owner : taker;
       if (this.observer) this.observer(buyer, seller, lots, price);
@@ -88,6 +98,32 @@ export class Venue {
     return this.book.market(owner, side, lots, this.sink, out);
   }
 
+  /**
+   * An agent's market order: matched like any other; with `flags.orders`, `finish` (called once the caller knows about
+   * any backstop fill) records its lifecycle for the next flush.
+   */
+  agentMarket(owner: string, side: BookSide, lots: number, out: TakeResult): (backstop: BackstopFill | null) => void {
+    if (!this.flags.orders) {
+      this.market(owner, side, lots, out);
+      return () => {};
+    }
+    const fills: number[] = [];
+    this.fillLog = fills;
+    try {
+      this.market(owner, side, lots, out);
+    } finally {
+      this.fillLog = null;
+    }
+    const ticket = {
+      agent_id: owner,
+      order_id: `${this.inst.symbol}-${++this.orderSeq}`,
+      symbol: this.inst.symbol,
+      side: side === BID ? ('buy' as const) : ('sell' as const),
+      lots,
+    };
+    return (backstop) => void this.orders.push(...orderLifecycle(ticket, fills, backstop, this));
+  }
+
   /** Mid in ticks (fractional), else the one side there is, else the last trade, else `fallback`. */
   mid(fallback: number): number {
     const b = this.book.bestBid();
@@ -104,6 +140,8 @@ export class Venue {
     const symbol = this.inst.symbol;
     for (const t of this.trades) out.push({ kind: 'trade', at, data: t });
     this.trades.length = 0;
+    for (const o of this.orders) out.push({ kind: 'order', at, data: o });
+    this.orders.length = 0;
     if (this.l2) {
       const changes = this.l2.delta(
         this.book,
@@ -168,6 +206,7 @@ export class Venue {
     return {
       book: this.book.state(),
       tradeId: this.tradeId,
+      orderSeq: this.orderSeq,
       lastTrade: this.lastTrade,
       updateId: this.l2?.updateId ?? 0,
       candle: this.candle.state(),
