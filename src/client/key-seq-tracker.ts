@@ -49,6 +49,18 @@ export class KeySeqTracker {
     return { key, expected: before + 1, got: keySeq };
   }
 
+  /**
+   * Forget the keys of topics taken again (`trades.BTC-USD`, or a whole family such as `trades`). A key held before,
+   * dropped and taken again starts afresh: its snapshot, or the first event a resume replays, sets where it stands,
+   * rather than being judged against the number it had when it was dropped.
+   */
+  forget(topics: readonly string[]): void {
+    for (const topic of topics) {
+      if (topic.includes('.') || topic === 'arena') this.last.delete(topic);
+      else for (const key of [...this.last.keys()]) if (key.startsWith(`${topic}.`)) this.last.delete(key);
+    }
+  }
+
   /** Forget every key (a new epoch numbers keys afresh). */
   reset(): void {
     this.last.clear();

@@ -106,6 +106,7 @@ export class ReconnectingClient {
     const held = this.desiredTopics ?? [...DEFAULT_TOPICS];
     const added = topics.filter((t) => !held.includes(t));
     this.desiredTopics = [...held, ...added];
+    this.keys.forget(added);
     if (added.length > 0) this.send({ op: 'subscribe', topics: added });
   }
 

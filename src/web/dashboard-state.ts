@@ -1,4 +1,5 @@
 // The dashboard's model (pure, no DOM): price series per symbol, the live population, recent rounds, stream health.
+import type { KeyGap } from '../client/key-seq-tracker.ts';
 import type { AgentData, ArenaData, MarketData } from '../protocol/index.ts';
 
 /** Points kept per sparkline. */
@@ -38,20 +39,34 @@ export interface RoundSummary {
 export interface StreamHealth {
   /** Stream events applied (snapshots excluded). */
   events: number;
-  /** Sequences skipped without an announcement (the dashboard holds every topic, so there should be none). */
+  /**
+   * Events of a held topic that never arrived: keys whose `key_seq` skipped (the client's `key_gap` events). The global
+   * sequence cannot tell, as the page holds only the chosen symbol's book, trades and candles.
+   */
   gaps: number;
   /** Events at or below the previous sequence (should never happen: the client drops them). */
   outOfOrder: number;
   /** Gaps the server announced with `resume_failed`. */
   announcedGaps: number;
   lastSequence: number | null;
+  /** The last key that skipped, and which numbers it skipped. */
+  lastGap: KeyGap | null;
 }
 
 export class DashboardState {
   readonly tiles = new Map<string, Tile>();
   readonly agents = new Map<string, AgentData>();
   rounds: RoundSummary[] = [];
-  readonly health: StreamHealth = { events: 0, gaps: 0, outOfOrder: 0, announcedGaps: 0, lastSequence: null };
+  readonly health: StreamHealth = {
+    events: 0,
+    gaps: 0,
+    outOfOrder: 0,
+    announcedGaps: 0,
+    lastSequence: null,
+    lastGap: null,
+  };
+  /** Each live agent's skill, from the REST population (the stream does not carry it). */
+  skills: ReadonlyMap<string, number> = new Map();
   /** Which parts changed since the last render. */
   readonly dirty = { tiles: new Set<string>(), agents: false, rounds: false };
 
@@ -71,15 +86,24 @@ export class DashboardState {
     this.dirty.agents = true;
   }
 
-  /** Count one stream event against the sequence (every topic is held, so the numbers must be consecutive). */
-  private track(sequence: number, snapshot: boolean): void {
+  /** A key's `key_seq` skipped numbers: events of a held topic never arrived. */
+  keyGap(gap: KeyGap): void {
+    this.health.gaps++;
+    this.health.lastGap = gap;
+  }
+
+  /** Skills as of the latest population read; the board shows them on its next render. */
+  setSkills(skills: ReadonlyMap<string, number>): void {
+    this.skills = skills;
+    this.dirty.agents = true;
+  }
+
+  /** Count one stream event of any topic against the sequence, which must increase (it skips the topics not held). */
+  track(sequence: number, snapshot: boolean): void {
     if (snapshot) return;
     this.health.events++;
     const last = this.health.lastSequence;
-    if (last !== null) {
-      if (sequence <= last) this.health.outOfOrder++;
-      else if (sequence !== last + 1) this.health.gaps++;
-    }
+    if (last !== null && sequence <= last) this.health.outOfOrder++;
     if (last === null || sequence > last) this.health.lastSequence = sequence;
   }
 

@@ -1,6 +1,7 @@
 // Recent arena rounds from `GET /api/arena/rounds`, so the list is not empty until the next round ends.
 import { z } from 'zod';
 import { ArenaData } from '../protocol/index.ts';
+import { type Fetcher, getJson } from './api.ts';
 
 /** Full counts of a summarised round (the answer lists only the top of the ranking and the first births and deaths). */
 const Sizes = {
@@ -19,26 +20,17 @@ export type HistoricRound = ArenaData & { ranking_size?: number; births_size?: n
 /** Newest first; rounds that do not parse are skipped, and any failure yields an empty list. */
 export async function fetchRecentRounds(
   limit: number,
-  fetcher: typeof fetch = fetch,
+  fetcher: Fetcher = fetch,
   token: string | null = null,
 ): Promise<HistoricRound[]> {
-  try {
-    // A server started with a token wants it on /api/* too (the page got it as `?token=`).
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetcher(`/api/arena/rounds?limit=${limit}`, { headers });
-    if (!response.ok) return [];
-    const reply = RoundsReply.safeParse(await response.json());
-    if (!reply.success) return [];
-    const out: HistoricRound[] = [];
-    for (const item of reply.data.rounds) {
-      const parsed = StoredRound.safeParse(item);
-      if (!parsed.success) continue;
-      const { ended_at, ...rest } = parsed.data.result;
-      out.push({ ...rest, timestamp: new Date(ended_at).toISOString() });
-    }
-    return out;
-  } catch {
-    return [];
+  const reply = RoundsReply.safeParse(await getJson(`/api/arena/rounds?limit=${limit}`, token, fetcher));
+  if (!reply.success) return [];
+  const out: HistoricRound[] = [];
+  for (const item of reply.data.rounds) {
+    const parsed = StoredRound.safeParse(item);
+    if (!parsed.success) continue;
+    const { ended_at, ...rest } = parsed.data.result;
+    out.push({ ...rest, timestamp: new Date(ended_at).toISOString() });
   }
+  return out;
 }

@@ -1,19 +1,15 @@
 // Renders the dashboard model into the page, updating existing elements in place (no framework, no innerHTML).
 import type { ConnectionState } from '../client/reconnecting-client.ts';
-import type { AgentData, AgentStatus } from '../protocol/index.ts';
 import type { DashboardState, Tile } from './dashboard-state.ts';
-import { formatClock, formatMoney, formatPercent, formatPrice, formatRate } from './format.ts';
+import { el, flash, must, SVG_NS, setText } from './dom.ts';
+import { formatClock, formatMoney, formatPercent, formatPrice } from './format.ts';
+import { LeaderboardView } from './leaderboard-view.ts';
 import { sparklinePaths } from './sparkline.ts';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+export { BOARD_ROWS } from './leaderboard-view.ts';
+
 const SPARK_W = 120;
 const SPARK_H = 36;
-/** Rows shown; a population of thousands would otherwise cost a re-layout per update. */
-export const BOARD_ROWS = 25;
-/** Every agent starts with this much; the capital column is coloured against it. */
-const START_CAPITAL = 100_000;
-
-const STATUS_ICON: Record<AgentStatus, string> = { active: '🟢', paused: '⏸️', eliminated: '💀' };
 const STATE_LABEL: Record<ConnectionState, string> = {
   idle: 'starting',
   connecting: 'connecting…',
@@ -22,27 +18,6 @@ const STATE_LABEL: Record<ConnectionState, string> = {
   reconnecting: 'reconnecting…',
   closed: 'closed',
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function setText(node: Element | null | undefined, text: string): void {
-  if (node && node.textContent !== text) node.textContent = text;
-}
-
-function must<T extends Element>(root: ParentNode, selector: string): T {
-  const found = root.querySelector<T>(selector);
-  if (found === null) throw new Error(`dashboard markup lacks ${selector}`);
-  return found;
-}
 
 interface TileParts {
   root: HTMLElement;
@@ -56,21 +31,18 @@ interface TileParts {
 
 export class DashboardView {
   private readonly tilesRoot: HTMLElement;
-  private readonly boardBody: HTMLTableSectionElement;
-  private readonly agentCount: HTMLElement;
+  private readonly board: LeaderboardView;
   private readonly roundsRoot: HTMLOListElement;
   private readonly connection: HTMLElement;
   private readonly meta: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly footer: HTMLElement;
   private readonly tiles = new Map<string, TileParts>();
-  private readonly rows = new Map<string, HTMLTableRowElement>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(root: ParentNode = document) {
     this.tilesRoot = must(root, '#tiles');
-    this.boardBody = must(root, '#leaderboard tbody');
-    this.agentCount = must(root, '#agent-count');
+    this.board = new LeaderboardView(must(root, '#leaderboard tbody'), must(root, '#agent-count'));
     this.roundsRoot = must(root, '#rounds');
     this.connection = must(root, '#connection');
     this.meta = must(root, '#meta');
@@ -84,7 +56,7 @@ export class DashboardView {
       if (tile) this.renderTile(tile, state.windowChange(symbol));
     }
     state.dirty.tiles.clear();
-    if (state.dirty.agents) this.renderBoard(state.leaderboard());
+    if (state.dirty.agents) this.board.render(state.leaderboard(), state.skills);
     state.dirty.agents = false;
     if (state.dirty.rounds) this.renderRounds(state);
     state.dirty.rounds = false;
@@ -150,32 +122,6 @@ export class DashboardView {
     return { root, price, change, tick, line, area, dot };
   }
 
-  private renderBoard(board: readonly AgentData[]): void {
-    const shown = board.slice(0, BOARD_ROWS);
-    const keep = new Set(shown.map((a) => a.agent_id));
-    for (const [id, row] of this.rows) {
-      if (!keep.has(id)) {
-        row.remove();
-        this.rows.delete(id);
-      }
-    }
-    shown.forEach((agent, i) => {
-      let row = this.rows.get(agent.agent_id);
-      if (row === undefined) {
-        row = createRow(agent.agent_id);
-        this.rows.set(agent.agent_id, row);
-      }
-      updateRow(row, agent, i + 1);
-      // Move only rows that are out of place, so unchanged rows keep their elements (and any selection).
-      if (this.boardBody.children[i] !== row) this.boardBody.insertBefore(row, this.boardBody.children[i] ?? null);
-    });
-    setText(
-      this.agentCount,
-      board.length > shown.length ? `top ${shown.length} of ${board.length}` : `${board.length} agents`,
-    );
-    this.boardBody.parentElement?.setAttribute('data-empty', String(board.length === 0));
-  }
-
   private renderRounds(state: DashboardState): void {
     const items = state.rounds.map((r) => {
       const li = el('li', 'round');
@@ -220,14 +166,18 @@ export class DashboardView {
 
   renderFooter(state: DashboardState, reconnects: number): void {
     const h = state.health;
-    const gapText =
-      h.gaps + h.announcedGaps === 0
-        ? 'no gaps'
-        : `${h.gaps + h.announcedGaps} gap${h.gaps + h.announcedGaps === 1 ? '' : 's'}`;
+    const gaps = h.gaps + h.announcedGaps;
+    const gapText = gaps === 0 ? 'no gaps' : `${gaps} gap${gaps === 1 ? '' : 's'}`;
+    const stats = this.footer.querySelector<HTMLElement>('.stats');
     setText(
-      this.footer.querySelector('.stats'),
+      stats,
       `${h.events.toLocaleString('en-US')} events · ${gapText} · ${reconnects} reconnect${reconnects === 1 ? '' : 's'}`,
     );
+    const last = h.lastGap;
+    if (stats)
+      stats.title = last
+        ? `last gap: ${last.key} skipped key_seq ${last.expected}${last.got - 1 > last.expected ? `–${last.got - 1}` : ''}`
+        : 'every key of every held topic arrived with consecutive key_seq';
     this.footer.dataset.gaps = String(h.gaps);
     this.footer.dataset.outOfOrder = String(h.outOfOrder);
   }
@@ -239,60 +189,4 @@ export class DashboardView {
     if (this.noticeTimer !== null) clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => (this.notice.hidden = true), ms);
   }
-}
-
-function createRow(id: string): HTMLTableRowElement {
-  const row = el('tr');
-  row.dataset.agent = id;
-  const agent = el('td', 'agent');
-  agent.append(el('span', 'id', id), el('span', 'strategy'));
-  row.append(
-    el('td', 'rank'),
-    agent,
-    el('td', 'num capital'),
-    el('td', 'num opt trades'),
-    el('td', 'num winrate'),
-    el('td', 'status'),
-    el('td', 'num opt scars'),
-    el('td', 'num opt gen'),
-    el('td', 'num opt wins'),
-  );
-  return row;
-}
-
-function updateRow(row: HTMLTableRowElement, a: AgentData, rank: number): void {
-  const cells = row.cells;
-  setText(cells[0], String(rank));
-  const sub = [a.strategy, a.symbol].filter((x) => x !== undefined && x !== '').join(' · ');
-  setText(cells[1]?.querySelector('.strategy'), sub);
-  if (a.parent) cells[1]?.setAttribute('title', `child of ${a.parent}`);
-  const capital = formatMoney(a.capital);
-  const capitalCell = cells[2] as HTMLTableCellElement;
-  const before = row.dataset.capital;
-  setText(capitalCell, capital);
-  capitalCell.dataset.trend = a.capital > START_CAPITAL ? 'up' : a.capital < START_CAPITAL ? 'down' : 'flat';
-  if (before !== undefined && before !== String(a.capital))
-    flash(capitalCell, a.capital > Number(before) ? 'up' : 'down');
-  row.dataset.capital = String(a.capital);
-  setText(cells[3], String(a.trades_executed));
-  setText(cells[4], formatRate(a.win_rate));
-  const status = cells[5] as HTMLTableCellElement;
-  if (row.dataset.status !== a.status) {
-    const badge = el('span', `badge ${a.status}`);
-    badge.title = a.status;
-    badge.append(el('span', 'icon', STATUS_ICON[a.status]), el('span', 'status-text', ` ${a.status}`));
-    status.replaceChildren(badge);
-    row.dataset.status = a.status;
-  }
-  setText(cells[6], a.scars === undefined ? '–' : String(a.scars));
-  setText(cells[7], a.generation === undefined ? '–' : `g${a.generation}`);
-  setText(cells[8], a.wins === undefined ? '–' : String(a.wins));
-}
-
-/** A short highlight on a changed figure (Web Animations: no reflow tricks, no timers); skipped for reduced motion. */
-const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-function flash(node: Element, direction: 'up' | 'down'): void {
-  if (reducedMotion || typeof node.animate !== 'function') return;
-  const color = direction === 'up' ? 'rgba(63, 185, 80, 0.2)' : 'rgba(248, 81, 73, 0.2)';
-  node.animate([{ backgroundColor: color }, { backgroundColor: 'transparent' }], { duration: 600, easing: 'ease-out' });
 }

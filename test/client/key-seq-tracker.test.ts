@@ -33,4 +33,32 @@ describe('KeySeqTracker', () => {
     expect(t.accept(market('A', 100), false, false)).toBeNull();
     expect(t.gaps).toBe(0);
   });
+
+  test('forget: a key taken again starts afresh, by key or by family; other keys keep their place', () => {
+    const t = new KeySeqTracker();
+    const agent = (id: string, keySeq: number) =>
+      ({
+        event_type: 'agent',
+        agent: {
+          agent_id: id,
+          capital: 1,
+          trades_executed: 0,
+          win_rate: 0,
+          status: 'active',
+          timestamp: '2026-01-01T00:00:00.000Z',
+        },
+        sequence: keySeq,
+        key_seq: keySeq,
+      }) as StreamEvent;
+    t.accept(market('A', 1), false, false);
+    t.accept(market('B', 1), false, false);
+    t.accept(agent('X', 1), false, false);
+    t.forget(['market.A']);
+    expect(t.accept(market('A', 50), false, false)).toBeNull();
+    expect(t.accept(market('B', 3), false, false)).toEqual({ key: 'market.B', expected: 2, got: 3 });
+    t.forget(['market']);
+    expect(t.accept(market('A', 90), false, false)).toBeNull();
+    expect(t.accept(market('B', 90), false, false)).toBeNull();
+    expect(t.accept(agent('X', 5), false, false)).toEqual({ key: 'agent.X', expected: 2, got: 5 });
+  });
 });

@@ -186,6 +186,33 @@ describe('ReconnectingClient (scripted server)', () => {
     client.close();
   });
 
+  test('a key dropped, then taken again while disconnected, is not judged against its old key_seq on resume', async () => {
+    const { client, sockets, events, latest } = fakeClient({ topics: ['market.BTC-USD', 'arena'] });
+    const keyed = (sequence: number, keySeq: number) => ({ ...market(sequence), key_seq: keySeq });
+    client.start();
+    latest().open();
+    latest().frame(welcome(1));
+    latest().frame(keyed(2, 2));
+    client.unsubscribe(['market.BTC-USD']);
+    latest().serverClose(1006);
+    // Taken again before the reconnect: the resume holds it and replays it from `since` on.
+    client.subscribe(['market.BTC-USD']);
+    await waitUntil(() => sockets.length === 2, 2000, 'reconnect');
+    expect(new URL(latest().url).searchParams.get('topics')).toBe('arena,market.BTC-USD');
+    expect(new URL(latest().url).searchParams.get('since')).toBe('2');
+    latest().open();
+    latest().frame(welcome(40));
+    // The replay of the retaken key starts where the server is now, far past the number seen before it was dropped.
+    latest().frame(keyed(35, 20));
+    latest().frame(keyed(36, 21));
+    latest().frame(keyed(37, 23));
+    expect(events.filter((e) => e.type === 'key_gap')).toEqual([
+      { type: 'key_gap', key: 'market.BTC-USD', expected: 22, got: 23 },
+    ]);
+    expect(client.stats.keyGaps).toBe(1);
+    client.close();
+  });
+
   test('close() is final: no reconnect afterwards', async () => {
     const { client, sockets, latest } = fakeClient();
     client.start();

@@ -84,7 +84,7 @@ describe('DashboardState', () => {
     ]);
   });
 
-  test('health: consecutive sequences are clean; a skipped number is a gap; snapshots are not counted', () => {
+  test('health: events counted without snapshots; a skipped sequence is no gap (topics not held take numbers), a key gap is', () => {
     const st = new DashboardState();
     st.startAt(10);
     st.applyMarket(market('A', 1), 9, true);
@@ -92,9 +92,20 @@ describe('DashboardState', () => {
     st.applyAgent(agent('B', 1), 12, false);
     expect(st.health).toMatchObject({ events: 2, gaps: 0, outOfOrder: 0, lastSequence: 12 });
     st.applyArena(arena(1, 'B'), 14, false);
-    expect(st.health.gaps).toBe(1);
+    st.track(20, false);
+    expect(st.health).toMatchObject({ events: 4, gaps: 0, lastSequence: 20 });
     st.applyMarket(market('A', 1), 14, false);
     expect(st.health.outOfOrder).toBe(1);
+    st.keyGap({ key: 'book.A', expected: 5, got: 8 });
+    expect(st.health).toMatchObject({ gaps: 1, lastGap: { key: 'book.A', expected: 5, got: 8 } });
+  });
+
+  test('skills: a new reading replaces the last and marks the board for a redraw', () => {
+    const st = new DashboardState();
+    st.dirty.agents = false;
+    st.setSkills(new Map([['A', 0.5]]));
+    expect(st.dirty.agents).toBe(true);
+    expect(st.skills.get('A')).toBe(0.5);
   });
 
   test('a refused resume is an announced gap and clears the population for the snapshot that follows', () => {
