@@ -3,20 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, openPage, until, type Watched } from '../helpers/browser.ts';
 import { ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
-import { ensureCommand } from '../helpers/system-deps.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** Fast ticks, and rounds long enough that the seed's agents are never culled during a test. */
 const LIVE = [
@@ -40,15 +30,7 @@ let servers: ServerProcess[] = [];
 
 beforeAll(async () => {
   // Installs Debian's chromium when it is missing (as root); never downloads a browser build of its own.
-  const executablePath = ensureCommand('chromium', 'chromium');
-  profile = mkdtempSync(join(tmpdir(), 'lineage-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 860 },
-    colorScheme: 'dark',
-  });
+  ({ context, profile } = await launchBrowser());
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 15 * 60_000);
 
@@ -64,40 +46,12 @@ afterEach(async () => {
   for (const p of context.pages()) await p.close();
 });
 
-interface Watched {
-  page: Page;
-  /** Console errors and uncaught exceptions, with the time they happened. */
-  errors: Array<{ at: number; text: string }>;
-  logs: string[];
-}
-
-async function open(url?: string): Promise<Watched> {
-  const page = await context.newPage();
-  const watched: Watched = { page, errors: [], logs: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') watched.errors.push({ at: Date.now(), text: m.text() });
-    else watched.logs.push(m.text());
-  });
-  page.on('pageerror', (e) => watched.errors.push({ at: Date.now(), text: `uncaught: ${e.message}` }));
-  if (url) await page.goto(url);
-  return watched;
-}
+const open = (url?: string): Promise<Watched> => openPage(context, url);
 
 type Health = { events: number; gaps: number; outOfOrder: number; announcedGaps: number; lastSequence: number | null };
 const health = (page: Page) => page.evaluate(() => window.lineage?.state.health as Health);
 const clientStats = (page: Page) => page.evaluate(() => window.lineage?.client.stats);
 const price = (page: Page, symbol: string) => page.locator(`.tile[data-symbol="${symbol}"] .price`).textContent();
-
-/** Poll `read` until `ok` holds (bounded). */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
-    await Bun.sleep(50);
-  }
-}
 
 describe('dashboard in Chromium', () => {
   test('live tiles and leaderboard update in place, a server restart is survived without gap or duplicate, and no console errors', async () => {
