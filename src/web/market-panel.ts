@@ -23,8 +23,6 @@ export class MarketPanel {
   private readonly tape: TradesTape;
   /** The symbol whose REST backfill was asked for since its subscription (null: not yet). */
   private backfilled: string | null = null;
-  /** A fresh book snapshot has been asked for after a gap in the deltas. */
-  private resyncing = false;
 
   constructor(
     root: ParentNode,
@@ -87,19 +85,14 @@ export class MarketPanel {
     if (!this.state.select(symbol)) return;
     if (previous !== null) this.client.unsubscribe(marketTopics(previous));
     this.backfilled = null;
-    this.resyncing = false;
     this.client.subscribe(marketTopics(symbol));
     this.select.value = symbol;
-    document.documentElement.dataset.symbol = symbol;
     this.changed();
   }
 
   private onBook(book: Parameters<MarketState['applyBook']>[0], sequence: number): void {
-    const result = this.state.applyBook(book, sequence);
-    if ('bids' in book && result === 'applied') this.resyncing = false;
-    if (result !== 'gap' || this.resyncing) return;
+    if (this.state.applyBook(book, sequence) !== 'resync') return;
     // The deltas no longer follow the book: take the topic again for a fresh snapshot.
-    this.resyncing = true;
     const topic = `book.${book.symbol}`;
     this.client.unsubscribe([topic]);
     this.client.subscribe([topic]);

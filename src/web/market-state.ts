@@ -27,12 +27,15 @@ export class MarketState {
   /** Oldest first, by start, each interval once (the forming one replaced in place); at most MAX_CANDLES. */
   candles: CandleData[] = [];
   readonly dirty = { book: false, trades: false, candles: false };
+  /** A fresh snapshot has been asked for since the book was last known. */
+  private awaitingSnapshot = false;
 
   /** Show `symbol` from now on; forgets what was shown. Returns false when it was already shown. */
   select(symbol: string): boolean {
     if (symbol === this.symbol) return false;
     this.symbol = symbol;
     this.book = new BookMirror(symbol);
+    this.awaitingSnapshot = false;
     this.trades = [];
     this.candles = [];
     this.dirty.book = this.dirty.trades = this.dirty.candles = true;
@@ -41,16 +44,21 @@ export class MarketState {
 
   /**
    * A book frame: a snapshot seeds the mirror, a delta moves it on. Frames of another symbol are `ignored` (they may
-   * still arrive just after a switch); `gap` means the mirror no longer knows the book and needs a fresh snapshot.
+   * still arrive just after a switch). A delta that does not follow leaves the mirror not knowing the book: the first
+   * such delta since the last snapshot says `resync` (ask for a fresh snapshot), later ones `gap` (one is on its way).
    */
-  applyBook(book: BookEvent['book'], sequence: number): BookApply | 'ignored' {
+  applyBook(book: BookEvent['book'], sequence: number): BookApply | 'ignored' | 'resync' {
     if (this.book === null || book.symbol !== this.symbol) return 'ignored';
     this.dirty.book = true;
     if ('bids' in book) {
       this.book.seed(book, sequence);
+      this.awaitingSnapshot = false;
       return 'applied';
     }
-    return this.book.apply(book, sequence);
+    const result = this.book.apply(book, sequence);
+    if (result !== 'gap' || this.awaitingSnapshot) return result;
+    this.awaitingSnapshot = true;
+    return 'resync';
   }
 
   /** Trades from the stream or the REST backfill, in any order; duplicates are dropped. */

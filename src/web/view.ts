@@ -6,8 +6,6 @@ import { formatClock, formatMoney, formatPercent, formatPrice } from './format.t
 import { LeaderboardView } from './leaderboard-view.ts';
 import { sparklinePaths } from './sparkline.ts';
 
-export { BOARD_ROWS } from './leaderboard-view.ts';
-
 const SPARK_W = 120;
 const SPARK_H = 36;
 const STATE_LABEL: Record<ConnectionState, string> = {

@@ -68,11 +68,13 @@ describe('MarketState', () => {
     ).toEqual(['BTC-USD', 'ETH-USD']);
   });
 
-  test('the book: a snapshot seeds it, the next delta applies, an old one is stale, a skipped one is a gap', () => {
+  test('the book: a snapshot seeds it, the next delta applies, an old one is stale, a skipped one asks for a snapshot', () => {
     const m = new MarketState();
     expect(m.applyBook(snapshot(5), 1)).toBe('ignored');
     m.select('BTC-USD');
-    expect(m.applyBook(delta(6, [['bid', 99, 0]]), 2)).toBe('gap');
+    // Deltas before any snapshot (a topic taken while disconnected is resumed without one): ask once, then wait.
+    expect(m.applyBook(delta(6, [['bid', 99, 0]]), 2)).toBe('resync');
+    expect(m.applyBook(delta(7, []), 2)).toBe('gap');
     expect(m.applyBook(snapshot(5), 3)).toBe('applied');
     expect(
       m.applyBook(
@@ -91,10 +93,17 @@ describe('MarketState', () => {
       ],
     });
     expect(m.applyBook(delta(6, []), 5)).toBe('stale');
-    expect(m.applyBook(delta(8, []), 6)).toBe('gap');
+    expect(m.applyBook(delta(8, []), 6)).toBe('resync');
     expect(m.book?.known).toBe(false);
+    expect(m.applyBook(delta(9, []), 7)).toBe('gap');
+    expect(m.applyBook(snapshot(9), 8)).toBe('applied');
+    expect(m.applyBook(delta(10, []), 9)).toBe('applied');
+    expect(m.applyBook(delta(12, []), 10)).toBe('resync');
+    // A switch starts afresh: the new symbol's first gap asks again.
+    m.select('ETH-USD');
+    expect(m.applyBook(delta(3, [], 'ETH-USD'), 11)).toBe('resync');
     // Another symbol's frame (still in flight after a switch) touches nothing.
-    expect(m.applyBook(snapshot(1, 'ETH-USD'), 7)).toBe('ignored');
+    expect(m.applyBook(snapshot(1, 'BTC-USD'), 12)).toBe('ignored');
   });
 
   test('switching symbol starts afresh and drops the other symbol’s trades and candles', () => {
