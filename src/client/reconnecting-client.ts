@@ -52,8 +52,7 @@ export class ReconnectingClient {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
-    const ping = () => this.ping();
-    this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, ping, () => this.abandon());
+    this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, () => this.ping(), () => this.abandon());
     this.retryFirstConnect = options.retryFirstConnect ?? true;
     this.tokens = new TokenSource(options.token);
     this.desiredTopics = options.topics ? [...options.topics] : null;
