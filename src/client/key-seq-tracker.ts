@@ -50,15 +50,16 @@ export class KeySeqTracker {
   }
 
   /**
-   * Forget the keys of topics taken again (`trades.BTC-USD`, or a whole family such as `trades`). A key held before,
-   * dropped and taken again starts afresh: its snapshot, or the first event a resume replays, sets where it stands,
-   * rather than being judged against the number it had when it was dropped.
+   * Topics being taken (again), returned as given: their keys (`trades.BTC-USD`, or every key of a family such as
+   * `trades`) start afresh. A key held before, dropped and taken again is set by its snapshot, or by the first event a
+   * resume replays, rather than judged against the number it had when it was dropped.
    */
-  forget(topics: readonly string[]): void {
+  retake<T extends readonly string[]>(topics: T): T {
     for (const topic of topics) {
       if (topic.includes('.') || topic === 'arena') this.last.delete(topic);
       else for (const key of [...this.last.keys()]) if (key.startsWith(`${topic}.`)) this.last.delete(key);
     }
+    return topics;
   }
 
   /** Forget every key (a new epoch numbers keys afresh). */

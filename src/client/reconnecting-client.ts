@@ -52,7 +52,8 @@ export class ReconnectingClient {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
-    this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, () => this.ping(), () => this.abandon());
+    const ping = () => this.ping();
+    this.keepalive = new Keepalive(options.pingIntervalMs ?? 0, ping, () => this.abandon());
     this.retryFirstConnect = options.retryFirstConnect ?? true;
     this.tokens = new TokenSource(options.token);
     this.desiredTopics = options.topics ? [...options.topics] : null;
@@ -103,9 +104,8 @@ export class ReconnectingClient {
   /** Add topics now (if connected) and on every reconnect. */
   subscribe(topics: readonly string[]): void {
     const held = this.desiredTopics ?? [...DEFAULT_TOPICS];
-    const added = topics.filter((t) => !held.includes(t));
+    const added = this.keys.retake(topics.filter((t) => !held.includes(t)));
     this.desiredTopics = [...held, ...added];
-    this.keys.forget(added);
     if (added.length > 0) this.send({ op: 'subscribe', topics: added });
   }
 

@@ -34,7 +34,7 @@ describe('KeySeqTracker', () => {
     expect(t.gaps).toBe(0);
   });
 
-  test('forget: a key taken again starts afresh, by key or by family; other keys keep their place', () => {
+  test('retake: a key taken again starts afresh, by key or by family; other keys keep their place', () => {
     const t = new KeySeqTracker();
     const agent = (id: string, keySeq: number) =>
       ({
@@ -53,10 +53,10 @@ describe('KeySeqTracker', () => {
     t.accept(market('A', 1), false, false);
     t.accept(market('B', 1), false, false);
     t.accept(agent('X', 1), false, false);
-    t.forget(['market.A']);
+    expect(t.retake(['market.A'])).toEqual(['market.A']);
     expect(t.accept(market('A', 50), false, false)).toBeNull();
     expect(t.accept(market('B', 3), false, false)).toEqual({ key: 'market.B', expected: 2, got: 3 });
-    t.forget(['market']);
+    t.retake(['market']);
     expect(t.accept(market('A', 90), false, false)).toBeNull();
     expect(t.accept(market('B', 90), false, false)).toBeNull();
     expect(t.accept(agent('X', 5), false, false)).toEqual({ key: 'agent.X', expected: 2, got: 5 });
