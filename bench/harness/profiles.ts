@@ -1,4 +1,6 @@
-// Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny).
+// Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny), and how
+// many interleaved rounds each runs by default.
+import type { ScenarioName } from './result.ts';
 
 export interface ScaleParams {
   /** Held connections at each step; the last is the scale figure. */
@@ -51,46 +53,99 @@ export interface StormParams {
   concurrency: number;
 }
 
+/** Slow readers beside fast ones on a busy market (the books' streams on): loss-free, or conflated. */
+export interface SlowReaderParams {
+  /** Readers that keep up (their age and CPU per delivery are the baseline). */
+  fast: number;
+  /** Readers that take a fraction of a fast reader's bytes per second. */
+  slow: number;
+  slowFraction: number;
+  /** `conflate_ms` of the conflated variant's slow readers. */
+  conflateMs: number;
+  symbols: number;
+  intervalMs: number;
+  /** The server's per-client send buffer: past it a loss-free reader is closed with 1013 and resumes. */
+  sendBufferBytes: number;
+  /** Events the server keeps for resume (the books' streams are many events per second). */
+  history: number;
+  warmMs: number;
+  /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
+  calibrateMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
 export interface Profile {
   name: 'full' | 'dev' | 'smoke';
+  /** Rounds each scenario runs by default (its targets one after another in each round: A B C A B C …). */
+  rounds: number;
   scale: ScaleParams;
   fanout: FanoutParams;
   churn: ChurnParams;
   storm: StormParams;
+  /** The fan-out workload with permessage-deflate off, shared and dedicated. */
+  compression: FanoutParams;
+  /** The fan-out workload over SSE, next to WebSocket. */
+  sse: FanoutParams;
+  slowReader: SlowReaderParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
 }
 
+const FULL_FANOUT: FanoutParams = {
+  connections: 1000,
+  symbols: 10,
+  intervalMs: 100,
+  warmMs: 1500,
+  measureMs: 5000,
+  loaders: 2,
+  concurrency: 100,
+};
+const DEV_FANOUT: FanoutParams = {
+  connections: 500,
+  symbols: 10,
+  intervalMs: 100,
+  warmMs: 1000,
+  measureMs: 3000,
+  loaders: 1,
+  concurrency: 100,
+};
+const SMOKE_FANOUT: FanoutParams = {
+  connections: 20,
+  symbols: 4,
+  intervalMs: 50,
+  warmMs: 300,
+  measureMs: 1000,
+  loaders: 1,
+  concurrency: 20,
+};
+
 export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
+    // Three rounds of shorter windows than the one-run profile had (12 s fan-out, 6 s scale steps): the median of three
+    // says more than one long window, and the whole run stays near a quarter of an hour.
+    rounds: 3,
     scale: {
       stages: [1000, 2500, 5000, 10_000],
       symbols: 10,
       intervalMs: 1000,
-      settleMs: 2000,
-      measureMs: 6000,
+      settleMs: 1000,
+      measureMs: 3000,
       perLoader: 2500,
       concurrency: 100,
     },
-    fanout: {
-      connections: 1000,
-      symbols: 10,
-      intervalMs: 100,
-      warmMs: 3000,
-      measureMs: 12_000,
-      loaders: 2,
-      concurrency: 100,
-    },
+    fanout: FULL_FANOUT,
     churn: {
       steady: 1000,
       togglers: 200,
       loopers: 100,
       symbols: 10,
       intervalMs: 200,
-      warmMs: 3000,
-      churnMs: 12_000,
-      settleMs: 4000,
+      warmMs: 1500,
+      churnMs: 5000,
+      settleMs: 2500,
       holdMs: [100, 500],
       toggleGapMs: [50, 150],
       loaders: 2,
@@ -100,36 +155,49 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       connections: 2000,
       symbols: 10,
       intervalMs: 200,
-      warmMs: 3000,
+      warmMs: 1500,
       rounds: 3,
-      roundGapMs: 3000,
+      roundGapMs: 1500,
       offlineMs: 300,
       jitterMs: 0,
       loaders: 2,
       concurrency: 100,
     },
+    // Their figures are per delivery at 100,000 deliveries/s: a shorter window holds enough CPU ticks.
+    compression: { ...FULL_FANOUT, measureMs: 4000 },
+    sse: { ...FULL_FANOUT, measureMs: 4000 },
+    slowReader: {
+      fast: 30,
+      slow: 10,
+      slowFraction: 0.1,
+      conflateMs: 250,
+      symbols: 6,
+      intervalMs: 100,
+      // Below the 1 MB default so the policy shows within the window: the kernel's socket buffers (megabytes on
+      // loopback) fill before the server's own buffer starts to grow.
+      sendBufferBytes: 64 * 1024,
+      history: 200_000,
+      warmMs: 1500,
+      calibrateMs: 1000,
+      measureMs: 8000,
+      loaders: 1,
+      concurrency: 50,
+    },
     stallMs: 5000,
   },
   dev: {
     name: 'dev',
+    rounds: 2,
     scale: {
       stages: [250, 1000, 2000],
       symbols: 10,
       intervalMs: 1000,
-      settleMs: 1000,
-      measureMs: 3000,
+      settleMs: 700,
+      measureMs: 2000,
       perLoader: 1000,
       concurrency: 100,
     },
-    fanout: {
-      connections: 500,
-      symbols: 10,
-      intervalMs: 100,
-      warmMs: 1500,
-      measureMs: 4000,
-      loaders: 1,
-      concurrency: 100,
-    },
+    fanout: DEV_FANOUT,
     churn: {
       steady: 300,
       togglers: 50,
@@ -137,7 +205,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       symbols: 10,
       intervalMs: 200,
       warmMs: 1000,
-      churnMs: 4000,
+      churnMs: 3000,
       settleMs: 2000,
       holdMs: [100, 500],
       toggleGapMs: [50, 150],
@@ -150,16 +218,34 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       intervalMs: 200,
       warmMs: 1000,
       rounds: 2,
-      roundGapMs: 1500,
+      roundGapMs: 1000,
       offlineMs: 300,
       jitterMs: 0,
       loaders: 1,
       concurrency: 100,
     },
+    compression: DEV_FANOUT,
+    sse: DEV_FANOUT,
+    slowReader: {
+      fast: 10,
+      slow: 4,
+      slowFraction: 0.1,
+      conflateMs: 250,
+      symbols: 4,
+      intervalMs: 100,
+      sendBufferBytes: 64 * 1024,
+      history: 200_000,
+      warmMs: 1000,
+      calibrateMs: 700,
+      measureMs: 5000,
+      loaders: 1,
+      concurrency: 25,
+    },
     stallMs: 3000,
   },
   smoke: {
     name: 'smoke',
+    rounds: 1,
     scale: {
       stages: [10, 20],
       symbols: 4,
@@ -169,7 +255,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       perLoader: 10,
       concurrency: 20,
     },
-    fanout: { connections: 20, symbols: 4, intervalMs: 50, warmMs: 300, measureMs: 1000, loaders: 1, concurrency: 20 },
+    fanout: SMOKE_FANOUT,
     churn: {
       steady: 10,
       togglers: 5,
@@ -196,6 +282,35 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 20,
     },
+    compression: SMOKE_FANOUT,
+    sse: SMOKE_FANOUT,
+    slowReader: {
+      fast: 4,
+      slow: 2,
+      slowFraction: 0.05,
+      conflateMs: 100,
+      symbols: 2,
+      intervalMs: 100,
+      // Small, so that a loss-free slow reader is closed (1013) and resumes within the smoke run's second.
+      sendBufferBytes: 16 * 1024,
+      history: 200_000,
+      warmMs: 300,
+      calibrateMs: 300,
+      measureMs: 1500,
+      loaders: 1,
+      concurrency: 10,
+    },
     stallMs: 2000,
   },
+};
+
+/** The profile section each scenario's parameters live in. */
+export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 'rounds' | 'stallMs'>> = {
+  scale: 'scale',
+  fanout: 'fanout',
+  churn: 'churn',
+  storm: 'storm',
+  compression: 'compression',
+  'slow-reader': 'slowReader',
+  sse: 'sse',
 };

@@ -1,9 +1,18 @@
-// What one scenario run against one server produces (the rows of the report).
+// What one scenario run against one server produces (the rows of the report), and a figure's summary over rounds.
 import type { Histogram } from '../stats/histogram.ts';
+import type { Spread } from '../stats/spread.ts';
 import type { TargetName } from './targets.ts';
 
-export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm';
-export const SCENARIOS: readonly ScenarioName[] = ['scale', 'fanout', 'churn', 'storm'];
+export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm' | 'compression' | 'slow-reader' | 'sse';
+export const SCENARIOS: readonly ScenarioName[] = [
+  'scale',
+  'fanout',
+  'churn',
+  'storm',
+  'compression',
+  'slow-reader',
+  'sse',
+];
 
 export interface AgeSummary {
   p50: number;
@@ -26,7 +35,8 @@ export interface Stage {
   rssPerConnectionKB: number;
 }
 
-export interface Row {
+/** The figures of one run, or of a summary over rounds (each figure its median there). */
+export interface Figures {
   scenario: ScenarioName;
   target: TargetName;
   /** Connections held while measuring. */
@@ -49,6 +59,19 @@ export interface Row {
   /** Scenario-specific figures (named in the report). */
   extra: Record<string, number>;
   stages: Stage[];
+}
+
+/** One run: a scenario against one server in one round. */
+export interface Row extends Figures {
+  /** 1-based round: the targets of a scenario run one after another in each round. */
+  round: number;
+}
+
+/** A scenario and server over every round: each figure is the median; lost/repeated counts are the sum. */
+export interface Summary extends Figures {
+  rounds: number;
+  /** Median, min and max over the rounds of each figure, by figure key (`cpuPerMillion`, `age.p99`, `extra.<name>`). */
+  spread: Record<string, Spread>;
 }
 
 export function summarize(h: Histogram): AgeSummary {

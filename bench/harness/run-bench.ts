@@ -1,22 +1,30 @@
-// Runs the chosen scenarios against the chosen servers, one after another, and collects the rows.
+// Runs the chosen scenarios against the chosen servers in interleaved rounds (per scenario: A B C, A B C, …), records
+// how busy the machine was around each round, and summarizes every figure over the rounds.
 import { cpus, loadavg } from 'node:os';
 import { clockTicks } from '../stats/proc-stats.ts';
+import { type RoundLoad, watchRound } from './machine-load.ts';
 import { buildNodeBundle, type NodeBundle } from './node-bundle.ts';
 import { PROFILES, type Profile } from './profiles.ts';
-import type { Row, ScenarioName } from './result.ts';
+import type { Figures, Row, ScenarioName, Summary } from './result.ts';
+import { planRounds } from './rounds.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runScale } from './scenarios/scale.ts';
+import { runSlowReader } from './scenarios/slow-reader.ts';
 import { runStorm } from './scenarios/storm.ts';
 import type { RunContext } from './session.ts';
+import { summarizeRounds } from './summary.ts';
 import { type TargetName, target } from './targets.ts';
 
-/** Which servers each scenario runs against (the heavy-simulation variant only matters for fan-out). */
+/** Which servers each scenario runs against, in the order of each round (the references are the last ones). */
 export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   scale: ['lineage', 'bun', 'node'],
   fanout: ['lineage', 'lineage-durable', 'lineage-sim', 'bun', 'node'],
   churn: ['lineage', 'bun', 'node'],
   storm: ['lineage', 'bun', 'node'],
+  compression: ['lineage-compression-off', 'lineage-compression-shared', 'lineage-compression-dedicated'],
+  'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
+  sse: ['lineage', 'lineage-sse'],
 };
 
 export interface BenchOptions {
@@ -25,6 +33,8 @@ export interface BenchOptions {
   scenarios: readonly ScenarioName[];
   /** Restrict the servers (default: every server each scenario lists). */
   targets?: readonly TargetName[];
+  /** Rounds per scenario (default: the profile's). */
+  rounds?: number;
   log?: (line: string) => void;
 }
 
@@ -39,27 +49,37 @@ export interface Machine {
 }
 
 export interface BenchResult {
+  /** 2: interleaved rounds (`runs`, summarized in `rows`); a file without it is one run per row. */
+  format: 2;
   profile: Profile;
+  rounds: number;
   startedAt: string;
   seconds: number;
   machine: Machine;
-  rows: Row[];
+  /** Each round's load average before it, the CPU other processes used during it, and any warning. */
+  loads: RoundLoad[];
+  /** Every run, in the order they ran. */
+  runs: Row[];
+  /** Per scenario and server: each figure's median over the rounds, with its range in `spread`. */
+  rows: Summary[];
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const profile = typeof options.profile === 'string' ? PROFILES[options.profile] : options.profile;
+  const rounds = options.rounds ?? profile.rounds;
   const clkTck = clockTicks();
   const machine = describeMachine(clkTck);
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const targetsOf = (s: ScenarioName) =>
+    SCENARIO_TARGETS[s].filter((name) => options.targets === undefined || options.targets.includes(name));
+  const plan = planRounds(options.scenarios, targetsOf, rounds);
   let bundle: NodeBundle | null = null;
-  const rows: Row[] = [];
+  const runs: Row[] = [];
+  const loads: RoundLoad[] = [];
   try {
-    const wantsNode =
-      options.scenarios.some((s) => SCENARIO_TARGETS[s].includes('node')) &&
-      (options.targets?.includes('node') ?? true);
-    if (wantsNode) bundle = await buildNodeBundle();
+    if (plan.some((p) => p.targets.includes('node'))) bundle = await buildNodeBundle();
     const nodePath = bundle?.path;
     const ctx: RunContext = {
       clkTck,
@@ -69,20 +89,33 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         return nodePath;
       },
     };
-    for (const scenario of options.scenarios) {
-      for (const name of SCENARIO_TARGETS[scenario]) {
-        if (options.targets !== undefined && !options.targets.includes(name)) continue;
-        log(`▶ ${scenario} · ${name}`);
-        const t = target(name, ctx.nodeBundle);
-        const r = await runScenario(ctx, scenario, t, profile);
-        log(`  ${describeRow(r)}`);
-        rows.push(r);
+    for (const [i, p] of plan.entries()) {
+      const done = watchRound(p.scenario, p.round, i === 0, machine.cpus, clkTck);
+      log(`▶ ${p.scenario} · round ${p.round}/${rounds} · load average ${(loadavg()[0] ?? 0).toFixed(2)}`);
+      for (const name of p.targets) {
+        log(`  ${p.scenario} · ${name} (round ${p.round})`);
+        const r = await runScenario(ctx, p.scenario, target(name, ctx.nodeBundle), profile);
+        log(`    ${describeRow(r)}`);
+        runs.push({ ...r, round: p.round });
       }
+      const load = done();
+      loads.push(load);
+      for (const w of load.warnings) log(`  ⚠ ${p.scenario} round ${p.round}: ${w}`);
     }
   } finally {
     bundle?.remove();
   }
-  return { profile, startedAt, seconds: (performance.now() - started) / 1000, machine, rows };
+  return {
+    format: 2,
+    profile,
+    rounds,
+    startedAt,
+    seconds: (performance.now() - started) / 1000,
+    machine,
+    loads,
+    runs,
+    rows: summarizeRounds(runs),
+  };
 }
 
 function runScenario(
@@ -90,12 +123,18 @@ function runScenario(
   scenario: ScenarioName,
   t: ReturnType<typeof target>,
   profile: Profile,
-): Promise<Row> {
+): Promise<Figures> {
   switch (scenario) {
     case 'scale':
       return runScale(ctx, t, profile.scale, profile.stallMs);
     case 'fanout':
       return runFanout(ctx, t, profile.fanout, profile.stallMs);
+    case 'compression':
+      return runFanout(ctx, t, profile.compression, profile.stallMs, 'compression');
+    case 'sse':
+      return runFanout(ctx, t, profile.sse, profile.stallMs, 'sse');
+    case 'slow-reader':
+      return runSlowReader(ctx, t, profile.slowReader, profile.stallMs);
     case 'churn':
       return runChurn(ctx, t, profile.churn, profile.stallMs);
     case 'storm':
@@ -103,7 +142,7 @@ function runScenario(
   }
 }
 
-function describeRow(r: Row): string {
+function describeRow(r: Figures): string {
   const errors = Object.entries(r.errors)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');

@@ -1,11 +1,11 @@
 // One server under test plus its load processes, and the steps every scenario is built from.
-import type { ConnectReply, FinishReply, WindowReply } from '../load/commands.ts';
+import type { ClientOptions, ConnectReply, FinishReply, WindowReply } from '../load/commands.ts';
 import { Histogram } from '../stats/histogram.ts';
 import type { LossTotals } from '../stats/loss.ts';
 import { cpuPerMillion } from '../stats/proc-stats.ts';
 import { LoadFleet, split } from './load-fleet.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
-import { REFERENCE_TOPICS, type Target, type Workload } from './targets.ts';
+import { referenceTopics, type Target, type Workload } from './targets.ts';
 
 export interface RunContext {
   clkTck: number;
@@ -18,6 +18,8 @@ export interface Session {
   fleet: LoadFleet;
   /** Topics the load clients hold. */
   topics: string[];
+  /** How they connect. */
+  client: ClientOptions;
 }
 
 /** Start the server and `loaders` load processes, run `fn`, and end every process whatever happens. */
@@ -32,8 +34,8 @@ export async function withSession<T>(
   const server = await startServerProcess(target.command(workload), 20_000, ctx.clkTck);
   let fleet: LoadFleet | null = null;
   try {
-    fleet = await LoadFleet.start(server.url, loaders, REFERENCE_TOPICS, lifetimeMs, ctx.clkTck);
-    return await fn({ server, fleet, topics: target.clientTopics(workload) });
+    fleet = await LoadFleet.start(server.url, loaders, referenceTopics(workload), lifetimeMs, ctx.clkTck);
+    return await fn({ server, fleet, topics: target.clientTopics(workload), client: target.client });
   } finally {
     await fleet?.stop();
     await server.stop();
@@ -52,7 +54,7 @@ export interface Connected {
 export async function connect(s: Session, n: number, concurrency: number): Promise<Connected> {
   const counts = split(n, s.fleet.size);
   const replies = await s.fleet.all<ConnectReply>(
-    (i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency }),
+    (i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency, client: s.client }),
     180_000,
   );
   const connectMs = new Histogram();
@@ -67,6 +69,8 @@ export async function connect(s: Session, n: number, concurrency: number): Promi
 
 export interface Window {
   deliveries: number;
+  /** Bytes the held clients read from their sockets. */
+  bytes: number;
   seconds: number;
   ages: Histogram;
   /** Per event, its first arrival (per load process): the server's pipeline latency without the burst's reading. */
@@ -94,6 +98,7 @@ export async function stopWindow(s: Session, mark: { cpu0: number; load0: number
   }
   return {
     deliveries: replies.reduce((a, r) => a + r.deliveries, 0),
+    bytes: replies.reduce((a, r) => a + r.bytes, 0),
     seconds: (performance.now() - mark.t0) / 1000,
     ages,
     firstAges,

@@ -1,10 +1,26 @@
-// The servers under test: Lineage (and Lineage with a heavy simulation), bare Bun pub/sub, Node + ws.
+// The servers under test: Lineage (and its variants: heavy simulation, durable commits, compression, SSE, market data
+// with slow readers), bare Bun pub/sub, Node + ws.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ClientOptions, PLAIN_CLIENT } from '../load/commands.ts';
 import { ROOT } from './paths.ts';
 
-export type TargetName = 'lineage' | 'lineage-durable' | 'lineage-sim' | 'bun' | 'node';
+export const TARGET_NAMES = [
+  'lineage',
+  'lineage-durable',
+  'lineage-sim',
+  'bun',
+  'node',
+  'lineage-compression-off',
+  'lineage-compression-shared',
+  'lineage-compression-dedicated',
+  'lineage-sse',
+  'lineage-busy',
+  'lineage-slow',
+  'lineage-slow-conflated',
+] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   lineage: 'Lineage',
@@ -12,12 +28,23 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'lineage-sim': 'Lineage + 1,000-agent / 50-symbol sim',
   bun: 'bare Bun pub/sub',
   node: 'Node + ws',
+  'lineage-compression-off': 'Lineage, --compression off (clients offer deflate)',
+  'lineage-compression-shared': 'Lineage, --compression shared',
+  'lineage-compression-dedicated': 'Lineage, --compression dedicated',
+  'lineage-sse': 'Lineage, SSE (/sse)',
+  'lineage-busy': 'Lineage, market data on, fast readers only',
+  'lineage-slow': 'Lineage, market data on, + slow readers (loss-free)',
+  'lineage-slow-conflated': 'Lineage, market data on, + slow readers (conflate_ms)',
 };
 
-/** What every server publishes: one market event per symbol per interval. */
+/** What every server publishes: one market event per symbol per interval (and, with `marketData`, the books' streams). */
 export interface Workload {
   symbols: string[];
   intervalMs: number;
+  /** Lineage publishes its books' trades, deltas and candles too (`--market-data trades,book,candles`). */
+  marketData?: boolean;
+  /** More server flags for this workload (`--send-buffer-bytes`, `--history`). */
+  serverArgs?: string[];
 }
 
 export interface Target {
@@ -25,10 +52,22 @@ export interface Target {
   command(workload: Workload): string[];
   /** Topics the load clients hold to get every event of the workload (and nothing else). */
   clientTopics(workload: Workload): string[];
+  /** How its load clients connect (a WebSocket without extensions unless said otherwise). */
+  client: ClientOptions;
 }
 
-/** The every-family topic list of the reference connection. */
-export const REFERENCE_TOPICS = ['market', 'agent', 'arena'];
+/** The every-family topic list of the reference connection: it must see every sequence the server publishes. */
+export function referenceTopics(workload: Workload): string[] {
+  const base = ['market', 'agent', 'arena'];
+  if (workload.marketData !== true) return base;
+  // A book exists only per symbol (there is no family-wide `book` topic).
+  return [...base, 'trades', 'candles', ...workload.symbols.map((s) => `book.${s}`)];
+}
+
+/** The conflatable topics of a market-data workload: tickers, every book, candles (trades are never conflated). */
+export function stateTopics(workload: Workload): string[] {
+  return ['market', 'candles', ...workload.symbols.map((s) => `book.${s}`)];
+}
 
 export function benchSymbols(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `S${String(i).padStart(2, '0')}-USD`);
@@ -40,7 +79,14 @@ export const SIM_AGENTS = 1000;
 
 function lineageCommand(
   workload: Workload,
-  extra: { symbols: string[]; agents: number; agentIntervalMs: number; arenaRoundMs: number; db?: string },
+  extra: {
+    symbols: string[];
+    agents: number;
+    agentIntervalMs: number;
+    arenaRoundMs: number;
+    db?: string;
+    compression?: 'off' | 'shared' | 'dedicated';
+  },
 ): string[] {
   return [
     'bun',
@@ -55,9 +101,11 @@ function lineageCommand(
     '42',
     '--market-interval-ms',
     String(workload.intervalMs),
-    // The compared workload is the market ticks every server publishes; the books' own streams are not in it.
+    // The compared workload is the market ticks every server publishes; the books' own streams only when asked for.
     '--market-data',
-    'off',
+    workload.marketData === true ? 'trades,book,candles' : 'off',
+    '--compression',
+    extra.compression ?? 'off',
     '--symbols',
     extra.symbols.join(','),
     '--agents',
@@ -70,8 +118,12 @@ function lineageCommand(
     '960',
     '--max-message-rate',
     '1000',
+    ...(workload.serverArgs ?? []),
   ];
 }
+
+/** The minimum population (3 agents) reporting once an hour, no arena round: only market events flow. */
+const QUIET = { agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 };
 
 function peerArgs(workload: Workload): string[] {
   return [
@@ -89,32 +141,35 @@ function peerArgs(workload: Workload): string[] {
 }
 
 export function target(name: TargetName, nodeBundle: () => string): Target {
+  const plain = { client: PLAIN_CLIENT, clientTopics: () => ['market'] };
   switch (name) {
     case 'lineage':
+    case 'lineage-busy':
+    case 'lineage-slow':
+    case 'lineage-slow-conflated':
+      // The slow-reader variants differ in the clients the scenario adds, not in the server.
       return {
         name,
-        // The minimum population (3 agents) reporting once an hour, no arena round: only market events flow.
-        command: (w) =>
-          lineageCommand(w, { symbols: w.symbols, agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 }),
-        clientTopics: () => ['market'],
+        ...plain,
+        command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET }),
+        ...(name === 'lineage' ? {} : { clientTopics: stateTopics }),
       };
     case 'lineage-durable':
       return {
         name,
+        ...plain,
         // As `lineage`, journaling to a SQLite file with synchronous = FULL: what a durable commit costs per delivery.
         command: (w) =>
           lineageCommand(w, {
             symbols: w.symbols,
-            agents: 3,
-            agentIntervalMs: 3_600_000,
-            arenaRoundMs: 86_400_000,
+            ...QUIET,
             db: join(mkdtempSync(join(tmpdir(), 'lineage-bench-')), 'lineage.db'),
           }),
-        clientTopics: () => ['market'],
       };
     case 'lineage-sim':
       return {
         name,
+        client: PLAIN_CLIENT,
         command: (w) => {
           const fill = benchSymbols(SIM_SYMBOLS).map((s) => `X${s}`);
           const symbols = [...w.symbols, ...fill].slice(0, Math.max(SIM_SYMBOLS, w.symbols.length));
@@ -123,13 +178,28 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         // The same events per client as `lineage`: the workload's symbols, one narrow topic each.
         clientTopics: (w) => w.symbols.map((s) => `market.${s}`),
       };
-    case 'bun':
+    case 'lineage-compression-off':
+    case 'lineage-compression-shared':
+    case 'lineage-compression-dedicated': {
+      const compression = name === 'lineage-compression-off' ? 'off' : name.endsWith('shared') ? 'shared' : 'dedicated';
       return {
         name,
-        command: (w) => ['bun', `${ROOT}bench/peers/bun-pubsub.ts`, ...peerArgs(w)],
+        // Every client offers permessage-deflate; with `off` the server declines it.
+        client: { ...PLAIN_CLIENT, deflate: true },
         clientTopics: () => ['market'],
+        command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET, compression }),
       };
+    }
+    case 'lineage-sse':
+      return {
+        name,
+        client: { ...PLAIN_CLIENT, transport: 'sse' },
+        clientTopics: () => ['market'],
+        command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET }),
+      };
+    case 'bun':
+      return { name, ...plain, command: (w) => ['bun', `${ROOT}bench/peers/bun-pubsub.ts`, ...peerArgs(w)] };
     case 'node':
-      return { name, command: (w) => ['/usr/bin/node', nodeBundle(), ...peerArgs(w)], clientTopics: () => ['market'] };
+      return { name, ...plain, command: (w) => ['/usr/bin/node', nodeBundle(), ...peerArgs(w)] };
   }
 }

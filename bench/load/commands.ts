@@ -27,13 +27,36 @@ export interface ChurnPlan {
   holdMs: [number, number];
 }
 
+/** How a load client connects and reads. */
+export interface ClientOptions {
+  /** A WebSocket (`/?topics=…`) or a Server-Sent Events stream (`/sse?topics=…`). */
+  transport: 'ws' | 'sse';
+  /** Offer permessage-deflate (and inflate what arrives compressed). */
+  deflate: boolean;
+  /** `conflate_ms` for its topics (0: loss-free). */
+  conflateMs: number;
+}
+
+export const PLAIN_CLIENT: ClientOptions = { transport: 'ws', deflate: false, conflateMs: 0 };
+
+/** Slow readers: clients that read at most `readBytesPerS` each and come back with `since` when the server closes them. */
+export interface SlowPlan {
+  count: number;
+  topics: string[];
+  client: ClientOptions;
+  readBytesPerS: number;
+  concurrency: number;
+}
+
 export type Command =
-  | { id: number; cmd: 'connect'; count: number; topics: string[]; concurrency: number }
+  | { id: number; cmd: 'connect'; count: number; topics: string[]; concurrency: number; client: ClientOptions }
   | { id: number; cmd: 'window-start' }
   | { id: number; cmd: 'window-stop' }
   | { id: number; cmd: 'churn-start'; plan: ChurnPlan }
   | { id: number; cmd: 'churn-stop' }
   | { id: number; cmd: 'storm'; offlineMs: number; jitterMs: number }
+  | { id: number; cmd: 'slow-start'; plan: SlowPlan }
+  | { id: number; cmd: 'slow-stop'; catchUpMs: number }
   | { id: number; cmd: 'finish'; stallMs: number };
 
 export interface ConnectReply {
@@ -45,6 +68,8 @@ export interface ConnectReply {
 
 export interface WindowReply {
   deliveries: number;
+  /** Bytes the held clients read from their sockets (frames, headers and all). */
+  bytes: number;
   seconds: number;
   ages: HistogramData;
   /** Each event's earliest arrival over this process's clients. */
@@ -70,6 +95,25 @@ export interface StormReply {
   replayed: number;
 }
 
+/** What the slow readers got while the measurement window was open, and what happened to their connections. */
+export interface SlowReply {
+  clients: number;
+  deliveries: number;
+  bytes: number;
+  /** Conflated deliveries, and the events they replaced (the sum of their `conflated` counts). */
+  conflatedFrames: number;
+  replaced: number;
+  /** Age on arrival of the events they received (a loss-free slow reader reads ever older events). */
+  ages: HistogramData;
+  /** Closes by the server, by close code (`1013`: too far behind). */
+  closes: Record<string, number>;
+  resumed: number;
+  resumeFailed: number;
+  failedReconnects: number;
+  /** Slow readers connected and caught up when they stopped being slow. */
+  caughtUp: number;
+}
+
 export interface FinishReply {
   loss: LossTotals;
   errors: Record<string, number>;
@@ -79,7 +123,11 @@ export interface FinishReply {
 }
 
 export type Reply =
-  | { id: number; ok: true; result: ConnectReply | WindowReply | ChurnReply | StormReply | FinishReply | null }
+  | {
+      id: number;
+      ok: true;
+      result: ConnectReply | WindowReply | ChurnReply | StormReply | SlowReply | FinishReply | null;
+    }
   | { id: number; ok: false; error: string };
 
 export type LoadMessage = { type: 'ready' } | { type: 'reply'; reply: Reply } | { type: 'fatal'; message: string };

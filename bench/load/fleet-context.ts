@@ -7,7 +7,14 @@ export class FleetContext {
   /** Wall-clock epoch ms with sub-millisecond precision (comparable with the server's ms timestamps). */
   readonly now = () => performance.timeOrigin + performance.now();
   readonly scratch = newScannedEvent();
-  readonly window = { active: false, deliveries: 0, startedAt: 0, ages: new Histogram(), firstAges: new Histogram() };
+  readonly window = {
+    active: false,
+    deliveries: 0,
+    bytes: 0,
+    startedAt: 0,
+    ages: new Histogram(),
+    firstAges: new Histogram(),
+  };
   readonly firstArrival = new FirstArrival(this.window.firstAges);
   readonly errors: Record<string, number> = {};
   /** Set at the end of a run: connections stop counting so the reference can catch up with them. */
@@ -18,6 +25,28 @@ export class FleetContext {
   error(kind: string): void {
     this.errors[kind] = (this.errors[kind] ?? 0) + 1;
   }
+}
+
+/** What a group of clients counted while the window was open (the slow readers keep theirs apart). */
+export interface Tally {
+  deliveries: number;
+  bytes: number;
+  conflatedFrames: number;
+  replaced: number;
+  /** Age on arrival of what they received: how stale a slow reader's picture of the market is. */
+  ages: Histogram;
+}
+
+export function newTally(): Tally {
+  return { deliveries: 0, bytes: 0, conflatedFrames: 0, replaced: 0, ages: new Histogram() };
+}
+
+export function resetTally(t: Tally): void {
+  t.deliveries = 0;
+  t.bytes = 0;
+  t.conflatedFrames = 0;
+  t.replaced = 0;
+  t.ages.reset();
 }
 
 export function sleep(ms: number): Promise<void> {

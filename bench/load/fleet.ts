@@ -6,15 +6,19 @@ import { ChurnRun } from './churn-run.ts';
 import type {
   ChurnPlan,
   ChurnReply,
+  ClientOptions,
   Command,
   ConnectReply,
   FinishReply,
   LoadInit,
+  SlowPlan,
+  SlowReply,
   StormReply,
   WindowReply,
 } from './commands.ts';
-import { FleetContext, mapLimit, sleep } from './fleet-context.ts';
+import { FleetContext, mapLimit, resetTally, sleep } from './fleet-context.ts';
 import { Reference } from './reference.ts';
+import { SlowRun } from './slow-run.ts';
 import { StreamClient } from './stream-client.ts';
 
 /** However far behind a server is, the end-of-run drain gives up after this. */
@@ -28,6 +32,8 @@ export class Fleet {
   /** Windows that ended before the run did (churn). */
   private readonly finished: ClientRecord[] = [];
   private churn: ChurnRun | null = null;
+  private slow: SlowRun | null = null;
+  private slowStopped = false;
 
   constructor(private readonly init: LoadInit) {
     this.ctx = new FleetContext(init.connectTimeoutMs);
@@ -37,7 +43,7 @@ export class Fleet {
   async handle(command: Command): Promise<unknown> {
     switch (command.cmd) {
       case 'connect':
-        return this.connect(command.count, command.topics, command.concurrency);
+        return this.connect(command.count, command.topics, command.concurrency, command.client);
       case 'window-start':
         return this.windowStart();
       case 'window-stop':
@@ -48,17 +54,27 @@ export class Fleet {
         return this.churnStop();
       case 'storm':
         return this.storm(command.offlineMs, command.jitterMs);
+      case 'slow-start':
+        return this.slowStart(command.plan);
+      case 'slow-stop':
+        return this.slowStop(command.catchUpMs);
       case 'finish':
         return this.finish(command.stallMs);
     }
   }
 
-  private async connect(count: number, topics: string[], concurrency: number): Promise<ConnectReply> {
+  private async connect(
+    count: number,
+    topics: string[],
+    concurrency: number,
+    client: ClientOptions,
+  ): Promise<ConnectReply> {
     const { ctx } = this;
     const connectMs = new Histogram();
     let failed = 0;
     const t0 = ctx.now();
-    const clients = Array.from({ length: count }, () => new StreamClient(ctx, this.init.url, topics, true));
+    const checked = client.conflateMs === 0;
+    const clients = Array.from({ length: count }, () => new StreamClient(ctx, this.init.url, topics, checked, client));
     await mapLimit(clients, concurrency, async (client) => {
       const started = ctx.now();
       this.steady.push(client);
@@ -77,6 +93,8 @@ export class Fleet {
     const w = this.ctx.window;
     w.active = true;
     w.deliveries = 0;
+    w.bytes = 0;
+    if (this.slow !== null) resetTally(this.slow.tally);
     w.ages.reset();
     this.ctx.firstArrival.flush();
     w.firstAges.reset();
@@ -98,6 +116,7 @@ export class Fleet {
     }
     return {
       deliveries: w.deliveries,
+      bytes: w.bytes,
       seconds: (this.ctx.now() - w.startedAt) / 1000,
       ages: w.ages.toData(),
       firstAges: w.firstAges.toData(),
@@ -117,6 +136,20 @@ export class Fleet {
     if (churn === null) throw new Error('no churn running');
     this.churn = null;
     return churn.stop();
+  }
+
+  private async slowStart(plan: SlowPlan): Promise<ConnectReply> {
+    if (this.slow !== null) throw new Error('slow readers already running');
+    const t0 = this.ctx.now();
+    this.slow = new SlowRun(this.ctx, this.init.url, plan, this.finished);
+    const { opened, failed } = await this.slow.start();
+    return { opened, failed, seconds: (this.ctx.now() - t0) / 1000, connectMs: new Histogram().toData() };
+  }
+
+  private async slowStop(catchUpMs: number): Promise<SlowReply> {
+    if (this.slow === null) throw new Error('no slow readers running');
+    this.slowStopped = true;
+    return this.slow.stop(catchUpMs);
   }
 
   /**
@@ -164,6 +197,8 @@ export class Fleet {
   private async finish(stallMs: number): Promise<FinishReply> {
     const { ctx } = this;
     if (this.churn !== null) await this.churnStop();
+    if (this.slow !== null && !this.slowStopped) await this.slowStop(stallMs);
+    const held = [...this.steady, ...(this.slow?.clients ?? [])];
     const index = this.reference.index;
     const end = index.last;
     const started = ctx.now();
@@ -172,7 +207,7 @@ export class Fleet {
     for (;;) {
       let behind = 0;
       let sum = 0;
-      for (const c of this.steady) {
+      for (const c of held) {
         sum += c.tracker.last;
         if (c.open && c.tracker.begun && c.tracker.last < index.lastOn(c.topics, end, c.tracker.start)) behind++;
       }
@@ -187,19 +222,20 @@ export class Fleet {
     const drainSeconds = (ctx.now() - started) / 1000;
     ctx.frozen = true;
     let newest = end;
-    for (const c of this.steady) newest = Math.max(newest, c.tracker.last);
+    for (const c of held) newest = Math.max(newest, c.tracker.last);
     for (const r of this.finished) newest = Math.max(newest, r.last);
     const catchUp = ctx.now() + stallMs;
     while (index.last < newest && ctx.now() < catchUp) await sleep(10);
-    const records = [...this.finished, ...this.steady.map((c) => c.tracker.record(c.topics, true, c.checked))];
+    const records = [...this.finished, ...held.map((c) => c.tracker.record(c.topics, true, c.checked))];
     const loss = assess(records, index, end);
-    const held = this.steady.filter((c) => c.open).length;
+    const open = this.steady.filter((c) => c.open).length;
     this.closeAll();
-    return { loss, errors: { ...ctx.errors }, held, drainSeconds };
+    return { loss, errors: { ...ctx.errors }, held: open, drainSeconds };
   }
 
   closeAll(): void {
     for (const c of this.steady) c.close();
+    for (const c of this.slow?.clients ?? []) c.close();
     this.reference.close();
   }
 }

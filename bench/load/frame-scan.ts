@@ -1,12 +1,17 @@
-// Reads what the load clients need from a stream frame (family, sequence, timestamp, snapshot) straight from its bytes.
+// Reads what the load clients need from a stream frame (family, sequence, timestamp, snapshot, conflation) from its bytes.
+
+/** Topic families of the stream (a trade's `event_type` is `trade`, its family `trades`; a candle's, `candles`). */
+export type StreamFamily = 'market' | 'agent' | 'arena' | 'trades' | 'book' | 'candles';
 
 /** Where the scanner writes; reused for every frame so the hot path allocates nothing. */
 export interface ScannedEvent {
-  family: 'market' | 'agent' | 'arena';
+  family: StreamFamily;
   sequence: number;
   /** Epoch ms of the frame's first `timestamp` (NaN when it has none). */
   timestamp: number;
   snapshot: boolean;
+  /** A conflated delivery's `"conflated": k` (the events of its key it replaced); -1 when it is not conflated. */
+  conflated: number;
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -14,15 +19,19 @@ const PREFIX = bytes('{"event_type":"');
 const MARKET = bytes('market"');
 const AGENT = bytes('agent"');
 const ARENA = bytes('arena"');
+const TRADE = bytes('trade"');
+const BOOK = bytes('book"');
+const CANDLE = bytes('candle"');
+const CONFLATED_KEY = bytes('"conflated":');
 const SEQUENCE_KEY = bytes('"sequence":');
 const KEY_SEQ_KEY = bytes('"key_seq":');
 const TIMESTAMP_KEY = bytes('"timestamp":"');
-const SNAPSHOT_SUFFIX = bytes(',"snapshot":true}');
+const SNAPSHOT_KEY = bytes(',"snapshot":true');
 /** `2026-02-03T14:30:45.123Z` */
 export const ISO_LENGTH = 24;
 
 export function newScannedEvent(): ScannedEvent {
-  return { family: 'market', sequence: 0, timestamp: Number.NaN, snapshot: false };
+  return { family: 'market', sequence: 0, timestamp: Number.NaN, snapshot: false, conflated: -1 };
 }
 
 function matchAt(d: Uint8Array, at: number, word: Uint8Array): boolean {
@@ -77,21 +86,33 @@ export function parseIsoAt(d: Uint8Array, at: number): number {
 }
 
 /**
- * True (and `out` filled) when `d[start, end)` is a stream event (market, agent or arena) ending in an integer
- * `sequence` (optionally followed by `"snapshot":true`); false for control frames, which the caller parses as JSON.
- * Lineage writes `sequence` last (and `snapshot` after it), and so do the reference servers.
+ * True (and `out` filled) when `d[start, end)` is a stream event ending in an integer `sequence` (optionally followed
+ * by `"key_seq"`, `"snapshot":true` and a conflated delivery's `"conflated"`); false for control frames, which the
+ * caller parses as JSON. Lineage writes `sequence` after the payload, and so do the reference servers.
  */
 export function scanStreamFrame(d: Uint8Array, start: number, end: number, out: ScannedEvent): boolean {
   if (!matchAt(d, start, PREFIX)) return false;
   const at = start + PREFIX.length;
   if (matchAt(d, at, MARKET)) out.family = 'market';
+  else if (matchAt(d, at, TRADE)) out.family = 'trades';
+  else if (matchAt(d, at, BOOK)) out.family = 'book';
+  else if (matchAt(d, at, CANDLE)) out.family = 'candles';
   else if (matchAt(d, at, AGENT)) out.family = 'agent';
   else if (matchAt(d, at, ARENA)) out.family = 'arena';
   else return false;
-  out.snapshot = end - SNAPSHOT_SUFFIX.length > at && matchAt(d, end - SNAPSHOT_SUFFIX.length, SNAPSHOT_SUFFIX);
-  // The byte right after the sequence's digits: the snapshot suffix's ',' or the closing '}'.
-  const after = out.snapshot ? end - SNAPSHOT_SUFFIX.length : end - 1;
-  if (!out.snapshot && d[after] !== 125) return false;
+  if (d[end - 1] !== 125) return false;
+  // `stop` is the byte right after the frame's own fields: its closing '}', or the ',' before `"conflated"`.
+  let stop = end - 1;
+  out.conflated = -1;
+  const c = numberEndingAt(d, stop - 1, at);
+  if (c !== null && matchAt(d, c.start - CONFLATED_KEY.length, CONFLATED_KEY)) {
+    const comma = c.start - CONFLATED_KEY.length - 1;
+    if (d[comma] !== 44) return false;
+    out.conflated = c.value;
+    stop = comma;
+  }
+  out.snapshot = stop - SNAPSHOT_KEY.length > at && matchAt(d, stop - SNAPSHOT_KEY.length, SNAPSHOT_KEY);
+  const after = out.snapshot ? stop - SNAPSHOT_KEY.length : stop;
   let n = numberEndingAt(d, after - 1, at);
   // `"key_seq":N` may follow the sequence (Lineage's per-key sequence); the sequence is the number before it.
   if (n !== null && matchAt(d, n.start - KEY_SEQ_KEY.length, KEY_SEQ_KEY)) {
@@ -99,8 +120,7 @@ export function scanStreamFrame(d: Uint8Array, start: number, end: number, out: 
     n = d[comma] === 44 ? numberEndingAt(d, comma - 1, at) : null;
   }
   if (n === null || !matchAt(d, n.start - SEQUENCE_KEY.length, SEQUENCE_KEY)) return false;
-  const sequence = n.value;
-  out.sequence = sequence;
+  out.sequence = n.value;
   const t = indexOf(d, TIMESTAMP_KEY, at, end);
   out.timestamp = t === -1 ? Number.NaN : parseIsoAt(d, t + TIMESTAMP_KEY.length);
   return true;

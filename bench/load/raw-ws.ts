@@ -1,5 +1,7 @@
 // A lean WebSocket client on a raw TCP socket (Bun.connect): frames are read in place, text is never decoded on the hot path.
 import type { Socket } from 'bun';
+import { DEFLATE_OFFER, MessageInflater, parseDeflateAgreement } from './deflate.ts';
+import { SocketPacer } from './throttle.ts';
 import {
   clientFrame,
   closePayload,
@@ -19,6 +21,21 @@ export interface RawHandlers {
   open(): void;
   /** The connection ended (code 1006 when there was no close frame; `clean` when this side asked for it). */
   close(code: number, clean: boolean): void;
+  /** Bytes read from the socket (every TCP chunk, headers and framing included): what crossed the wire. */
+  chunk?(bytes: number): void;
+}
+
+export interface RawOptions {
+  /** Offer permessage-deflate and inflate the messages that come compressed. */
+  deflate?: boolean;
+}
+
+/** What the stream clients need of a connection, whatever carries it (WebSocket or SSE). */
+export interface WireSocket {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  /** Read at most `bytesPerS` on average from now on, pausing the socket in between (0: as fast as it can). */
+  setReadRate(bytesPerS: number): void;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -26,8 +43,10 @@ const MAX_HEADER_BYTES = 16 * 1024;
 /** How long a closing connection waits for the server's close frame before dropping the socket. */
 const CLOSE_WAIT_MS = 1000;
 
-export class RawWebSocket {
+export class RawWebSocket implements WireSocket {
   private socket: Socket<undefined> | null = null;
+  private inflater: MessageInflater | null = null;
+  private readonly pacer = new SocketPacer();
   private readonly reader = new FrameReader();
   private header: Buffer | null = Buffer.alloc(0);
   private outbox: Uint8Array[] = [];
@@ -39,9 +58,11 @@ export class RawWebSocket {
     url: string,
     private readonly handlers: RawHandlers,
     private readonly now: () => number,
+    options: RawOptions = {},
   ) {
     const u = new URL(url);
-    const request = upgradeRequest(u.host, `${u.pathname || '/'}${u.search}`, randomKey());
+    const offer = options.deflate === true ? DEFLATE_OFFER : undefined;
+    const request = upgradeRequest(u.host, `${u.pathname || '/'}${u.search}`, randomKey(), offer);
     Bun.connect<undefined>({
       hostname: u.hostname,
       port: Number(u.port || 80),
@@ -67,6 +88,10 @@ export class RawWebSocket {
     this.write(clientFrame(OP_TEXT, text));
   }
 
+  setReadRate(bytesPerS: number): void {
+    this.pacer.setRate(bytesPerS);
+  }
+
   /** Start the closing handshake (1000); the socket is dropped after the server answers or after a short wait. */
   close(code = 1000, reason = ''): void {
     if (this.closing || this.ended) return;
@@ -80,6 +105,12 @@ export class RawWebSocket {
   private onData(data: Buffer): void {
     if (this.ended) return;
     const now = this.now();
+    this.handlers.chunk?.(data.length);
+    this.read(data, now);
+    if (this.socket !== null) this.pacer.read(this.socket, data.length, now);
+  }
+
+  private read(data: Buffer, now: number): void {
     let chunk: Uint8Array = data;
     if (this.header !== null) {
       const joined: Buffer = this.header.length === 0 ? data : Buffer.concat([this.header, data]);
@@ -93,15 +124,21 @@ export class RawWebSocket {
         this.closeCode = 1002;
         return this.abort();
       }
+      const agreement = parseDeflateAgreement(joined.toString('latin1', 0, i));
+      this.inflater = agreement === null ? null : new MessageInflater(agreement);
       this.header = null;
       chunk = joined.subarray(i + HEADER_END.length);
       this.handlers.open();
       if (this.closing) return;
       if (chunk.length === 0) return;
     }
-    this.reader.push(chunk, (opcode, bytes, start, end) => {
+    this.reader.push(chunk, (opcode, bytes, start, end, compressed) => {
+      if (this.ended) return;
       if (opcode === OP_TEXT) {
-        if (!this.closing) this.handlers.text(bytes, start, end, now);
+        if (this.closing) return;
+        if (!compressed) return this.handlers.text(bytes, start, end, now);
+        const text = this.inflate(bytes.subarray(start, end));
+        if (text !== null) this.handlers.text(text, 0, text.length, now);
       } else if (opcode === OP_PING) {
         this.write(clientFrame(OP_PONG, bytes.slice(start, end)));
       } else if (opcode === OP_CLOSE) {
@@ -116,6 +153,18 @@ export class RawWebSocket {
     if (this.reader.error !== null) {
       this.closeCode = 1002;
       this.abort();
+    }
+  }
+
+  /** A compressed message's text; null (and the connection failed, 1002) when it cannot be inflated. */
+  private inflate(payload: Uint8Array): Uint8Array | null {
+    try {
+      if (this.inflater === null) throw new Error('compressed frame without permessage-deflate');
+      return this.inflater.inflate(payload);
+    } catch {
+      this.closeCode = 1002;
+      this.abort();
+      return null;
     }
   }
 
@@ -151,6 +200,7 @@ export class RawWebSocket {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    this.pacer.stop();
     this.socket = null;
     this.handlers.close(this.closeCode, this.closing);
   }

@@ -9,6 +9,29 @@ interface Frame {
   snapshot?: boolean;
   market?: { symbol?: string };
   agent?: { agent_id?: string };
+  trade?: { symbol?: string };
+  book?: { symbol?: string };
+  candle?: { symbol?: string };
+}
+
+/** The topic family and key an event is published under (null for frames that are not stream events). */
+export function frameTopic(f: Frame): { family: string; key: string | null } | null {
+  switch (f.event_type) {
+    case 'market':
+      return { family: 'market', key: f.market?.symbol ?? null };
+    case 'agent':
+      return { family: 'agent', key: f.agent?.agent_id ?? null };
+    case 'arena':
+      return { family: 'arena', key: null };
+    case 'trade':
+      return { family: 'trades', key: f.trade?.symbol ?? null };
+    case 'book':
+      return { family: 'book', key: f.book?.symbol ?? null };
+    case 'candle':
+      return { family: 'candles', key: f.candle?.symbol ?? null };
+    default:
+      return null;
+  }
 }
 
 const decoder = new TextDecoder();
@@ -41,9 +64,8 @@ export class Reference {
               return;
             }
             if (f.snapshot === true || typeof f.sequence !== 'number') return;
-            if (f.event_type === 'market') this.index.add(f.sequence, 'market', f.market?.symbol ?? null);
-            else if (f.event_type === 'agent') this.index.add(f.sequence, 'agent', f.agent?.agent_id ?? null);
-            else if (f.event_type === 'arena') this.index.add(f.sequence, 'arena', null);
+            const topic = frameTopic(f);
+            if (topic !== null) this.index.add(f.sequence, topic.family, topic.key);
           },
           close: (code) => {
             clearTimeout(timer);

@@ -1,8 +1,10 @@
 // One load connection: reads continuously, tracks sequences (gaps/repeats), feeds the window's age histogram.
 import { SequenceTracker } from '../stats/sequence-tracker.ts';
-import type { FleetContext } from './fleet-context.ts';
+import { type ClientOptions, PLAIN_CLIENT } from './commands.ts';
+import type { FleetContext, Tally } from './fleet-context.ts';
 import { scanStreamFrame } from './frame-scan.ts';
-import { RawWebSocket } from './raw-ws.ts';
+import { type RawHandlers, RawWebSocket, type WireSocket } from './raw-ws.ts';
+import { SseSocket } from './sse-socket.ts';
 
 const decoder = new TextDecoder();
 
@@ -15,9 +17,16 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** A slow reader's own bookkeeping: its counts, and what to do when the server closes it or cannot resume it. */
+export interface SlowHooks {
+  readonly tally: Tally;
+  closedByServer(client: StreamClient, code: number): void;
+  resumeFailed(client: StreamClient, head: number): void;
+}
+
 export class StreamClient {
-  readonly tracker = new SequenceTracker();
-  private ws: RawWebSocket | null = null;
+  tracker = new SequenceTracker();
+  private ws: WireSocket | null = null;
   private waiter: Waiter | null = null;
   /** Events replayed to this client by resumes (those arriving between `since` and `resumed`). */
   replayed = 0;
@@ -31,30 +40,50 @@ export class StreamClient {
     readonly topics: string[],
     /** Loss is assessed for this client (its topics never change). */
     readonly checked: boolean,
+    private readonly client: ClientOptions = PLAIN_CLIENT,
+    private readonly slow: SlowHooks | null = null,
   ) {}
 
   get open(): boolean {
     return this.ws !== null;
   }
 
+  /** Replaying after `since` (between connecting with it and `resumed`). */
+  get catchingUp(): boolean {
+    return this.resuming;
+  }
+
   /** Connect (resuming after `since` when given) and wait for the welcome, or for the end of the replay. */
   connect(since: number | null = null): Promise<void> {
-    const query = `?topics=${encodeURIComponent(this.topics.join(','))}${since === null ? '' : `&since=${since}`}`;
+    const c = this.client;
+    const query =
+      `?topics=${encodeURIComponent(this.topics.join(','))}` +
+      (since === null ? '' : `&since=${since}`) +
+      (c.conflateMs > 0 ? `&conflate_ms=${c.conflateMs}` : '');
     const done = this.await(since === null ? 'welcome' : 'resumed', this.ctx.connectTimeoutMs);
     this.resuming = since !== null;
-    const ws: RawWebSocket = new RawWebSocket(
-      this.url + query,
-      {
-        open: () => {},
-        text: (bytes, start, end, now) => {
-          if (this.ws === ws) this.onText(bytes, start, end, now);
-        },
-        close: (code) => this.onClose(ws, code),
+    const handlers: RawHandlers = {
+      open: () => {},
+      text: (bytes, start, end, now) => {
+        if (this.ws === ws) this.onText(bytes, start, end, now);
       },
-      this.ctx.now,
-    );
+      close: (code) => this.onClose(ws, code),
+      chunk: (n) => {
+        const w = this.ctx.window;
+        if (w.active && !this.ctx.frozen) (this.slow === null ? w : this.slow.tally).bytes += n;
+      },
+    };
+    const ws: WireSocket =
+      c.transport === 'sse'
+        ? new SseSocket(this.url + query, handlers, this.ctx.now)
+        : new RawWebSocket(this.url + query, handlers, this.ctx.now, { deflate: c.deflate });
     this.ws = ws;
     return done;
+  }
+
+  /** Read at most `bytesPerS` on average (0: as fast as it can). */
+  setReadRate(bytesPerS: number): void {
+    this.ws?.setReadRate(bytesPerS);
   }
 
   /** Close on purpose (not counted as an error); events still in flight are not owed to this window. */
@@ -69,6 +98,7 @@ export class StreamClient {
   request(message: object, timeoutMs: number): Promise<void> {
     const ws = this.ws;
     if (ws === null) return Promise.reject(new Error('not connected'));
+    if (this.client.transport === 'sse') return Promise.reject(new Error('an SSE stream takes no requests'));
     const done = this.await('ack', timeoutMs);
     ws.send(JSON.stringify(message));
     return done;
@@ -105,17 +135,27 @@ export class StreamClient {
     const ctx = this.ctx;
     const s = ctx.scratch;
     if (scanStreamFrame(bytes, start, end, s)) {
-      if (s.snapshot || ctx.frozen) return;
+      // A conflated book is its snapshot, but a live event with its own sequence: it counts.
+      if ((s.snapshot && s.conflated < 0) || ctx.frozen) return;
       if (!this.tracker.event(s.sequence)) return;
       if (this.resuming) this.replayed++;
       const w = ctx.window;
-      if (w.active) {
-        w.deliveries++;
-        if (!Number.isNaN(s.timestamp)) {
-          const age = now - s.timestamp;
-          w.ages.record(age);
-          ctx.firstArrival.arrival(s.sequence, age);
+      if (!w.active) return;
+      if (this.slow !== null) {
+        const t = this.slow.tally;
+        t.deliveries++;
+        if (!Number.isNaN(s.timestamp)) t.ages.record(now - s.timestamp);
+        if (s.conflated >= 0) {
+          t.conflatedFrames++;
+          t.replaced += s.conflated;
         }
+        return;
+      }
+      w.deliveries++;
+      if (!Number.isNaN(s.timestamp)) {
+        const age = now - s.timestamp;
+        w.ages.record(age);
+        ctx.firstArrival.arrival(s.sequence, age);
       }
       return;
     }
@@ -139,7 +179,8 @@ export class StreamClient {
         return this.settle('resumed');
       case 'resume_failed':
         this.resuming = false;
-        this.ctx.error('resume_failed');
+        if (this.slow !== null && typeof frame.sequence === 'number') this.slow.resumeFailed(this, frame.sequence);
+        else this.ctx.error('resume_failed');
         return this.settle('resumed');
       case 'subscribed':
       case 'unsubscribed':
@@ -154,11 +195,13 @@ export class StreamClient {
     }
   }
 
-  private onClose(ws: RawWebSocket, code: number): void {
+  private onClose(ws: WireSocket, code: number): void {
     // Sockets closed on purpose (or replaced by a reconnect) are no longer this.ws.
     if (this.ws !== ws) return;
     this.ws = null;
-    this.ctx.error(code === 1006 || code === 0 ? 'connection_failed' : `closed_${code}`);
+    this.resuming = false;
+    if (this.slow !== null) this.slow.closedByServer(this, code);
+    else this.ctx.error(code === 1006 || code === 0 ? 'connection_failed' : `closed_${code}`);
     this.fail(new Error(`connection closed (${code})`));
   }
 }

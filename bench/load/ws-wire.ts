@@ -12,9 +12,10 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 
-/** The HTTP/1.1 upgrade request for `path` (with query) on `host`. */
-export function upgradeRequest(host: string, path: string, key: string): string {
-  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+/** The HTTP/1.1 upgrade request for `path` (with query) on `host`, offering `extensions` when given. */
+export function upgradeRequest(host: string, path: string, key: string, extensions?: string): string {
+  const offer = extensions === undefined ? '' : `Sec-WebSocket-Extensions: ${extensions}\r\n`;
+  return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${offer}\r\n`;
 }
 
 /** A random Sec-WebSocket-Key (16 bytes, base64). */
@@ -57,8 +58,11 @@ export function closePayload(code: number, reason = ''): Uint8Array {
   return out;
 }
 
-/** Called for each complete message: `bytes[start, end)` is the (unmasked) payload. */
-export type FrameHandler = (opcode: number, bytes: Uint8Array, start: number, end: number) => void;
+/**
+ * Called for each complete message: `bytes[start, end)` is the (unmasked) payload; `compressed` is the first frame's
+ * RSV1 bit (permessage-deflate: the payload is deflated).
+ */
+export type FrameHandler = (opcode: number, bytes: Uint8Array, start: number, end: number, compressed: boolean) => void;
 
 /**
  * Reassembles server frames from TCP chunks. Complete frames are handed over in place (no copy); only a frame split
@@ -68,6 +72,7 @@ export class FrameReader {
   private pending: Uint8Array | null = null;
   private fragments: Uint8Array[] = [];
   private fragmentOpcode = 0;
+  private fragmentCompressed = false;
   /** Set when the peer sent something this reader cannot accept (a masked or oversized frame). */
   error: string | null = null;
 
@@ -115,16 +120,18 @@ export class FrameReader {
       o = end;
       const fin = (b0 & 0x80) !== 0;
       const opcode = b0 & 0x0f;
+      const rsv1 = (b0 & 0x40) !== 0;
       if (opcode >= 0x8) {
-        onFrame(opcode, d, start, end);
+        onFrame(opcode, d, start, end, false);
       } else if (opcode === OP_CONTINUATION) {
         this.fragments.push(d.slice(start, end));
         if (fin) this.deliverFragments(onFrame);
       } else if (!fin) {
         this.fragmentOpcode = opcode;
+        this.fragmentCompressed = rsv1;
         this.fragments = [d.slice(start, end)];
       } else {
-        onFrame(opcode, d, start, end);
+        onFrame(opcode, d, start, end, rsv1);
       }
     }
     if (o < n) this.pending = d.slice(o);
@@ -139,6 +146,6 @@ export class FrameReader {
       at += f.length;
     }
     this.fragments = [];
-    onFrame(this.fragmentOpcode, joined, 0, total);
+    onFrame(this.fragmentOpcode, joined, 0, total, this.fragmentCompressed);
   }
 }

@@ -2,13 +2,14 @@
 import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
 
-const COLORS: Record<TargetName, string> = {
+const COLORS: Partial<Record<TargetName, string>> = {
   lineage: '#2563eb',
   'lineage-durable': '#0891b2',
   'lineage-sim': '#7c3aed',
   bun: '#16a34a',
   node: '#dc2626',
 };
+const color = (t: TargetName): string => COLORS[t] ?? '#6b7280';
 const W = 440;
 const H = 300;
 const M = { left: 56, right: 30, top: 36, bottom: 44 };
@@ -82,10 +83,10 @@ function panel(x0: number, title: string, unit: string, series: Series[], xs: nu
     const pts = s.points.filter((p) => Number.isFinite(p[1]) && p[1] > 0);
     if (pts.length === 0) continue;
     out.push(
-      `<polyline fill="none" stroke="${COLORS[s.name]}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}"/>`,
+      `<polyline fill="none" stroke="${color(s.name)}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}"/>`,
     );
     for (const p of pts)
-      out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${COLORS[s.name]}"/>`);
+      out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${color(s.name)}"/>`);
   }
   return out.join('\n');
 }
@@ -104,7 +105,7 @@ export function renderChart(result: BenchResult): string {
   const legend = scale
     .map(
       (r, i) =>
-        `<rect x="${M.left + i * 190}" y="${H + 8}" width="14" height="4" fill="${COLORS[r.target]}"/><text x="${M.left + i * 190 + 20}" y="${H + 14}">${escapeXml(TARGET_LABELS[r.target])}</text>`,
+        `<rect x="${M.left + i * 190}" y="${H + 8}" width="14" height="4" fill="${color(r.target)}"/><text x="${M.left + i * 190 + 20}" y="${H + 14}">${escapeXml(TARGET_LABELS[r.target])}</text>`,
     )
     .join('\n');
   const body =

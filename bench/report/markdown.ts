@@ -1,27 +1,18 @@
-// The markdown report: summary table, ratios against the reference servers, targets, scale steps, scenario details.
+// The markdown report: summary table (each figure the median over rounds, with its range), per-round ratios against the
+// reference servers, targets, the #14 scenarios, scale steps, details, the machine's load per round, the previous run.
 
-import type { Row } from '../harness/result.ts';
+import type { Row, Summary } from '../harness/result.ts';
 import type { BenchResult } from '../harness/run-bench.ts';
-import { TARGET_LABELS } from '../harness/targets.ts';
-import { num, pct, ratio, short } from './format.ts';
-import { evaluateTargets, find } from './targets.ts';
+import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
+import type { Comparison } from './compare.ts';
+import { cell, num, pct, ratioRange, short, table } from './format.ts';
+import { SCENARIO_LABELS } from './labels.ts';
+import { measuredSections } from './measured-md.ts';
+import { roundRatio } from './ratios.ts';
+import { comparisonSection, loadsTable, loadWarningLines } from './rounds-md.ts';
+import { evaluateTargets } from './targets.ts';
 
-const SCENARIO_LABELS: Record<Row['scenario'], string> = {
-  scale: '(a) connection scale',
-  fanout: '(b) fan-out',
-  churn: '(c) churn',
-  storm: '(d) reconnect storm',
-};
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
-export function summaryTable(rows: readonly Row[]): string {
+export function summaryTable(rows: readonly Summary[]): string {
   return table(
     [
       'scenario',
@@ -33,6 +24,7 @@ export function summaryTable(rows: readonly Row[]): string {
       'p999 ms',
       '1st-arrival p99 ms',
       'server CPU µs/delivery',
+      'bytes/delivery',
       'RSS KB/conn',
       'connects/s',
       'lost',
@@ -42,43 +34,35 @@ export function summaryTable(rows: readonly Row[]): string {
       SCENARIO_LABELS[r.scenario],
       TARGET_LABELS[r.target],
       num(r.connections),
-      num(r.deliveriesPerS),
-      short(r.age.p50),
-      short(r.age.p99),
-      short(r.age.p999),
-      short(r.firstAge.p99),
-      short(r.cpuPerMillion),
-      short(r.rssPerConnectionKB),
-      num(r.connectsPerS),
+      cell(r, 'deliveriesPerS', num),
+      cell(r, 'age.p50'),
+      cell(r, 'age.p99'),
+      cell(r, 'age.p999'),
+      cell(r, 'firstAge.p99'),
+      cell(r, 'cpuPerMillion'),
+      cell(r, 'extra.bytesPerDelivery'),
+      cell(r, 'rssPerConnectionKB'),
+      cell(r, 'connectsPerS', num),
       num(r.lost + r.unexpected),
       num(r.duplicated),
     ]),
   );
 }
 
-function ratiosTable(rows: readonly Row[]): string {
+function ratiosTable(runs: readonly Row[]): string {
   const lines: string[][] = [];
   for (const scenario of ['scale', 'fanout', 'churn', 'storm'] as const) {
-    const l = find(rows, scenario, 'lineage');
-    if (!l) continue;
-    const b = find(rows, scenario, 'bun');
-    const n = find(rows, scenario, 'node');
+    if (!runs.some((r) => r.scenario === scenario && r.target === 'lineage')) continue;
+    const r = (reference: TargetName, figure: string) =>
+      ratioRange(roundRatio(runs, scenario, 'lineage', reference, figure));
     lines.push([
       SCENARIO_LABELS[scenario],
-      ratio(b && l.cpuPerMillion / b.cpuPerMillion),
-      ratio(n && l.cpuPerMillion / n.cpuPerMillion),
-      ratio(b && l.age.p99 / b.age.p99),
-      ratio(n && l.age.p99 / n.age.p99),
-      ratio(
-        b && l.rssPerConnectionKB !== null && b.rssPerConnectionKB !== null
-          ? l.rssPerConnectionKB / b.rssPerConnectionKB
-          : null,
-      ),
-      ratio(
-        n && l.rssPerConnectionKB !== null && n.rssPerConnectionKB !== null
-          ? l.rssPerConnectionKB / n.rssPerConnectionKB
-          : null,
-      ),
+      r('bun', 'cpuPerMillion'),
+      r('node', 'cpuPerMillion'),
+      r('bun', 'age.p99'),
+      r('node', 'age.p99'),
+      r('bun', 'rssPerConnectionKB'),
+      r('node', 'rssPerConnectionKB'),
     ]);
   }
   return table(
@@ -95,14 +79,19 @@ function ratiosTable(rows: readonly Row[]): string {
   );
 }
 
-function targetsTable(rows: readonly Row[]): string {
+function targetsTable(rows: readonly Summary[], runs: readonly Row[]): string {
   return table(
-    ['target', 'goal', 'measured', 'met'],
-    evaluateTargets(rows).map((t) => [t.target, t.goal, t.measured, t.met === null ? '–' : t.met ? '✅ yes' : '❌ no']),
+    ['target', 'goal', 'measured', 'met (on the median)'],
+    evaluateTargets(rows, runs).map((t) => [
+      t.target,
+      t.goal,
+      t.measured,
+      t.met === null ? '–' : t.met ? '✅ yes' : '❌ no',
+    ]),
   );
 }
 
-function stagesTable(rows: readonly Row[]): string {
+function stagesTable(rows: readonly Summary[]): string {
   const lines: string[][] = [];
   for (const r of rows.filter((x) => x.scenario === 'scale')) {
     for (const s of r.stages) {
@@ -139,8 +128,8 @@ function stagesTable(rows: readonly Row[]): string {
   );
 }
 
-function detailsTable(rows: readonly Row[]): string {
-  const describe = (r: Row): string => {
+function detailsTable(rows: readonly Summary[]): string {
+  const describe = (r: Summary): string => {
     const e = r.extra;
     const parts: string[] = [];
     switch (r.scenario) {
@@ -152,7 +141,24 @@ function detailsTable(rows: readonly Row[]): string {
         );
         break;
       case 'fanout':
-        parts.push(`${num(e.eventsPerSPerClient)} events/s per client`, `connect p99 ${short(e.connectP99Ms)} ms`);
+      case 'compression':
+      case 'sse':
+        parts.push(
+          `${num(e.eventsPerSPerClient)} events/s per client`,
+          `${short(e.bytesPerDelivery)} bytes/delivery`,
+          `connect p99 ${short(e.connectP99Ms)} ms`,
+        );
+        break;
+      case 'slow-reader':
+        parts.push(
+          `${num(e.fastClients)} fast readers, ${num(e.fastEventsPerSPerClient)} events/s each`,
+          `${short(e.serverCores)} server cores`,
+        );
+        if (e.slowClients !== undefined)
+          parts.push(
+            `${num(e.slowClients)} slow readers at ${short((e.slowReadBytesPerS ?? Number.NaN) / 1024)} KB/s, ${short(e.slowEventsPerSPerClient)} events/s each`,
+            `${num(e.slowClosed1013)} closed 1013, ${num(e.slowResumed)} resumed, ${num(e.slowResumeFailed)} resumes refused, ${num(e.slowCaughtUp)} caught up at the end`,
+          );
         break;
       case 'churn':
         parts.push(
@@ -187,40 +193,55 @@ function detailsTable(rows: readonly Row[]): string {
   );
 }
 
-export function renderMarkdown(result: BenchResult): string {
+export function renderMarkdown(result: BenchResult, comparison: Comparison | null = null): string {
   const m = result.machine;
   const p = result.profile;
+  const warnings = loadWarningLines(result.loads);
+  const measured = measuredSections(result.rows, result.runs);
   return `# Lineage load benchmark — \`${p.name}\` profile
 
 Run ${result.startedAt} in ${num(result.seconds)} s on ${m.cpus} × ${m.cpuModel}; load average before the run ${m.loadAverage.map((x) => x.toFixed(2)).join(' / ')};
 Bun ${m.bun}, Node ${m.node}, \`ulimit -n\` ${m.fdLimit}. Server and load processes share the machine (loopback).
+**${result.rounds} round${result.rounds === 1 ? '' : 's'}**: in each round every server of a scenario runs once, one after another; each figure
+below is the **median over the rounds, with the smallest and largest round in brackets**, and a ratio between servers is
+taken round by round (the same round's two runs) before its median. Lost and repeated events are summed over every round.
 Event age = arrival time − the event's \`timestamp\` (its scheduled time); *1st-arrival* = each event's earliest arrival at any
 client of a load process (the server's own pipeline, without the load process reading a whole burst one frame after another).
 CPU = utime + stime of the server process (all threads), so **CPU s per million deliveries = µs per delivery**.
-
+${warnings.length === 0 ? '' : `\n> ⚠ **The machine was busy during this run**; the figures of these rounds shared it:\n${warnings.map((w) => `> - ${w}`).join('\n')}\n`}
 ## Summary
 
 ${summaryTable(result.rows)}
 
-## Lineage ÷ reference servers (lower is better)
+## Lineage ÷ reference servers (lower is better; per round, median (min–max))
 
-${ratiosTable(result.rows)}
+${ratiosTable(result.runs)}
 
 ## Targets
 
-${targetsTable(result.rows)}
-
-## Connection scale, step by step (the chart)
+${targetsTable(result.rows, result.runs)}
+${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}
+## Connection scale, step by step (the chart; medians over the rounds)
 
 ${stagesTable(result.rows)}
 
-## Scenario details
+## Scenario details (medians over the rounds)
 
 ${detailsTable(result.rows)}
+
+## The machine, round by round
+
+${loadsTable(result.loads)}
+
+## Against the previous run
+
+${comparisonSection(comparison)}
 
 Workloads: scale ${p.scale.stages.map((s) => num(s)).join(' → ')} connections, ${p.scale.symbols} symbols every ${p.scale.intervalMs} ms;
 fan-out ${num(p.fanout.connections)} connections, ${p.fanout.symbols} symbols every ${p.fanout.intervalMs} ms;
 churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections for ${num(p.churn.churnMs / 1000, 1)} s;
-storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline.
+storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline;
+compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
+slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB.
 `;
 }

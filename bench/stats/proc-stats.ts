@@ -7,11 +7,14 @@ export const DEFAULT_CLK_TCK = 100;
 export interface CpuTicks {
   utime: number;
   stime: number;
+  /** CPU of the process's children that have ended and been waited for (fields 16 and 17). */
+  cutime: number;
+  cstime: number;
 }
 
 /**
- * utime and stime (fields 14 and 15) of a /proc/<pid>/stat line. The command name (field 2) may contain spaces
- * and parentheses, so fields are counted from the last ')'.
+ * utime, stime, cutime and cstime (fields 14 to 17) of a /proc/<pid>/stat line. The command name (field 2) may
+ * contain spaces and parentheses, so fields are counted from the last ')'.
  */
 export function parseStat(text: string): CpuTicks {
   const close = text.lastIndexOf(')');
@@ -25,7 +28,23 @@ export function parseStat(text: string): CpuTicks {
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime))
     throw new Error('cannot read utime/stime from /proc/<pid>/stat');
-  return { utime, stime };
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  return { utime, stime, cutime: Number.isFinite(cutime) ? cutime : 0, cstime: Number.isFinite(cstime) ? cstime : 0 };
+}
+
+/**
+ * Busy ticks of the whole machine from /proc/stat's `cpu` line: user, nice, system, irq, softirq and steal (a
+ * hypervisor's steal is time the bench did not get either); idle and iowait are not busy.
+ */
+export function parseMachineBusy(procStat: string): number {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('no cpu line in /proc/stat');
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  const busy = [user, nice, system, irq, softirq, steal].reduce<number>((a, v) => a + (v ?? 0), 0);
+  if (!Number.isFinite(busy)) throw new Error('cannot read the cpu line of /proc/stat');
+  return busy;
 }
 
 /** VmRSS of a /proc/<pid>/status text, in bytes. */

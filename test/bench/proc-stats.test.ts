@@ -5,7 +5,7 @@ import { cpuPerMillion, cpuSeconds, parseRss, parseStat, rssBytes } from '../../
 describe('proc stats', () => {
   test('utime and stime are fields 14 and 15, counted after the last ")"', () => {
     const line = '4242 (bun (worker) x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 1500 250 7 8 20 0 7 0 123 456 789';
-    expect(parseStat(line)).toEqual({ utime: 1500, stime: 250 });
+    expect(parseStat(line)).toEqual({ utime: 1500, stime: 250, cutime: 7, cstime: 8 });
     expect(() => parseStat('garbage')).toThrow();
   });
 

@@ -1,13 +1,15 @@
-// CI smoke run of the bench: every scenario at tiny scale against Lineage and both reference servers — 0 lost, 0 repeated.
+// CI smoke run of the bench: every scenario at tiny scale against Lineage and both reference servers — 0 lost, 0 repeated —
+// and two interleaved rounds summarized.
 import { describe, expect, test } from 'bun:test';
-import type { Row, ScenarioName } from '../../bench/harness/result.ts';
+import type { Figures, Row, ScenarioName } from '../../bench/harness/result.ts';
 import { runBench, SCENARIO_TARGETS } from '../../bench/harness/run-bench.ts';
+import { summarizeRounds } from '../../bench/harness/summary.ts';
 import { renderChart } from '../../bench/report/chart-svg.ts';
 import { renderMarkdown } from '../../bench/report/markdown.ts';
 
 const finite = (n: number | null) => n !== null && Number.isFinite(n);
 
-function expectSound(row: Row): void {
+function expectSound(row: Figures): void {
   const where = `${row.scenario}/${row.target}`;
   expect({
     where,
@@ -35,31 +37,69 @@ function expectSound(row: Row): void {
     expect({ where, name, finite: finite(value) }).toEqual({ where, name, finite: true });
   }
   expect(row.deliveriesPerS).toBeGreaterThan(0);
+  expect(finite(row.extra.bytesPerDelivery ?? null)).toBe(true);
   expect(row.extra.receiving).toBe(row.extra.held as number);
   expect(row.extra.checkedWindows).toBeGreaterThan(0);
 }
 
 describe('bench smoke (tiny scale, every server)', () => {
-  const rows: Row[] = [];
-  for (const scenario of ['scale', 'fanout', 'churn', 'storm'] as ScenarioName[]) {
+  const runs: Row[] = [];
+  for (const scenario of ['scale', 'fanout', 'churn', 'storm', 'compression', 'slow-reader', 'sse'] as ScenarioName[]) {
     test(scenario, async () => {
       const result = await runBench({ profile: 'smoke', scenarios: [scenario], log: () => {} });
       expect(result.rows.map((r) => r.target)).toEqual(SCENARIO_TARGETS[scenario]);
+      expect(result.loads.map((l) => [l.scenario, l.round])).toEqual([[scenario, 1]]);
       for (const row of result.rows) {
         expectSound(row);
         if (scenario === 'scale') {
           expect(finite(row.rssPerConnectionKB)).toBe(true);
           expect(row.stages.length).toBeGreaterThan(1);
         }
-        if (scenario !== 'fanout') expect(finite(row.connectsPerS)).toBe(true);
+        if (['scale', 'churn', 'storm'].includes(scenario)) expect(finite(row.connectsPerS)).toBe(true);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
+        if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {
+          expect(row.extra.slowClients).toBe(2);
+          expect(row.extra.slowEventsPerSPerClient).toBeGreaterThan(0);
+          expect(row.extra.slowFailedReconnects).toBe(0);
+          if (row.target === 'lineage-slow-conflated') expect(row.extra.slowConflatedPerSPerClient).toBeGreaterThan(0);
+        }
       }
-      rows.push(...result.rows);
-      // The report renders from these rows.
-      const md = renderMarkdown({ ...result, rows });
+      if (scenario === 'compression') {
+        const bytes = (t: string) => result.rows.find((r) => r.target === t)?.extra.bytesPerDelivery ?? Number.NaN;
+        // A window carried over makes small, similar frames far smaller on the wire.
+        expect(bytes('lineage-compression-dedicated')).toBeLessThan(bytes('lineage-compression-off') / 2);
+      }
+      runs.push(...result.runs);
+      // The report renders from these runs.
+      const all = { ...result, runs, rows: summarizeRounds(runs) };
+      const md = renderMarkdown(all);
       expect(md).toContain('| scenario | server |');
-      expect(renderChart({ ...result, rows })).toStartWith('<svg');
+      expect(renderChart(all)).toStartWith('<svg');
     }, 60_000);
   }
+});
+
+describe('bench smoke, interleaved rounds', () => {
+  test('two rounds: A B A B, one load record per round, each figure summarized over both', async () => {
+    const result = await runBench({
+      profile: 'smoke',
+      scenarios: ['fanout'],
+      targets: ['lineage', 'bun'],
+      rounds: 2,
+      log: () => {},
+    });
+    expect(result.runs.map((r) => `${r.target}@${r.round}`)).toEqual(['lineage@1', 'bun@1', 'lineage@2', 'bun@2']);
+    expect(result.loads.map((l) => l.round)).toEqual([1, 2]);
+    for (const l of result.loads) expect(Number.isFinite(l.loadAverage1m)).toBe(true);
+    for (const row of result.rows) {
+      expectSound(row);
+      expect(row.rounds).toBe(2);
+      expect(row.spread.cpuPerMillion?.n).toBe(2);
+    }
+    const md = renderMarkdown(result);
+    expect(md).toContain('**2 rounds**');
+    // The ratios row of fan-out: Lineage ÷ bare Bun per round, then its median.
+    expect(md).toMatch(/^\| \(b\) fan-out \| [\d.]+×/m);
+  }, 60_000);
 });

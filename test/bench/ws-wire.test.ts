@@ -1,6 +1,14 @@
 // The load clients' RFC 6455 framing: reassembly across TCP chunks, all three length forms, fragments, masking.
 import { describe, expect, test } from 'bun:test';
-import { clientFrame, closePayload, FrameReader, OP_CLOSE, OP_PING, OP_TEXT } from '../../bench/load/ws-wire.ts';
+import {
+  clientFrame,
+  closePayload,
+  FrameReader,
+  OP_CLOSE,
+  OP_PING,
+  OP_TEXT,
+  upgradeRequest,
+} from '../../bench/load/ws-wire.ts';
 
 /** An unmasked server frame. */
 function serverFrame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
@@ -80,10 +88,31 @@ describe('FrameReader', () => {
     ]);
   });
 
+  test('RSV1 (permessage-deflate) is reported per message, from the first fragment', () => {
+    const compressed = serverFrame(OP_TEXT, text('z'));
+    compressed[0] = (compressed[0] as number) | 0x40;
+    const first = serverFrame(OP_TEXT, text('a'), false);
+    first[0] = (first[0] as number) | 0x40;
+    const got: boolean[] = [];
+    const r = new FrameReader();
+    for (const c of [serverFrame(OP_TEXT, text('plain')), compressed, first, serverFrame(0x0, text('b'))])
+      r.push(c, (_op, _b, _s, _e, rsv1) => got.push(rsv1));
+    expect(got).toEqual([false, true, true]);
+  });
+
   test('masked server frames are refused', () => {
     const r = new FrameReader();
     collect(r, [clientFrame(OP_TEXT, 'x')]);
     expect(r.error).toContain('masked');
+  });
+});
+
+describe('upgradeRequest', () => {
+  test('offers an extension only when asked', () => {
+    expect(upgradeRequest('h:1', '/?x', 'k')).not.toContain('Extensions');
+    expect(upgradeRequest('h:1', '/?x', 'k', 'permessage-deflate')).toContain(
+      '\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n',
+    );
   });
 });
 

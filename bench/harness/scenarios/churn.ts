@@ -3,12 +3,17 @@ import type { ChurnReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import { split } from '../load-fleet.ts';
 import type { ChurnParams } from '../profiles.ts';
-import type { Row } from '../result.ts';
+import type { Figures } from '../result.ts';
 import { connect, finish, type RunContext, sampleRss, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { MB, p, row } from './row.ts';
 
-export async function runChurn(ctx: RunContext, target: Target, params: ChurnParams, stallMs: number): Promise<Row> {
+export async function runChurn(
+  ctx: RunContext,
+  target: Target,
+  params: ChurnParams,
+  stallMs: number,
+): Promise<Figures> {
   const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
   const lifetimeMs = params.warmMs + params.churnMs + params.settleMs + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {

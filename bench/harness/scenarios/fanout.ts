@@ -1,11 +1,18 @@
 // Scenario (b), fan-out: a fixed number of clients at a steady event rate; event age on arrival and CPU per delivery.
+// The same workload measures compression (e) and SSE (g): there the targets differ in how their clients connect.
 import type { FanoutParams } from '../profiles.ts';
-import type { Row } from '../result.ts';
+import type { Figures } from '../result.ts';
 import { connect, finish, measure, type RunContext, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';
 
-export async function runFanout(ctx: RunContext, target: Target, params: FanoutParams, stallMs: number): Promise<Row> {
+export async function runFanout(
+  ctx: RunContext,
+  target: Target,
+  params: FanoutParams,
+  stallMs: number,
+  scenario: 'fanout' | 'compression' | 'sse' = 'fanout',
+): Promise<Figures> {
   const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
   const lifetimeMs = params.warmMs + params.measureMs + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
@@ -13,7 +20,7 @@ export async function runFanout(ctx: RunContext, target: Target, params: FanoutP
     await Bun.sleep(params.warmMs);
     const w = await measure(s, params.measureMs);
     const finished = await finish(s, stallMs);
-    return row('fanout', target.name, w, finished, {
+    return row(scenario, target.name, w, finished, {
       connections: params.connections,
       rssPerConnectionKB: null,
       connectsPerS: null,

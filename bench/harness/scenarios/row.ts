@@ -1,6 +1,6 @@
 // Builds a report row from the pieces every scenario measures.
 import type { Histogram } from '../../stats/histogram.ts';
-import type { Row, ScenarioName, Stage } from '../result.ts';
+import type { Figures, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import { type Finished, perMillion, type Window } from '../session.ts';
 import type { TargetName } from '../targets.ts';
@@ -19,7 +19,7 @@ export function row(
     extra: Record<string, number>;
     stages?: Stage[];
   },
-): Row {
+): Figures {
   const cpu = perMillion(window);
   return {
     scenario,
@@ -43,6 +43,10 @@ export function row(
       held: window.held,
       checkedWindows: finished.loss.checked,
       drainSeconds: finished.drainSeconds,
+      // Bytes read from the socket per delivery: frames, their headers and everything else on the connection.
+      bytesPerDelivery: window.deliveries > 0 ? window.bytes / window.deliveries : Number.NaN,
+      // Server CPU seconds per second of the window: how many cores it kept busy.
+      serverCores: window.cpuSeconds / window.seconds,
     },
     stages: figures.stages ?? [],
   };

@@ -1,7 +1,7 @@
 // Scenario (a), connection scale: ramp held, subscribed connections in steps, measure each step, then check loss.
 import { Histogram } from '../../stats/histogram.ts';
 import type { ScaleParams } from '../profiles.ts';
-import type { Row, Stage } from '../result.ts';
+import type { Figures, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import {
   connect,
@@ -16,7 +16,12 @@ import {
 import { benchSymbols, type Target } from '../targets.ts';
 import { MB, p, row } from './row.ts';
 
-export async function runScale(ctx: RunContext, target: Target, params: ScaleParams, stallMs: number): Promise<Row> {
+export async function runScale(
+  ctx: RunContext,
+  target: Target,
+  params: ScaleParams,
+  stallMs: number,
+): Promise<Figures> {
   const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
   const top = params.stages[params.stages.length - 1] ?? 0;
   const loaders = Math.max(1, Math.ceil(top / params.perLoader));

@@ -2,12 +2,17 @@
 import type { StormReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import type { StormParams } from '../profiles.ts';
-import type { Row } from '../result.ts';
+import type { Figures } from '../result.ts';
 import { connect, finish, type RunContext, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';
 
-export async function runStorm(ctx: RunContext, target: Target, params: StormParams, stallMs: number): Promise<Row> {
+export async function runStorm(
+  ctx: RunContext,
+  target: Target,
+  params: StormParams,
+  stallMs: number,
+): Promise<Figures> {
   const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
   const lifetimeMs = params.warmMs + params.rounds * (params.roundGapMs + 60_000) + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
