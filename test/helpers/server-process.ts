@@ -61,7 +61,9 @@ export async function startServer(
   for (;;) {
     const ws = /WebSocket server listening on (ws:\/\/\S+)/.exec(text);
     const metrics = /Prometheus metrics on (http:\/\/\S+)\/metrics/.exec(text);
-    if (ws && metrics) {
+    // The line after the dashboard's says where the story comes from ("restored from …"): ready once it is out too.
+    const described = /Dashboard on \S+\n[^\n]+\n/.test(text);
+    if (ws && metrics && described) {
       const url = ws[1] as string;
       return {
         proc,
