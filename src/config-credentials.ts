@@ -1,5 +1,6 @@
 // The options of who may connect: a shared token or JWTs (one of three key sources), and the per-address limits.
 import { z } from 'zod';
+import { normalizeAddress } from './lib/normalize-address.ts';
 
 const count = (max: number) =>
   z.coerce
@@ -47,9 +48,9 @@ export const CREDENTIAL_OPTIONS = {
     schema: count(1_000_000).default(0),
     help: 'WebSocket + SSE connections one client address may hold (more → 429); 0 = no limit',
   },
-  maxRequestRatePerIp: {
-    flag: 'max-request-rate-per-ip',
-    env: 'LINEAGE_MAX_REQUEST_RATE_PER_IP',
+  maxConnectsPerIpPerS: {
+    flag: 'max-connects-per-ip-per-s',
+    env: 'LINEAGE_MAX_CONNECTS_PER_IP_PER_S',
     schema: count(100_000).default(0),
     help: 'upgrades, SSE and /api requests per second per client address (burst 2×; more → 429); 0 = no limit',
   },
@@ -58,11 +59,15 @@ export const CREDENTIAL_OPTIONS = {
     env: 'LINEAGE_TRUST_PROXY',
     schema: z
       .string()
-      .regex(/^(\d{1,2}|on|off|true|false)$/, 'must be off, on, or the number of proxies in front (0-10)')
-      .transform((v) => (v === 'on' || v === 'true' ? 1 : v === 'off' || v === 'false' ? 0 : Number(v)))
-      .pipe(z.number().max(10, 'at most 10 proxies'))
-      .default(0),
-    help: 'the client address is the one X-Forwarded-For names this many proxies back (on = 1); off = the peer',
+      .transform((v) => (v.trim() === 'off' ? [] : v.split(',').map((x) => normalizeAddress(x))))
+      .pipe(
+        z
+          .array(z.string().regex(/^[0-9a-f:.]{2,45}$/, 'must be off or a comma-separated list of proxy IP addresses'))
+          .max(64, 'at most 64 proxy addresses'),
+      )
+      .transform((list): ReadonlySet<string> => new Set(list))
+      .default(new Set<string>()),
+    help: 'proxies whose X-Forwarded-For names the client (comma-separated IP addresses); off = always the peer',
   },
 } satisfies Record<string, { flag: string; env: string; schema: z.ZodType; help: string }>;
 

@@ -77,7 +77,8 @@ export function usage(): string {
   const lines = ['Usage: bun run server [options]', '', 'Options (flag, env var, default):'];
   for (const option of Object.values(OPTIONS)) {
     const parsed = (option.schema as z.ZodType).safeParse(undefined);
-    const def = parsed.success && parsed.data !== undefined ? String(parsed.data) : '-';
+    const shown = (v: unknown) => (v instanceof Set ? [...v].join(',') || 'off' : String(v));
+    const def = parsed.success && parsed.data !== undefined ? shown(parsed.data) : '-';
     lines.push(
       `  --${option.flag.padEnd(22)} ${option.env.padEnd(30)} ${def.length > 30 ? `${def.slice(0, 27)}...` : def}`,
     );

@@ -11,7 +11,7 @@ export interface AdmissionOptions {
   maxConnections: number;
   origins?: readonly string[] | undefined;
   maxConnectionsPerIp?: number;
-  maxRequestRatePerIp?: number;
+  maxConnectsPerIpPerS?: number;
 }
 
 export interface Refusal {
@@ -44,7 +44,7 @@ export class Admission {
   ) {
     this.ip = new IpLimits({
       maxConnectionsPerIp: options.maxConnectionsPerIp ?? 0,
-      maxRequestRatePerIp: options.maxRequestRatePerIp ?? 0,
+      maxConnectsPerIpPerS: options.maxConnectsPerIpPerS ?? 0,
     });
   }
 

@@ -1,15 +1,26 @@
-// The address a request is counted under: the peer's, or with `--trust-proxy N` the one X-Forwarded-For names N
-// proxies back. Each proxy appends the address it saw, so the last N entries are the ones our own proxies wrote; any
-// entry before them is whatever the client claimed, and is never used.
+// The address a request is counted under: the peer's, or, when the peer is one of the proxies named by --trust-proxy,
+// the one X-Forwarded-For names. Each proxy appends the address it saw, so the header is read from the right: entries
+// written by our own proxies are skipped, and the first one that is not a trusted proxy is the client. What a client
+// writes into the header itself lies further left and is never reached; from a peer that is not a trusted proxy the
+// header is ignored altogether. Pure.
+import { normalizeAddress } from '../lib/normalize-address.ts';
 
-const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
+const ADDRESS = /^[0-9a-f:.]{2,45}$/;
 
-/** Pure: `peer` is `server.requestIP(req)?.address`; `hops` is 0 (off) to 10. */
-export function clientAddress(peer: string | null | undefined, forwardedFor: string | null, hops: number): string {
-  if (hops > 0 && forwardedFor !== null) {
-    const entries = forwardedFor.split(',').map((e) => e.trim());
-    const entry = entries[entries.length - hops];
-    if (entry !== undefined && ADDRESS.test(entry)) return entry.toLowerCase();
+/** `peer` is `server.requestIP(req)?.address`; `proxies` the trusted proxy addresses (normalized; empty = off). */
+export function clientAddress(
+  peer: string | null | undefined,
+  forwardedFor: string | null,
+  proxies: ReadonlySet<string>,
+): string {
+  if (peer === null || peer === undefined) return 'unknown';
+  const from = normalizeAddress(peer);
+  if (proxies.size === 0 || forwardedFor === null || !proxies.has(from)) return from;
+  const entries = forwardedFor.split(',');
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = normalizeAddress(entries[i] as string);
+    if (!ADDRESS.test(entry)) return from;
+    if (!proxies.has(entry)) return entry;
   }
-  return peer ?? 'unknown';
+  return from;
 }

@@ -14,7 +14,7 @@ import { sseResponse } from './sse-route.ts';
 
 export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
   Partial<
-    Pick<Config, 'authToken' | 'origins' | 'reusePort' | 'maxConnectionsPerIp' | 'maxRequestRatePerIp' | 'trustProxy'>
+    Pick<Config, 'authToken' | 'origins' | 'reusePort' | 'maxConnectionsPerIp' | 'maxConnectsPerIpPerS' | 'trustProxy'>
   > & {
     metrics: HubMetrics;
     /** Who may connect (JWTs, the shared token, or anyone); built from `authToken` when absent. */
@@ -23,6 +23,7 @@ export type EdgeOptions = Pick<Config, 'host' | 'port' | 'maxConnections'> &
     accepting?: () => boolean;
   };
 
+const NO_PROXIES: ReadonlySet<string> = new Set();
 const UPGRADE_PATHS = new Set(['/', '/ws']);
 
 type Reply = Response | undefined | Promise<Response | undefined>;
@@ -47,7 +48,7 @@ export function startEdge(hub: Hub, router: Router, options: EdgeOptions): Serve
       const address = clientAddress(
         srv.requestIP(req)?.address,
         req.headers.get('x-forwarded-for'),
-        options.trustProxy ?? 0,
+        options.trustProxy ?? NO_PROXIES,
       );
       if (UPGRADE_PATHS.has(url.pathname) && req.headers.get('upgrade')?.toLowerCase() === 'websocket')
         return admit(req, url, address, (verdict) => upgrade(req, url, srv, address, verdict));

@@ -9,7 +9,7 @@ const MAX_BUCKETS = 200_000;
 
 export interface IpLimitOptions {
   maxConnectionsPerIp: number;
-  maxRequestRatePerIp: number;
+  maxConnectsPerIpPerS: number;
 }
 
 interface Bucket {
@@ -31,7 +31,7 @@ export class IpLimits {
 
   /** Spend one request of `address`: null when it may go ahead, else the whole seconds to wait (≥ 1). */
   take(address: string): number | null {
-    const rate = this.o.maxRequestRatePerIp;
+    const rate = this.o.maxConnectsPerIpPerS;
     if (rate === 0) return null;
     const now = this.now();
     const burst = rate * 2;

@@ -27,7 +27,7 @@ describe('configuration', () => {
     [['--jwt-public-key', 'k.pem', '--jwks', 'keys.json'], '--jwt-public-key and --jwks'],
     [['--auth-token', 'shared-token-1', '--jwt-public-key', 'k.pem'], '--auth-token and --jwt-public-key: a shared'],
     [['--jwt-secret', 'short'], '--jwt-secret: must be at least 32 characters'],
-    [['--trust-proxy', 'maybe'], '--trust-proxy: must be off, on, or the number of proxies'],
+    [['--trust-proxy', 'maybe'], '--trust-proxy: must be off or a comma-separated list of proxy IP addresses'],
     [['--max-connections-per-ip', '-1'], '--max-connections-per-ip: must be ≥ 0'],
   ])('%j exits 2 with one line', async (args, message) => {
     const { code, output } = await runServerExpectingExit([...args, '--db', ':memory:']);
@@ -74,7 +74,7 @@ describe('the server process', () => {
     server = await startServer(
       [
         ...['--token-refresh-window-s', '59', '--max-connections-per-ip', '1'],
-        ...['--max-request-rate-per-ip', '50', '--trust-proxy', 'on'],
+        ...['--max-connects-per-ip-per-s', '50', '--trust-proxy', '127.0.0.1,::1'],
       ],
       { LINEAGE_JWT_SECRET: SECRET },
     );

@@ -85,6 +85,21 @@ describe('private order channels', () => {
     const byAgent = new Map<string, number[]>();
     for (const o of orders) byAgent.set(o.order.agent_id, [...(byAgent.get(o.order.agent_id) ?? []), o.key_seq]);
     for (const ks of byAgent.values()) expect(ks).toEqual(ks.map((_, i) => (ks[0] as number) + i));
+    // A resume replays private events only to a token that names them, on the sim node and through the gateway.
+    const since = Math.min(...seqs) - 1;
+    const epoch = (owner.frames[0] as Frame).epoch;
+    for (const node of [sim, g]) {
+      const back = await open(
+        `${node.url}?topics=market,agent,arena,trades,candles&since=${since}&epoch=${epoch}`,
+        pub,
+      );
+      await back.nextOf('resumed', 10_000);
+      expect(back.frames.some((f) => f.event_type === 'order')).toBe(false);
+      const ownerBack = await open(`${node.url}?topics=${topics}&since=${since}&epoch=${epoch}`, all);
+      await ownerBack.nextOf('resumed', 10_000);
+      const replayed = ownerBack.frames.filter((f) => f.event_type === 'order' && !f.snapshot).map((f) => f.sequence);
+      expect(replayed.slice(0, seqs.length)).toEqual(seqs);
+    }
     // Nothing private reached the public subscriber, nor any REST answer, on either node.
     expect(everyone.frames.some((f: Frame) => f.event_type === 'order')).toBe(false);
     for (const node of [sim, g]) {

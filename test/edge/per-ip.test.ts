@@ -59,9 +59,9 @@ describe('--max-connections-per-ip', () => {
   });
 });
 
-describe('--max-request-rate-per-ip', () => {
+describe('--max-connects-per-ip-per-s', () => {
   test('a burst of 2× the rate, then 429 ip_rate_limited with Retry-After, on /api and upgrades alike', async () => {
-    h = startHarness({}, { maxRequestRatePerIp: 2 });
+    h = startHarness({}, { maxConnectsPerIpPerS: 2 });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await fetch(`${h.http}/api/snapshot`)).status);
     expect(statuses).toEqual([200, 200, 200, 200]);
@@ -81,8 +81,8 @@ describe('--max-request-rate-per-ip', () => {
 });
 
 describe('--trust-proxy', () => {
-  test('on: each X-Forwarded-For client counts on its own; off: the header is ignored', async () => {
-    h = startHarness({}, { maxConnectionsPerIp: 1, trustProxy: 1 });
+  test('from a trusted proxy each X-Forwarded-For client counts on its own; otherwise the header is ignored', async () => {
+    h = startHarness({}, { maxConnectionsPerIp: 1, trustProxy: new Set(['127.0.0.1']) });
     await connect(h.url, { 'x-forwarded-for': '203.0.113.1' });
     await connect(h.url, { 'x-forwarded-for': '203.0.113.2' });
     // A client cannot escape its count by claiming another address before the proxy's entry.
@@ -91,6 +91,11 @@ describe('--trust-proxy', () => {
     );
     h.stop();
     h = startHarness({}, { maxConnectionsPerIp: 1 });
+    await connect(h.url, { 'x-forwarded-for': '203.0.113.1' });
+    await expect(TestClient.open(h.url, 'ws', { 'x-forwarded-for': '203.0.113.2' })).rejects.toThrow('429');
+    // Trusting another proxy: this peer (loopback) is not it, so its header is not believed.
+    h.stop();
+    h = startHarness({}, { maxConnectionsPerIp: 1, trustProxy: new Set(['192.0.2.10']) });
     await connect(h.url, { 'x-forwarded-for': '203.0.113.1' });
     await expect(TestClient.open(h.url, 'ws', { 'x-forwarded-for': '203.0.113.2' })).rejects.toThrow('429');
   });
