@@ -50,6 +50,11 @@ export type { StreamOrigin } from '../protocol/stream-origin.ts';
 
 /** How long a backpressure signal may wait before the slow-consumer sweep runs. */
 const SWEEP_DELAY_MS = 20;
+/**
+ * The sweep also runs on its own this often: a topic publish does not report one slow subscriber among many, so without
+ * it a reader that stopped reading is found only when Bun's own limit is hit.
+ */
+const SWEEP_EVERY_MS = 250;
 /** A comment line this often keeps idle SSE streams open through proxies. */
 const SSE_HEARTBEAT_MS = 15_000;
 
@@ -74,6 +79,7 @@ export class Hub {
   private readonly now: () => number;
   private readonly compress: boolean;
   private sweepTimer: ReturnType<typeof setTimeout> | null = null;
+  private sweepEvery: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: HubOptions) {
     this.history = new EventHistory(options.history);
@@ -154,6 +160,8 @@ export class Hub {
 
   attach(server: Server<Session>): void {
     this.server = server;
+    this.sweepEvery ??= setInterval(() => this.sweep(), SWEEP_EVERY_MS);
+    this.sweepEvery.unref?.();
   }
 
   /** Open WebSocket connections. */
@@ -239,6 +247,7 @@ export class Hub {
     for (const ws of this.sockets) this.sessions.shutdown(ws, retryAfterMs);
     this.sse.shutdown(retryAfterMs);
     if (this.sseHeartbeat !== null) clearInterval(this.sseHeartbeat);
+    if (this.sweepEvery !== null) clearInterval(this.sweepEvery);
     this.conflator.stop();
   }
 

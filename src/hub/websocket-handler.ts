@@ -10,9 +10,10 @@ export function websocketHandler(
 ): WebSocketHandler<Session> {
   return {
     maxPayloadLength: o.maxPayloadBytes,
-    // Bun drops frames past this; our own bound (sendBufferBytes) closes the client first, with 1013.
+    // Our own bound (sendBufferBytes, checked by the hub's sweep) closes the client first, with 1013. Should Bun's limit
+    // be reached anyway, Bun closes the socket instead of dropping frames: the client resumes, nothing is lost silently.
     backpressureLimit: o.sendBufferBytes * 2 + 4 * 1024 * 1024,
-    closeOnBackpressureLimit: false,
+    closeOnBackpressureLimit: true,
     idleTimeout: o.idleTimeoutS,
     sendPings: true,
     publishToSelf: false,
