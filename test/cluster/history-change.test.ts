@@ -150,7 +150,9 @@ describe('cluster: history changes reach gateway clients as a resync, never a sp
     const epoch = (await c.nextOf('welcome')).epoch as string;
     await c.waitFor((f) => !f.snapshot && f.event_type === 'market', 20, 10_000);
     await s.stop('SIGTERM');
-    copyFileSync(db, join(dir, 'copy.db'));
+    // The copy takes the WAL too: the last connection to close (the read-only reader's) may leave it unmerged.
+    for (const suffix of ['', '-wal'])
+      if (existsSync(db + suffix)) copyFileSync(db + suffix, join(dir, `copy.db${suffix}`));
     const copyHead = journalHead(join(dir, 'copy.db'));
     s = await sim(redis.url, db, ['--seed', '3'], env);
     nodes.push(s);
@@ -162,7 +164,8 @@ describe('cluster: history changes reach gateway clients as a resync, never a sp
     await Bun.sleep(300);
     const before = lastSeq(c);
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-    copyFileSync(join(dir, 'copy.db'), db);
+    for (const suffix of ['', '-wal'])
+      if (existsSync(join(dir, `copy.db${suffix}`))) copyFileSync(join(dir, `copy.db${suffix}`), db + suffix);
     await redis.start();
     s = await sim(redis.url, db, ['--seed', '3'], env);
     nodes.push(s);
