@@ -1,7 +1,7 @@
 // Every server option, once: its key, flag, env var, schema (with its default) and one line of help.
 import { z } from 'zod';
 import { CREDENTIAL_OPTIONS } from './config-credentials.ts';
-import { KEY_PATTERN } from './protocol/topics.ts';
+import { KEY_PATTERN, splitTopicList } from './protocol/topics.ts';
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -13,6 +13,8 @@ const ratio = z.coerce
   .number({ error: 'must be a number between 0 and 1' })
   .min(0, 'must be between 0 and 1')
   .max(1, 'must be between 0 and 1');
+/** A comma-separated list, entries trimmed, blanks dropped (the same split as `--topics`). */
+const commaList = z.string().transform(splitTopicList);
 const host = z
   .string()
   .min(1, 'must not be empty')
@@ -73,14 +75,7 @@ export const OPTIONS = {
   symbols: {
     flag: 'symbols',
     env: 'LINEAGE_SYMBOLS',
-    schema: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter((x) => x.length > 0),
-      )
+    schema: commaList
       .pipe(
         z
           .array(z.string().regex(KEY_PATTERN, 'symbols may only contain letters, digits, "-" and "_"'))
@@ -218,15 +213,7 @@ export const OPTIONS = {
   origins: {
     flag: 'origins',
     env: 'LINEAGE_ORIGINS',
-    schema: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((x) => x.trim())
-          .filter((x) => x.length > 0),
-      )
-      .optional(),
+    schema: commaList.optional(),
     help: 'comma-separated Origin allow-list for browser upgrades',
   },
   reusePort: {
