@@ -30,9 +30,9 @@ export class LoadFleet {
     return this.loaders.length;
   }
 
-  /** Start `count` load processes against `url` and wait until each has its reference connection. */
+  /** Start `count` load processes, process `i` against `urlFor(i)`, and wait until each has its reference connection. */
   static async start(
-    url: string,
+    urlFor: (i: number) => string,
     count: number,
     referenceTopics: string[],
     lifetimeMs: number,
@@ -42,7 +42,7 @@ export class LoadFleet {
     const fleet = new LoadFleet(loaders, clkTck);
     try {
       for (let id = 0; id < count; id++) {
-        const init: LoadInit = { id, url, referenceTopics, lifetimeMs, connectTimeoutMs: 30_000 };
+        const init: LoadInit = { id, url: urlFor(id), referenceTopics, lifetimeMs, connectTimeoutMs: 30_000 };
         const pending: Loader['pending'] = new Map();
         let readyResolve!: () => void;
         let readyReject!: (e: Error) => void;

@@ -1,80 +1,7 @@
 // Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny), and how
 // many interleaved rounds each runs by default.
+import type { BoxParams, ChurnParams, FanoutParams, ScaleParams, SlowReaderParams, StormParams } from './params.ts';
 import type { ScenarioName } from './result.ts';
-
-export interface ScaleParams {
-  /** Held connections at each step; the last is the scale figure. */
-  stages: number[];
-  symbols: number;
-  intervalMs: number;
-  settleMs: number;
-  measureMs: number;
-  perLoader: number;
-  concurrency: number;
-}
-
-export interface FanoutParams {
-  connections: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  measureMs: number;
-  loaders: number;
-  concurrency: number;
-}
-
-export interface ChurnParams {
-  steady: number;
-  togglers: number;
-  loopers: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  churnMs: number;
-  /** Quiet time after churn before RSS is read again. */
-  settleMs: number;
-  holdMs: [number, number];
-  toggleGapMs: [number, number];
-  loaders: number;
-  concurrency: number;
-}
-
-export interface StormParams {
-  connections: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  rounds: number;
-  roundGapMs: number;
-  /** How long each client stays away (so it misses events and the resume has something to replay). */
-  offlineMs: number;
-  jitterMs: number;
-  loaders: number;
-  concurrency: number;
-}
-
-/** Slow readers beside fast ones on a busy market (the books' streams on): loss-free, or conflated. */
-export interface SlowReaderParams {
-  /** Readers that keep up (their age and CPU per delivery are the baseline). */
-  fast: number;
-  /** Readers that take a fraction of a fast reader's bytes per second. */
-  slow: number;
-  slowFraction: number;
-  /** `conflate_ms` of the conflated variant's slow readers. */
-  conflateMs: number;
-  symbols: number;
-  intervalMs: number;
-  /** The server's per-client send buffer: past it a loss-free reader is closed with 1013 and resumes. */
-  sendBufferBytes: number;
-  /** Events the server keeps for resume (the books' streams are many events per second). */
-  history: number;
-  warmMs: number;
-  /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
-  calibrateMs: number;
-  measureMs: number;
-  loaders: number;
-  concurrency: number;
-}
 
 export interface Profile {
   name: 'full' | 'dev' | 'smoke';
@@ -89,6 +16,7 @@ export interface Profile {
   /** The fan-out workload over SSE, next to WebSocket. */
   sse: FanoutParams;
   slowReader: SlowReaderParams;
+  box: BoxParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
 }
@@ -183,6 +111,20 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 50,
     },
+    box: {
+      // 60,000 over 4 gateways (a gateway's fd limit, 20,000, bounds it at 19,000) from 5 load processes of 12,000,
+      // each connecting to its own loopback address: about 28,000 ephemeral ports per source–destination pair.
+      connections: 60_000,
+      gateways: 4,
+      // 4 events/s per client: 240,000 deliveries/s in all, which the two cores carry beside the connects.
+      symbols: 4,
+      intervalMs: 1000,
+      step: 10_000,
+      settleMs: 3000,
+      measureMs: 6000,
+      perLoader: 12_000,
+      concurrency: 100,
+    },
     stallMs: 5000,
   },
   dev: {
@@ -240,6 +182,17 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       measureMs: 5000,
       loaders: 1,
       concurrency: 25,
+    },
+    box: {
+      connections: 4000,
+      gateways: 2,
+      symbols: 4,
+      intervalMs: 1000,
+      step: 2000,
+      settleMs: 1000,
+      measureMs: 3000,
+      perLoader: 1000,
+      concurrency: 100,
     },
     stallMs: 3000,
   },
@@ -300,6 +253,17 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 10,
     },
+    box: {
+      connections: 40,
+      gateways: 2,
+      symbols: 2,
+      intervalMs: 100,
+      step: 20,
+      settleMs: 300,
+      measureMs: 1000,
+      perLoader: 20,
+      concurrency: 20,
+    },
     stallMs: 2000,
   },
 };
@@ -313,4 +277,5 @@ export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 
   compression: 'compression',
   'slow-reader': 'slowReader',
   sse: 'sse',
+  box: 'box',
 };

@@ -7,6 +7,7 @@ import { buildNodeBundle, type NodeBundle } from './node-bundle.ts';
 import { PROFILES, type Profile } from './profiles.ts';
 import type { Figures, Row, ScenarioName, Summary } from './result.ts';
 import { planRounds } from './rounds.ts';
+import { runBoxScenario } from './scenarios/box.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runScale } from './scenarios/scale.ts';
@@ -25,6 +26,8 @@ export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   compression: ['lineage-compression-off', 'lineage-compression-shared', 'lineage-compression-dedicated'],
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
   sse: ['lineage', 'lineage-sse'],
+  // The box, then one `--role all` node at a gateway's share of its connections.
+  box: ['lineage-box', 'lineage'],
 };
 
 export interface BenchOptions {
@@ -139,6 +142,8 @@ function runScenario(
       return runChurn(ctx, t, profile.churn, profile.stallMs);
     case 'storm':
       return runStorm(ctx, t, profile.storm, profile.stallMs);
+    case 'box':
+      return runBoxScenario(ctx, t, profile.box, profile.stallMs);
   }
 }
 

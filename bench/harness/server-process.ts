@@ -8,6 +8,7 @@ const OUTPUT_LIMIT = 64 * 1024;
 
 export interface ServerProcess {
   pid: number;
+  /** What `ready` matched first (its first group): a server's ws:// URL. */
   url: string;
   cpuSeconds(): number;
   rssBytes(): number;
@@ -16,7 +17,15 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startServerProcess(command: string[], timeoutMs = 20_000, clkTck = 100): Promise<ServerProcess> {
+const LISTENING = /WebSocket server listening on (ws:\/\/\S+)/;
+
+/** Start `command` and wait until its output matches `ready` (a server's listening line, by default). */
+export async function startServerProcess(
+  command: string[],
+  timeoutMs = 20_000,
+  clkTck = 100,
+  ready: RegExp = LISTENING,
+): Promise<ServerProcess> {
   const proc: Subprocess<'ignore', 'pipe', 'pipe'> = track(
     Bun.spawn(command, { cwd: ROOT, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env } }),
   );
@@ -40,9 +49,9 @@ export async function startServerProcess(command: string[], timeoutMs = 20_000, 
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const m = /WebSocket server listening on (ws:\/\/\S+)/.exec(text);
+      const m = ready.exec(text);
       if (m) {
-        const url = m[1] as string;
+        const url = m[1] ?? m[0];
         return {
           pid: proc.pid,
           url,

@@ -4,7 +4,7 @@ import { Histogram } from '../stats/histogram.ts';
 import type { LossTotals } from '../stats/loss.ts';
 import { cpuPerMillion } from '../stats/proc-stats.ts';
 import { LoadFleet, split } from './load-fleet.ts';
-import { type ServerProcess, startServerProcess } from './server-process.ts';
+import { startServerProcess } from './server-process.ts';
 import { referenceTopics, type Target, type Workload } from './targets.ts';
 
 export interface RunContext {
@@ -13,8 +13,19 @@ export interface RunContext {
   log(line: string): void;
 }
 
+/** What the load connects to: one server process, or a box of them (box-process.ts). */
+export interface Served {
+  /** The URL load process `i` connects to. */
+  urlFor(i: number): string;
+  /** CPU seconds and RSS bytes of what the figures measure (a box: its gateways together). */
+  cpuSeconds(): number;
+  rssBytes(): number;
+  /** End every process of it, whatever state it is in. */
+  stop(): Promise<void>;
+}
+
 export interface Session {
-  server: ServerProcess;
+  server: Served;
   fleet: LoadFleet;
   /** Topics the load clients hold. */
   topics: string[];
@@ -32,9 +43,22 @@ export async function withSession<T>(
   fn: (s: Session) => Promise<T>,
 ): Promise<T> {
   const server = await startServerProcess(target.command(workload), 20_000, ctx.clkTck);
+  return withServer(ctx, { ...server, urlFor: () => server.url }, target, workload, loaders, lifetimeMs, fn);
+}
+
+/** Start `loaders` load processes against a started `server`, run `fn`, then end them and the server, whatever happens. */
+export async function withServer<T>(
+  ctx: RunContext,
+  server: Served,
+  target: Target,
+  workload: Workload,
+  loaders: number,
+  lifetimeMs: number,
+  fn: (s: Session) => Promise<T>,
+): Promise<T> {
   let fleet: LoadFleet | null = null;
   try {
-    fleet = await LoadFleet.start(server.url, loaders, referenceTopics(workload), lifetimeMs, ctx.clkTck);
+    fleet = await LoadFleet.start(server.urlFor, loaders, referenceTopics(workload), lifetimeMs, ctx.clkTck);
     return await fn({ server, fleet, topics: target.clientTopics(workload), client: target.client });
   } finally {
     await fleet?.stop();

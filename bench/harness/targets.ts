@@ -19,6 +19,7 @@ export const TARGET_NAMES = [
   'lineage-busy',
   'lineage-slow',
   'lineage-slow-conflated',
+  'lineage-box',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
@@ -35,6 +36,7 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'lineage-busy': 'Lineage, market data on, fast readers only',
   'lineage-slow': 'Lineage, market data on, + slow readers (loss-free)',
   'lineage-slow-conflated': 'Lineage, market data on, + slow readers (conflate_ms)',
+  'lineage-box': 'Lineage box: Redis + sim node + gateways on one port',
 };
 
 /** What every server publishes: one market event per symbol per interval (and, with `marketData`, the books' streams). */
@@ -77,7 +79,8 @@ export function benchSymbols(n: number): string[] {
 export const SIM_SYMBOLS = 50;
 export const SIM_AGENTS = 1000;
 
-function lineageCommand(
+/** The flags of a Lineage node for `workload` (every node of a box gets the same), without its ports. */
+export function lineageFlags(
   workload: Workload,
   extra: {
     symbols: string[];
@@ -89,12 +92,6 @@ function lineageCommand(
   },
 ): string[] {
   return [
-    'bun',
-    `${ROOT}src/main.ts`,
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
     '--db',
     extra.db ?? ':memory:',
     '--seed',
@@ -122,8 +119,12 @@ function lineageCommand(
   ];
 }
 
+function lineageCommand(workload: Workload, extra: Parameters<typeof lineageFlags>[1]): string[] {
+  return ['bun', `${ROOT}src/main.ts`, '--port', '0', '--metrics-port', '0', ...lineageFlags(workload, extra)];
+}
+
 /** The minimum population (3 agents) reporting once an hour, no arena round: only market events flow. */
-const QUIET = { agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 };
+export const QUIET = { agents: 3, agentIntervalMs: 3_600_000, arenaRoundMs: 86_400_000 };
 
 function peerArgs(workload: Workload): string[] {
   return [
@@ -196,6 +197,15 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         client: { ...PLAIN_CLIENT, transport: 'sse' },
         clientTopics: () => ['market'],
         command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET }),
+      };
+    case 'lineage-box':
+      return {
+        name,
+        ...plain,
+        // Several processes, started by the box scenario (box-process.ts) with lineageFlags for every node.
+        command: () => {
+          throw new Error('lineage-box is a box of processes: only the box scenario starts it');
+        },
       };
     case 'bun':
       return { name, ...plain, command: (w) => ['bun', `${ROOT}bench/peers/bun-pubsub.ts`, ...peerArgs(w)] };

@@ -4,6 +4,7 @@
 import type { Row, Summary } from '../harness/result.ts';
 import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
+import { boxSection } from './box-md.ts';
 import type { Comparison } from './compare.ts';
 import { cell, num, pct, ratioRange, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
@@ -167,6 +168,19 @@ function detailsTable(rows: readonly Summary[]): string {
           `${num(e.churnConnects)} churn connects, connect p99 ${short(e.connectP99Ms)} ms`,
         );
         break;
+      case 'box':
+        parts.push(
+          `${num(e.nodes)} process${e.nodes === 1 ? '' : 'es'} holding ${num(e.nodeConnectionsMin)}–${num(e.nodeConnectionsMax)} each`,
+          `worst CPU ${short(e.nodeCpuPerMillionMax)} µs/delivery`,
+          `RSS ${short(e.rssBaselineMB)} → ${short(e.rssHeldMB)} MB each (mean)`,
+          `${num(e.eventsPerSPerClient)} events/s per client`,
+          `connect p99 ${short(e.connectP99Ms)} ms, ${num(e.failedConnects)} failed`,
+        );
+        if (e.boxCores !== undefined)
+          parts.push(
+            `sim ${short(e.simCpuPerMillion)} + Redis ${short(e.redisCpuPerMillion)} µs/delivery more; the box kept ${short(e.boxCores)} cores busy`,
+          );
+        break;
       case 'storm':
         parts.push(
           `${num(e.rounds)} rounds`,
@@ -198,6 +212,7 @@ export function renderMarkdown(result: BenchResult, comparison: Comparison | nul
   const p = result.profile;
   const warnings = loadWarningLines(result.loads);
   const measured = measuredSections(result.rows, result.runs);
+  const box = boxSection(result.rows);
   return `# Lineage load benchmark — \`${p.name}\` profile
 
 Run ${result.startedAt} in ${num(result.seconds)} s on ${m.cpus} × ${m.cpuModel}; load average before the run ${m.loadAverage.map((x) => x.toFixed(2)).join(' / ')};
@@ -220,7 +235,7 @@ ${ratiosTable(result.runs)}
 ## Targets
 
 ${targetsTable(result.rows, result.runs)}
-${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}
+${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}${box === null ? '' : `\n## One box, process by process\n\n${box}\n`}
 ## Connection scale, step by step (the chart; medians over the rounds)
 
 ${stagesTable(result.rows)}
@@ -242,6 +257,7 @@ fan-out ${num(p.fanout.connections)} connections, ${p.fanout.symbols} symbols ev
 churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections for ${num(p.churn.churnMs / 1000, 1)} s;
 storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline;
 compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
+box ${num(p.box.connections)} connections over ${p.box.gateways} gateways on one port (a \`--role all\` node beside it holds ${num(p.box.connections / p.box.gateways)}), ${p.box.symbols} symbols every ${p.box.intervalMs} ms, ≤ ${num(p.box.perLoader)} per load process, each to its own 127.0.0.x;
 slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB.
 `;
 }

@@ -56,6 +56,7 @@ export const RATIOS: readonly RatioDef[] = [
   ...(['lineage-slow', 'lineage-slow-conflated'] as const).flatMap((t) =>
     vs('slow-reader', t, 'lineage-busy', ['extra.serverCores', 'cpuPerMillion', 'age.p99']),
   ),
+  ...vs('box', 'lineage-box', 'lineage', ['cpuPerMillion', 'rssPerConnectionKB', 'age.p99']),
 ];
 
 /** The ratios a set of runs can give (both servers ran in at least one common round). */

@@ -28,6 +28,8 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
   const fanBun = find(rows, 'fanout', 'bun');
   const fanNode = find(rows, 'fanout', 'node');
   const churn = find(rows, 'churn', 'lineage');
+  const box = find(rows, 'box', 'lineage-box');
+  const boxSingle = find(rows, 'box', 'lineage');
   const ratio = (target: TargetName, reference: TargetName, figure: string) =>
     roundRatio(runs, 'fanout', target, reference, figure);
 
@@ -102,6 +104,33 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       goal: 'within 10%',
       measured: `${cell(churn, 'extra.rssChangePct', pct)} (${short(churn.extra.rssBeforeMB)} → ${short(churn.extra.rssAfterMB)} MB)`,
       met: Math.abs(churn.extra.rssChangePct) <= 10,
+    });
+  }
+  if (box) {
+    const held = box.extra.held ?? 0;
+    const receiving = box.extra.receiving ?? 0;
+    const lost = box.lost + box.duplicated + box.unexpected;
+    out.push({
+      target: `One box (${num(box.extra.nodes)} gateways on one port): subscribed connections, every one receiving, 0 lost`,
+      goal: '≥ 60,000 held · all receiving · 0 lost',
+      measured: `${num(held)} held · ${num(receiving)} receiving · ${num(box.lost)} lost · ${num(box.duplicated)} dup`,
+      met: box.connections >= 60_000 && held === box.connections && receiving === held && lost === 0,
+    });
+    if (box.rssPerConnectionKB !== null)
+      out.push({
+        target: 'RSS per held connection, each gateway process (the worst of them)',
+        goal: '≤ 4 KB',
+        measured: `${cell(box, 'rssPerConnectionKB')} KB`,
+        met: box.rssPerConnectionKB <= 4,
+      });
+  }
+  if (box && boxSingle) {
+    const r = roundRatio(runs, 'box', 'lineage-box', 'lineage', 'cpuPerMillion');
+    out.push({
+      target: `Gateway CPU per delivery vs one \`--role all\` node holding a gateway's share (${num(boxSingle.connections)})`,
+      goal: '≤ 1.2×',
+      measured: `${ratioRange(r)} (${cell(box, 'cpuPerMillion')} vs ${cell(boxSingle, 'cpuPerMillion')} µs)`,
+      met: r.n > 0 && r.median <= 1.2,
     });
   }
   const bad = rows.filter((r) => r.lost + r.duplicated + r.unexpected + r.unassessable > 0);

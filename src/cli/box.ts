@@ -47,6 +47,34 @@ export function parseBoxArgs(argv: readonly string[]): BoxArgs {
 
 type Child = ReturnType<typeof Bun.spawn>;
 
+/** A Redis for the box alone: loopback only, nothing saved. */
+export function redisCommand(port: number): string[] {
+  return ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+}
+
+/** One node of the box: the sim node, or a gateway on the shared port (`--reuse-port`). The bench starts the same. */
+export function nodeCommand(
+  role: 'sim' | 'gateway',
+  o: { redisUrl: string; host: string; port: number; metricsPort: number; extra: readonly string[] },
+): string[] {
+  return [
+    'bun',
+    `${import.meta.dir}/../main.ts`,
+    '--redis-url',
+    o.redisUrl,
+    '--host',
+    o.host,
+    '--role',
+    role,
+    ...(role === 'gateway' ? ['--reuse-port', 'true'] : []),
+    '--port',
+    String(o.port),
+    '--metrics-port',
+    String(o.metricsPort),
+    ...o.extra,
+  ];
+}
+
 /** A free TCP port on the loopback (bound, then released). */
 function freePort(): number {
   const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
@@ -95,38 +123,18 @@ export async function runBox(args: BoxArgs, log: (line: string) => void): Promis
     let redisUrl = args.redisUrl;
     if (redisUrl === null) {
       const port = freePort();
-      const redis = spawn('redis', ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '']);
+      const redis = spawn('redis', redisCommand(port));
       redisUrl = `redis://127.0.0.1:${port}`;
       await Bun.sleep(200);
       if (redis.exitCode !== null) throw new Error('redis-server did not start (is it installed?)');
     }
-    const node = ['bun', `${import.meta.dir}/../main.ts`, '--redis-url', redisUrl, '--host', args.host];
-    const sim = spawn('sim', [
-      ...node,
-      '--role',
-      'sim',
-      '--port',
-      String(freePort()),
-      '--metrics-port',
-      String(args.metricsPort),
-      ...args.extra,
-    ]);
+    const base = { redisUrl, host: args.host, extra: args.extra };
+    const sim = spawn('sim', nodeCommand('sim', { ...base, port: freePort(), metricsPort: args.metricsPort }));
     await waitHealthy(`http://127.0.0.1:${args.metricsPort}/health`, sim, 'the sim node');
     const metrics: string[] = [];
     for (let i = 0; i < args.gateways; i++) {
       const m = args.metricsPort + 1 + i;
-      const g = spawn(`gateway ${i + 1}`, [
-        ...node,
-        '--role',
-        'gateway',
-        '--reuse-port',
-        'true',
-        '--port',
-        String(args.port),
-        '--metrics-port',
-        String(m),
-        ...args.extra,
-      ]);
+      const g = spawn(`gateway ${i + 1}`, nodeCommand('gateway', { ...base, port: args.port, metricsPort: m }));
       await waitHealthy(`http://127.0.0.1:${m}/health`, g, `gateway ${i + 1}`);
       metrics.push(`http://127.0.0.1:${m}/metrics`);
     }

@@ -94,6 +94,40 @@ describe('evaluateTargets', () => {
   });
 });
 
+describe('box targets', () => {
+  const box = (over: Partial<Row> = {}) =>
+    row('box', 'lineage-box', {
+      connections: 60_000,
+      cpuPerMillion: 1.1,
+      rssPerConnectionKB: 3.2,
+      extra: { held: 60_000, receiving: 60_000, nodes: 4 },
+      ...over,
+    });
+  const single = row('box', 'lineage', { connections: 15_000, cpuPerMillion: 1 });
+  const goals = (rows: Row[]) =>
+    Object.fromEntries(evaluateTargets(summarizeRounds(rows), rows).map((c) => [c.goal, c]));
+
+  test('60,000 held and receiving, ≤ 4 KB per connection per gateway, gateway CPU ≤ 1.2× one node', () => {
+    const c = goals([box(), single]);
+    expect(c['≥ 60,000 held · all receiving · 0 lost']?.met).toBe(true);
+    expect(c['≤ 4 KB']?.met).toBe(true);
+    expect(c['≤ 1.2×']?.met).toBe(true);
+    expect(c['≤ 1.2×']?.measured).toStartWith('1.10×');
+  });
+
+  test('short of any of them is not met', () => {
+    const few = goals([box({ extra: { held: 59_990, receiving: 59_990, nodes: 4 } }), single]);
+    expect(few['≥ 60,000 held · all receiving · 0 lost']?.met).toBe(false);
+    const silent = goals([box({ extra: { held: 60_000, receiving: 59_999, nodes: 4 } })]);
+    expect(silent['≥ 60,000 held · all receiving · 0 lost']?.met).toBe(false);
+    expect(goals([box({ lost: 1 })])['≥ 60,000 held · all receiving · 0 lost']?.met).toBe(false);
+    expect(goals([box({ rssPerConnectionKB: 4.5 })])['≤ 4 KB']?.met).toBe(false);
+    expect(goals([box({ cpuPerMillion: 1.3 }), single])['≤ 1.2×']?.met).toBe(false);
+    // Without the single node there is nothing to compare with.
+    expect(goals([box()])['≤ 1.2×']).toBeUndefined();
+  });
+});
+
 describe('rendering', () => {
   const result = benchResult(runs);
 

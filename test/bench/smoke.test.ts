@@ -1,6 +1,7 @@
 // CI smoke run of the bench: every scenario at tiny scale against Lineage and both reference servers — 0 lost, 0 repeated —
 // and two interleaved rounds summarized.
 import { describe, expect, test } from 'bun:test';
+import { PROFILES } from '../../bench/harness/profiles.ts';
 import type { Figures, Row, ScenarioName } from '../../bench/harness/result.ts';
 import { runBench, SCENARIO_TARGETS } from '../../bench/harness/run-bench.ts';
 import { summarizeRounds } from '../../bench/harness/summary.ts';
@@ -42,9 +43,41 @@ function expectSound(row: Figures): void {
   expect(row.extra.checkedWindows).toBeGreaterThan(0);
 }
 
+/** The box and the single node beside it: every connection held and receiving, on every process of the box. */
+function expectBoxRow(row: Figures): void {
+  const p = PROFILES.smoke.box;
+  const box = row.target === 'lineage-box';
+  const connections = box ? p.connections : p.connections / p.gateways;
+  const nodes = box ? p.gateways : 1;
+  const loaders = Math.ceil(connections / p.perLoader);
+  expect(row.connections).toBe(connections);
+  expect([row.extra.held, row.extra.receiving, row.extra.failedConnects]).toEqual([connections, connections, 0]);
+  expect(row.extra.nodes).toBe(nodes);
+  const counts = Array.from({ length: nodes }, (_, i) => row.extra[`node${i + 1}Connections`] as number);
+  // Each process's own count: the clients plus one reference connection per load process, all of them somewhere.
+  expect(counts.reduce((a, n) => a + n, 0)).toBe(connections + loaders);
+  // The kernel spread the box's connections over both gateways (all 42 on one: probability 2 × 2^-42).
+  for (const n of counts) expect(n).toBeGreaterThan(0);
+  for (let i = 1; i <= nodes; i++) {
+    expect(finite(row.extra[`node${i}RssPerConnectionKB`] ?? null)).toBe(true);
+    expect(finite(row.extra[`node${i}CpuPerMillion`] ?? null)).toBe(true);
+  }
+  expect(finite(row.rssPerConnectionKB)).toBe(true);
+  if (box) expect(finite(row.extra.simCpuPerMillion ?? null)).toBe(true);
+}
+
 describe('bench smoke (tiny scale, every server)', () => {
   const runs: Row[] = [];
-  for (const scenario of ['scale', 'fanout', 'churn', 'storm', 'compression', 'slow-reader', 'sse'] as ScenarioName[]) {
+  for (const scenario of [
+    'scale',
+    'fanout',
+    'churn',
+    'storm',
+    'compression',
+    'slow-reader',
+    'sse',
+    'box',
+  ] as ScenarioName[]) {
     test(scenario, async () => {
       const result = await runBench({ profile: 'smoke', scenarios: [scenario], log: () => {} });
       expect(result.rows.map((r) => r.target)).toEqual(SCENARIO_TARGETS[scenario]);
@@ -55,7 +88,8 @@ describe('bench smoke (tiny scale, every server)', () => {
           expect(finite(row.rssPerConnectionKB)).toBe(true);
           expect(row.stages.length).toBeGreaterThan(1);
         }
-        if (['scale', 'churn', 'storm'].includes(scenario)) expect(finite(row.connectsPerS)).toBe(true);
+        if (['scale', 'churn', 'storm', 'box'].includes(scenario)) expect(finite(row.connectsPerS)).toBe(true);
+        if (scenario === 'box') expectBoxRow(row);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
         if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {

@@ -1,0 +1,93 @@
+// The parameters of each scenario (their values per profile are in profiles.ts).
+
+export interface ScaleParams {
+  /** Held connections at each step; the last is the scale figure. */
+  stages: number[];
+  symbols: number;
+  intervalMs: number;
+  settleMs: number;
+  measureMs: number;
+  perLoader: number;
+  concurrency: number;
+}
+
+export interface FanoutParams {
+  connections: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+export interface ChurnParams {
+  steady: number;
+  togglers: number;
+  loopers: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  churnMs: number;
+  /** Quiet time after churn before RSS is read again. */
+  settleMs: number;
+  holdMs: [number, number];
+  toggleGapMs: [number, number];
+  loaders: number;
+  concurrency: number;
+}
+
+export interface StormParams {
+  connections: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  rounds: number;
+  roundGapMs: number;
+  /** How long each client stays away (so it misses events and the resume has something to replay). */
+  offlineMs: number;
+  jitterMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+/** Slow readers beside fast ones on a busy market (the books' streams on): loss-free, or conflated. */
+export interface SlowReaderParams {
+  /** Readers that keep up (their age and CPU per delivery are the baseline). */
+  fast: number;
+  /** Readers that take a fraction of a fast reader's bytes per second. */
+  slow: number;
+  slowFraction: number;
+  /** `conflate_ms` of the conflated variant's slow readers. */
+  conflateMs: number;
+  symbols: number;
+  intervalMs: number;
+  /** The server's per-client send buffer: past it a loss-free reader is closed with 1013 and resumes. */
+  sendBufferBytes: number;
+  /** Events the server keeps for resume (the books' streams are many events per second). */
+  history: number;
+  warmMs: number;
+  /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
+  calibrateMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+/**
+ * The box (Redis, a sim node and `gateways` gateways sharing one port) holding `connections`, next to one `--role all`
+ * node holding a gateway's share (`connections / gateways`) of the same workload.
+ */
+export interface BoxParams {
+  connections: number;
+  gateways: number;
+  symbols: number;
+  intervalMs: number;
+  /** Connections opened per step (each step is logged with every gateway's count). */
+  step: number;
+  settleMs: number;
+  measureMs: number;
+  /** Most connections one load process holds (its fd limit); each load process has its own 127.0.0.x to connect to. */
+  perLoader: number;
+  concurrency: number;
+}
