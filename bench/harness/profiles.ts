@@ -1,5 +1,5 @@
-// Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny), and how
-// many interleaved rounds each runs by default.
+// Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, the box 4,000; short) and `smoke` (CI,
+// tiny), and how many interleaved rounds each runs by default.
 import type { BoxParams, ChurnParams, FanoutParams, ScaleParams, SlowReaderParams, StormParams } from './params.ts';
 import type { ScenarioName } from './result.ts';
 

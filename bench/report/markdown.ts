@@ -170,7 +170,9 @@ function detailsTable(rows: readonly Summary[]): string {
         break;
       case 'box':
         parts.push(
-          `${num(e.nodes)} process${e.nodes === 1 ? '' : 'es'} holding ${num(e.nodeConnectionsMin)}–${num(e.nodeConnectionsMax)} each`,
+          e.nodes === 1
+            ? `one process holding ${num(e.nodeConnectionsMax)}`
+            : `${num(e.nodes)} processes holding ${num(e.nodeConnectionsMin)}–${num(e.nodeConnectionsMax)} each`,
           `worst CPU ${short(e.nodeCpuPerMillionMax)} µs/delivery`,
           `RSS ${short(e.rssBaselineMB)} → ${short(e.rssHeldMB)} MB each (mean)`,
           `${num(e.eventsPerSPerClient)} events/s per client`,
