@@ -149,7 +149,9 @@ export class Fleet {
   private async slowStop(catchUpMs: number): Promise<SlowReply> {
     if (this.slow === null) throw new Error('no slow readers running');
     this.slowStopped = true;
-    return this.slow.stop(catchUpMs);
+    const index = this.reference.index;
+    const at = index.last;
+    return this.slow.stop(catchUpMs, (c) => c.tracker.last >= index.lastOn(c.topics, at, c.tracker.start));
   }
 
   /**
@@ -212,7 +214,8 @@ export class Fleet {
         if (c.open && c.tracker.begun && c.tracker.last < index.lastOn(c.topics, end, c.tracker.start)) behind++;
       }
       const now = ctx.now();
-      if (behind === 0 || now - started > MAX_DRAIN_MS) break;
+      // A slow reader the server closed (1013) is not open while it reconnects, but it is owed what it missed.
+      if ((behind === 0 && this.slow?.settling !== true) || now - started > MAX_DRAIN_MS) break;
       if (sum !== progress) {
         progress = sum;
         lastProgress = now;
