@@ -1,80 +1,14 @@
 // Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny), and how
 // many interleaved rounds each runs by default.
 import type { ScenarioName } from './result.ts';
-
-export interface ScaleParams {
-  /** Held connections at each step; the last is the scale figure. */
-  stages: number[];
-  symbols: number;
-  intervalMs: number;
-  settleMs: number;
-  measureMs: number;
-  perLoader: number;
-  concurrency: number;
-}
-
-export interface FanoutParams {
-  connections: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  measureMs: number;
-  loaders: number;
-  concurrency: number;
-}
-
-export interface ChurnParams {
-  steady: number;
-  togglers: number;
-  loopers: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  churnMs: number;
-  /** Quiet time after churn before RSS is read again. */
-  settleMs: number;
-  holdMs: [number, number];
-  toggleGapMs: [number, number];
-  loaders: number;
-  concurrency: number;
-}
-
-export interface StormParams {
-  connections: number;
-  symbols: number;
-  intervalMs: number;
-  warmMs: number;
-  rounds: number;
-  roundGapMs: number;
-  /** How long each client stays away (so it misses events and the resume has something to replay). */
-  offlineMs: number;
-  jitterMs: number;
-  loaders: number;
-  concurrency: number;
-}
-
-/** Slow readers beside fast ones on a busy market (the books' streams on): loss-free, or conflated. */
-export interface SlowReaderParams {
-  /** Readers that keep up (their age and CPU per delivery are the baseline). */
-  fast: number;
-  /** Readers that take a fraction of a fast reader's bytes per second. */
-  slow: number;
-  slowFraction: number;
-  /** `conflate_ms` of the conflated variant's slow readers. */
-  conflateMs: number;
-  symbols: number;
-  intervalMs: number;
-  /** The server's per-client send buffer: past it a loss-free reader is closed with 1013 and resumes. */
-  sendBufferBytes: number;
-  /** Events the server keeps for resume (the books' streams are many events per second). */
-  history: number;
-  warmMs: number;
-  /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
-  calibrateMs: number;
-  measureMs: number;
-  loaders: number;
-  concurrency: number;
-}
+import type {
+  ChurnParams,
+  FanoutParams,
+  RealisticParams,
+  ScaleParams,
+  SlowReaderParams,
+  StormParams,
+} from './scenario-params.ts';
 
 export interface Profile {
   name: 'full' | 'dev' | 'smoke';
@@ -89,6 +23,7 @@ export interface Profile {
   /** The fan-out workload over SSE, next to WebSocket. */
   sse: FanoutParams;
   slowReader: SlowReaderParams;
+  realistic: RealisticParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
 }
@@ -183,6 +118,19 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 50,
     },
+    realistic: {
+      connections: 1000,
+      symbols: 10,
+      symbolsPerClient: 10,
+      bookSharePercent: 20,
+      intervalMs: 5000,
+      // Two market steps before the window (the books quoted and traded), four in it: every step is a burst of ticks,
+      // agent orders and their trades, and the p99 is made of those bursts.
+      warmMs: 10_000,
+      measureMs: 20_000,
+      loaders: 2,
+      concurrency: 100,
+    },
     stallMs: 5000,
   },
   dev: {
@@ -240,6 +188,17 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       measureMs: 5000,
       loaders: 1,
       concurrency: 25,
+    },
+    realistic: {
+      connections: 500,
+      symbols: 10,
+      symbolsPerClient: 10,
+      bookSharePercent: 20,
+      intervalMs: 5000,
+      warmMs: 6000,
+      measureMs: 10_000,
+      loaders: 1,
+      concurrency: 100,
     },
     stallMs: 3000,
   },
@@ -300,6 +259,18 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 10,
     },
+    realistic: {
+      connections: 20,
+      symbols: 4,
+      symbolsPerClient: 4,
+      bookSharePercent: 20,
+      // Faster than the default, so that a one-second window holds market steps.
+      intervalMs: 500,
+      warmMs: 500,
+      measureMs: 1500,
+      loaders: 1,
+      concurrency: 20,
+    },
     stallMs: 2000,
   },
 };
@@ -313,4 +284,5 @@ export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 
   compression: 'compression',
   'slow-reader': 'slowReader',
   sse: 'sse',
+  realistic: 'realistic',
 };

@@ -3,7 +3,7 @@ import type { Histogram } from '../stats/histogram.ts';
 import type { Spread } from '../stats/spread.ts';
 import type { TargetName } from './targets.ts';
 
-export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm' | 'compression' | 'slow-reader' | 'sse';
+export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm' | 'compression' | 'slow-reader' | 'sse' | 'realistic';
 export const SCENARIOS: readonly ScenarioName[] = [
   'scale',
   'fanout',
@@ -12,6 +12,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'compression',
   'slow-reader',
   'sse',
+  'realistic',
 ];
 
 export interface AgeSummary {

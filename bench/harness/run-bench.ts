@@ -9,6 +9,7 @@ import type { Figures, Row, ScenarioName, Summary } from './result.ts';
 import { planRounds } from './rounds.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
+import { runRealistic } from './scenarios/realistic.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runSlowReader } from './scenarios/slow-reader.ts';
 import { runStorm } from './scenarios/storm.ts';
@@ -25,6 +26,7 @@ export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   compression: ['lineage-compression-off', 'lineage-compression-shared', 'lineage-compression-dedicated'],
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
   sse: ['lineage', 'lineage-sse'],
+  realistic: ['lineage-realistic-small', 'lineage-realistic'],
 };
 
 export interface BenchOptions {
@@ -139,6 +141,8 @@ function runScenario(
       return runChurn(ctx, t, profile.churn, profile.stallMs);
     case 'storm':
       return runStorm(ctx, t, profile.storm, profile.stallMs);
+    case 'realistic':
+      return runRealistic(ctx, t, profile.realistic, profile.stallMs);
   }
 }
 

@@ -9,4 +9,5 @@ export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   compression: '(e) compression',
   'slow-reader': '(f) slow readers',
   sse: '(g) SSE',
+  realistic: '(h) realistic load',
 };

@@ -1,0 +1,96 @@
+// What each scenario is given: its sizes, rates and windows (the profiles in profiles.ts fill them in).
+
+export interface ScaleParams {
+  /** Held connections at each step; the last is the scale figure. */
+  stages: number[];
+  symbols: number;
+  intervalMs: number;
+  settleMs: number;
+  measureMs: number;
+  perLoader: number;
+  concurrency: number;
+}
+
+export interface FanoutParams {
+  connections: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+export interface ChurnParams {
+  steady: number;
+  togglers: number;
+  loopers: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  churnMs: number;
+  /** Quiet time after churn before RSS is read again. */
+  settleMs: number;
+  holdMs: [number, number];
+  toggleGapMs: [number, number];
+  loaders: number;
+  concurrency: number;
+}
+
+export interface StormParams {
+  connections: number;
+  symbols: number;
+  intervalMs: number;
+  warmMs: number;
+  rounds: number;
+  roundGapMs: number;
+  /** How long each client stays away (so it misses events and the resume has something to replay). */
+  offlineMs: number;
+  jitterMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+/** Slow readers beside fast ones on a busy market (the books' streams on): loss-free, or conflated. */
+export interface SlowReaderParams {
+  /** Readers that keep up (their age and CPU per delivery are the baseline). */
+  fast: number;
+  /** Readers that take a fraction of a fast reader's bytes per second. */
+  slow: number;
+  slowFraction: number;
+  /** `conflate_ms` of the conflated variant's slow readers. */
+  conflateMs: number;
+  symbols: number;
+  intervalMs: number;
+  /** The server's per-client send buffer: past it a loss-free reader is closed with 1013 and resumes. */
+  sendBufferBytes: number;
+  /** Events the server keeps for resume (the books' streams are many events per second). */
+  history: number;
+  warmMs: number;
+  /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
+  calibrateMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+/**
+ * The realistic load (#15): the market with the books' streams on at the server's default rates, two servers (5 agents
+ * and 10 symbols; 1,000 agents and 50 symbols) serving the same clients.
+ */
+export interface RealisticParams {
+  connections: number;
+  /** The workload's symbols: every client picks its own from these (the large server adds fillers no client holds). */
+  symbols: number;
+  /** Market topics each client holds (`market.<SYMBOL>`). */
+  symbolsPerClient: number;
+  /** Percent of the clients that also hold one of their symbols' `book.<SYMBOL>` and `trades.<SYMBOL>`. */
+  bookSharePercent: number;
+  /** The market interval (5,000 ms is the server's default; 20 book updates per interval). */
+  intervalMs: number;
+  /** Long enough for the books to fill and the agents to start trading. */
+  warmMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
