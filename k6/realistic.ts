@@ -1,7 +1,8 @@
 // k6 (e) the realistic market-data load (issue #15): the market at default rates with its books' streams on. Every
-// connection holds the market topics of SYMBOLS_PER_CLIENT symbols; BOOK_SHARE of them also hold one symbol's book and
-// trades. Gaps are checked per key by key_seq (the global sequence has normal holes for partial subscribers).
-//   bun run server --agents 1000 --symbols <50 symbols>          # the server, at default rates
+// connection holds the market topics of SYMBOLS_PER_CLIENT symbols; BOOK_SHARE_PERCENT of them also hold one of those
+// symbols' book and trades (the rule of the bench's `realistic` scenario, bench/harness/realistic-topics.ts). Gaps are
+// checked per key by key_seq (the global sequence has normal holes for partial subscribers).
+//   bun run server --agents 1000 --symbols <50 symbols> --market-data trades,book,candles   # default rates (as the bench)
 //   k6 run -e WS_URL=ws://127.0.0.1:9001 -e VUS=2000 -e DURATION=120s -e SYMBOLS=BTC-USD,ETH-USD,… k6/realistic.ts
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
@@ -25,19 +26,23 @@ export const options: Options = {
   },
 };
 
-/** The topics of connection `vu`: a window of PER_CLIENT symbols' ticks, and for some one book with its trades. */
-export function topicsFor(vu: number): string[] {
+/**
+ * The topics of connection `i` (0-based): a window of PER_CLIENT symbols' ticks. Book holders are spread evenly (exactly
+ * BOOK_SHARE percent of any first n connections) and numbered k = 0, 1, …; holder k's window starts at symbol k (mod the
+ * symbols) and it holds that symbol's book and trades, so the books held go round every symbol.
+ */
+export function topicsFor(i: number): string[] {
+  const before = Math.floor((i * BOOK_SHARE) / 100);
+  const holder = Math.floor(((i + 1) * BOOK_SHARE) / 100) > before ? before : null;
+  const first = (holder ?? i) % SYMBOLS.length;
   const topics: string[] = [];
-  for (let i = 0; i < PER_CLIENT; i++) topics.push(`market.${SYMBOLS[(vu + i) % SYMBOLS.length]}`);
-  if (vu % 100 < BOOK_SHARE) {
-    const symbol = SYMBOLS[vu % SYMBOLS.length];
-    topics.push(`book.${symbol}`, `trades.${symbol}`);
-  }
+  for (let j = 0; j < PER_CLIENT; j++) topics.push(`market.${SYMBOLS[(first + j) % SYMBOLS.length]}`);
+  if (holder !== null) topics.push(`book.${SYMBOLS[first]}`, `trades.${SYMBOLS[first]}`);
   return topics;
 }
 
 export default function (): void {
   const endAt = exec.scenario.startTime + durationMs(DURATION) - 500;
   if (Date.now() >= endAt) return;
-  holdStream(topicsFor(exec.vu.idInTest), false, () => endAt - Date.now(), 'received events');
+  holdStream(topicsFor(exec.vu.idInTest - 1), false, () => endAt - Date.now(), 'received events');
 }

@@ -1,6 +1,6 @@
 // The load processes of one run: spawned, driven over IPC (each command answered by a reply), always ended.
 import type { Subprocess } from 'bun';
-import type { Command, LoadInit, LoadMessage, Reply } from '../load/commands.ts';
+import type { ClientGroup, Command, LoadInit, LoadMessage, Reply } from '../load/commands.ts';
 import { cpuSeconds } from '../stats/proc-stats.ts';
 import { track } from './children.ts';
 import { BENCH, ROOT } from './paths.ts';
@@ -16,6 +16,26 @@ interface Loader {
 /** Split `n` as evenly as possible over `parts`. */
 export function split(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+}
+
+/**
+ * Each group's clients split as evenly as possible over `parts` load processes, so every process gets the same mix; a
+ * group's remainder goes to the processes after the previous group's (many one-client groups do not pile up on the
+ * first). Empty groups are left out.
+ */
+export function splitGroups(groups: readonly ClientGroup[], parts: number): ClientGroup[][] {
+  const out: ClientGroup[][] = Array.from({ length: parts }, () => []);
+  let next = 0;
+  for (const g of groups) {
+    const base = Math.floor(g.count / parts);
+    const extra = g.count % parts;
+    for (let i = 0; i < parts; i++) {
+      const count = base + ((i - next + parts) % parts < extra ? 1 : 0);
+      if (count > 0) out[i]?.push({ count, topics: g.topics });
+    }
+    next = (next + extra) % parts;
+  }
+  return out;
 }
 
 export class LoadFleet {

@@ -1,7 +1,16 @@
 // Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, the box 4,000; short) and `smoke` (CI,
 // tiny), and how many interleaved rounds each runs by default.
-import type { BoxParams, ChurnParams, FanoutParams, ScaleParams, SlowReaderParams, StormParams } from './params.ts';
+import { BOX_PROFILES } from './box-profiles.ts';
 import type { ScenarioName } from './result.ts';
+import type {
+  BoxParams,
+  ChurnParams,
+  FanoutParams,
+  RealisticParams,
+  ScaleParams,
+  SlowReaderParams,
+  StormParams,
+} from './scenario-params.ts';
 
 export interface Profile {
   name: 'full' | 'dev' | 'smoke';
@@ -16,6 +25,7 @@ export interface Profile {
   /** The fan-out workload over SSE, next to WebSocket. */
   sse: FanoutParams;
   slowReader: SlowReaderParams;
+  realistic: RealisticParams;
   box: BoxParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
@@ -111,20 +121,20 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 50,
     },
-    box: {
-      // 60,000 over 4 gateways (a gateway's fd limit, 20,000, bounds it at 19,000) from 5 load processes of 12,000,
-      // each connecting to its own loopback address: about 28,000 ephemeral ports per source–destination pair.
-      connections: 60_000,
-      gateways: 4,
-      // 4 events/s per client: 240,000 deliveries/s in all, which the two cores carry beside the connects.
-      symbols: 4,
-      intervalMs: 1000,
-      step: 10_000,
-      settleMs: 3000,
-      measureMs: 6000,
-      perLoader: 12_000,
+    realistic: {
+      connections: 1000,
+      symbols: 10,
+      symbolsPerClient: 10,
+      bookSharePercent: 20,
+      intervalMs: 5000,
+      // Two market steps before the window (the books quoted and traded), four in it: every step is a burst of ticks,
+      // agent orders and their trades, and the p99 is made of those bursts.
+      warmMs: 10_000,
+      measureMs: 20_000,
+      loaders: 2,
       concurrency: 100,
     },
+    box: BOX_PROFILES.full,
     stallMs: 5000,
   },
   dev: {
@@ -183,17 +193,18 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 25,
     },
-    box: {
-      connections: 4000,
-      gateways: 2,
-      symbols: 4,
-      intervalMs: 1000,
-      step: 2000,
-      settleMs: 1000,
-      measureMs: 3000,
-      perLoader: 1000,
+    realistic: {
+      connections: 500,
+      symbols: 10,
+      symbolsPerClient: 10,
+      bookSharePercent: 20,
+      intervalMs: 5000,
+      warmMs: 6000,
+      measureMs: 10_000,
+      loaders: 1,
       concurrency: 100,
     },
+    box: BOX_PROFILES.dev,
     stallMs: 3000,
   },
   smoke: {
@@ -253,17 +264,19 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 10,
     },
-    box: {
-      connections: 40,
-      gateways: 2,
-      symbols: 2,
-      intervalMs: 100,
-      step: 20,
-      settleMs: 300,
-      measureMs: 1000,
-      perLoader: 20,
+    realistic: {
+      connections: 20,
+      symbols: 4,
+      symbolsPerClient: 4,
+      bookSharePercent: 20,
+      // Faster than the default, so that a one-second window holds market steps.
+      intervalMs: 500,
+      warmMs: 500,
+      measureMs: 1500,
+      loaders: 1,
       concurrency: 20,
     },
+    box: BOX_PROFILES.smoke,
     stallMs: 2000,
   },
 };
@@ -277,5 +290,6 @@ export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 
   compression: 'compression',
   'slow-reader': 'slowReader',
   sse: 'sse',
+  realistic: 'realistic',
   box: 'box',
 };

@@ -3,7 +3,16 @@ import type { Histogram } from '../stats/histogram.ts';
 import type { Spread } from '../stats/spread.ts';
 import type { TargetName } from './targets.ts';
 
-export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm' | 'compression' | 'slow-reader' | 'sse' | 'box';
+export type ScenarioName =
+  | 'scale'
+  | 'fanout'
+  | 'churn'
+  | 'storm'
+  | 'compression'
+  | 'slow-reader'
+  | 'sse'
+  | 'realistic'
+  | 'box';
 export const SCENARIOS: readonly ScenarioName[] = [
   'scale',
   'fanout',
@@ -12,6 +21,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'compression',
   'slow-reader',
   'sse',
+  'realistic',
   'box',
 ];
 

@@ -10,6 +10,7 @@ import { planRounds } from './rounds.ts';
 import { runBoxScenario } from './scenarios/box.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
+import { runRealistic } from './scenarios/realistic.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runSlowReader } from './scenarios/slow-reader.ts';
 import { runStorm } from './scenarios/storm.ts';
@@ -26,6 +27,7 @@ export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   compression: ['lineage-compression-off', 'lineage-compression-shared', 'lineage-compression-dedicated'],
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
   sse: ['lineage', 'lineage-sse'],
+  realistic: ['lineage-realistic-small', 'lineage-realistic'],
   // The box, then one `--role all` node at a gateway's share of its connections.
   box: ['lineage-box', 'lineage'],
 };
@@ -142,6 +144,8 @@ function runScenario(
       return runChurn(ctx, t, profile.churn, profile.stallMs);
     case 'storm':
       return runStorm(ctx, t, profile.storm, profile.stallMs);
+    case 'realistic':
+      return runRealistic(ctx, t, profile.realistic, profile.stallMs);
     case 'box':
       return runBoxScenario(ctx, t, profile.box, profile.stallMs);
   }

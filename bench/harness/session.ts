@@ -1,9 +1,9 @@
 // One server under test plus its load processes, and the steps every scenario is built from.
-import type { ClientOptions, ConnectReply, FinishReply, WindowReply } from '../load/commands.ts';
+import type { ClientGroup, ClientOptions, ConnectReply, FinishReply, WindowReply } from '../load/commands.ts';
 import { Histogram } from '../stats/histogram.ts';
 import type { LossTotals } from '../stats/loss.ts';
 import { cpuPerMillion } from '../stats/proc-stats.ts';
-import { LoadFleet, split } from './load-fleet.ts';
+import { LoadFleet, splitGroups } from './load-fleet.ts';
 import { startServerProcess } from './server-process.ts';
 import { referenceTopics, type Target, type Workload } from './targets.ts';
 
@@ -58,7 +58,9 @@ export async function withServer<T>(
 ): Promise<T> {
   let fleet: LoadFleet | null = null;
   try {
-    fleet = await LoadFleet.start(server.urlFor, loaders, referenceTopics(workload), lifetimeMs, ctx.clkTck);
+    // The reference holds every book the server has (its filler symbols' too), or its sequence would have holes.
+    const reference = referenceTopics({ ...workload, symbols: target.serverSymbols(workload) });
+    fleet = await LoadFleet.start(server.urlFor, loaders, reference, lifetimeMs, ctx.clkTck);
     return await fn({ server, fleet, topics: target.clientTopics(workload), client: target.client });
   } finally {
     await fleet?.stop();
@@ -74,11 +76,20 @@ export interface Connected {
   connectMs: Histogram;
 }
 
-/** Open `n` more held connections, spread over the load processes. */
-export async function connect(s: Session, n: number, concurrency: number): Promise<Connected> {
-  const counts = split(n, s.fleet.size);
+/** Open `n` more held connections holding the session's topics, spread over the load processes. */
+export function connect(s: Session, n: number, concurrency: number): Promise<Connected> {
+  return connectGroups(s, [{ count: n, topics: s.topics }], concurrency);
+}
+
+/** Open more held connections, each group's holding its own topics, every group spread over the load processes. */
+export async function connectGroups(
+  s: Session,
+  groups: readonly ClientGroup[],
+  concurrency: number,
+): Promise<Connected> {
+  const perLoader = splitGroups(groups, s.fleet.size);
   const replies = await s.fleet.all<ConnectReply>(
-    (i) => ({ cmd: 'connect', count: counts[i] as number, topics: s.topics, concurrency, client: s.client }),
+    (i) => ({ cmd: 'connect', groups: perLoader[i] ?? [], concurrency, client: s.client }),
     180_000,
   );
   const connectMs = new Histogram();

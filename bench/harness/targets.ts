@@ -1,5 +1,5 @@
 // The servers under test: Lineage (and its variants: heavy simulation, durable commits, compression, SSE, market data
-// with slow readers), bare Bun pub/sub, Node + ws.
+// with slow readers, the realistic load small and large), bare Bun pub/sub, Node + ws.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export const TARGET_NAMES = [
   'lineage-busy',
   'lineage-slow',
   'lineage-slow-conflated',
+  'lineage-realistic-small',
+  'lineage-realistic',
   'lineage-box',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -36,6 +38,8 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'lineage-busy': 'Lineage, market data on, fast readers only',
   'lineage-slow': 'Lineage, market data on, + slow readers (loss-free)',
   'lineage-slow-conflated': 'Lineage, market data on, + slow readers (conflate_ms)',
+  'lineage-realistic-small': "Lineage, books' streams on, 5 agents, the clients' symbols only",
+  'lineage-realistic': "Lineage, books' streams on, 1,000 agents, 50 symbols",
   'lineage-box': 'Lineage box: Redis + sim node + gateways on one port',
 };
 
@@ -52,6 +56,8 @@ export interface Workload {
 export interface Target {
   name: TargetName;
   command(workload: Workload): string[];
+  /** The symbols the server runs: the workload's, or with the heavy simulation, fillers after them up to 50. */
+  serverSymbols(workload: Workload): string[];
   /** Topics the load clients hold to get every event of the workload (and nothing else). */
   clientTopics(workload: Workload): string[];
   /** How its load clients connect (a WebSocket without extensions unless said otherwise). */
@@ -78,6 +84,19 @@ export function benchSymbols(n: number): string[] {
 /** Symbols of the heavy simulation: the workload's, then fillers up to 50. */
 export const SIM_SYMBOLS = 50;
 export const SIM_AGENTS = 1000;
+/** The small realistic run: the five founders (the population's floor is 3; the founders are never culled). */
+export const SMALL_AGENTS = 5;
+
+/** The workload's symbols, then `X`-prefixed fillers up to SIM_SYMBOLS (the clients never hold the fillers). */
+export function simSymbols(workload: Workload): string[] {
+  const fill = benchSymbols(SIM_SYMBOLS).map((s) => `X${s}`);
+  return [...workload.symbols, ...fill].slice(0, Math.max(SIM_SYMBOLS, workload.symbols.length));
+}
+
+/** One narrow `market.<SYMBOL>` topic per workload symbol: the same events per client whatever else the server runs. */
+export function narrowMarketTopics(workload: Workload): string[] {
+  return workload.symbols.map((s) => `market.${s}`);
+}
 
 /** The flags of a Lineage node for `workload` (every node of a box gets the same), without its ports. */
 export function lineageFlags(
@@ -85,8 +104,9 @@ export function lineageFlags(
   extra: {
     symbols: string[];
     agents: number;
-    agentIntervalMs: number;
-    arenaRoundMs: number;
+    /** Absent: the server's default rate. */
+    agentIntervalMs?: number;
+    arenaRoundMs?: number;
     db?: string;
     compression?: 'off' | 'shared' | 'dedicated';
   },
@@ -107,10 +127,8 @@ export function lineageFlags(
     extra.symbols.join(','),
     '--agents',
     String(extra.agents),
-    '--agent-interval-ms',
-    String(extra.agentIntervalMs),
-    '--arena-round-ms',
-    String(extra.arenaRoundMs),
+    ...(extra.agentIntervalMs === undefined ? [] : ['--agent-interval-ms', String(extra.agentIntervalMs)]),
+    ...(extra.arenaRoundMs === undefined ? [] : ['--arena-round-ms', String(extra.arenaRoundMs)]),
     '--idle-timeout-s',
     '960',
     '--max-message-rate',
@@ -142,7 +160,7 @@ function peerArgs(workload: Workload): string[] {
 }
 
 export function target(name: TargetName, nodeBundle: () => string): Target {
-  const plain = { client: PLAIN_CLIENT, clientTopics: () => ['market'] };
+  const plain = { client: PLAIN_CLIENT, clientTopics: () => ['market'], serverSymbols: (w: Workload) => w.symbols };
   switch (name) {
     case 'lineage':
     case 'lineage-busy':
@@ -171,14 +189,31 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
       return {
         name,
         client: PLAIN_CLIENT,
-        command: (w) => {
-          const fill = benchSymbols(SIM_SYMBOLS).map((s) => `X${s}`);
-          const symbols = [...w.symbols, ...fill].slice(0, Math.max(SIM_SYMBOLS, w.symbols.length));
-          return lineageCommand(w, { symbols, agents: SIM_AGENTS, agentIntervalMs: 1000, arenaRoundMs: 10_000 });
-        },
+        serverSymbols: simSymbols,
+        command: (w) =>
+          lineageCommand(w, {
+            symbols: simSymbols(w),
+            agents: SIM_AGENTS,
+            agentIntervalMs: 1000,
+            arenaRoundMs: 10_000,
+          }),
         // The same events per client as `lineage`: the workload's symbols, one narrow topic each.
-        clientTopics: (w) => w.symbols.map((s) => `market.${s}`),
+        clientTopics: narrowMarketTopics,
       };
+    case 'lineage-realistic-small':
+    case 'lineage-realistic': {
+      // Agents and arena at the server's default rates; the scenario turns the books' streams on and picks each
+      // client's topics from the workload's symbols, so both serve the same clients the same kinds of stream.
+      const large = name === 'lineage-realistic';
+      const symbols = large ? simSymbols : (w: Workload) => w.symbols;
+      return {
+        name,
+        client: PLAIN_CLIENT,
+        serverSymbols: symbols,
+        command: (w) => lineageCommand(w, { symbols: symbols(w), agents: large ? SIM_AGENTS : SMALL_AGENTS }),
+        clientTopics: narrowMarketTopics,
+      };
+    }
     case 'lineage-compression-off':
     case 'lineage-compression-shared':
     case 'lineage-compression-dedicated': {
@@ -188,6 +223,7 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         // Every client offers permessage-deflate; with `off` the server declines it.
         client: { ...PLAIN_CLIENT, deflate: true },
         clientTopics: () => ['market'],
+        serverSymbols: (w) => w.symbols,
         command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET, compression }),
       };
     }
@@ -196,6 +232,7 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         name,
         client: { ...PLAIN_CLIENT, transport: 'sse' },
         clientTopics: () => ['market'],
+        serverSymbols: (w) => w.symbols,
         command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET }),
       };
     case 'lineage-box':

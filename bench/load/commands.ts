@@ -48,8 +48,14 @@ export interface SlowPlan {
   concurrency: number;
 }
 
+/** `count` held connections that all hold `topics` (a connect command carries one group per distinct topic set). */
+export interface ClientGroup {
+  count: number;
+  topics: string[];
+}
+
 export type Command =
-  | { id: number; cmd: 'connect'; count: number; topics: string[]; concurrency: number; client: ClientOptions }
+  | { id: number; cmd: 'connect'; groups: ClientGroup[]; concurrency: number; client: ClientOptions }
   | { id: number; cmd: 'window-start' }
   | { id: number; cmd: 'window-stop' }
   | { id: number; cmd: 'churn-start'; plan: ChurnPlan }

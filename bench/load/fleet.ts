@@ -6,6 +6,7 @@ import { ChurnRun } from './churn-run.ts';
 import type {
   ChurnPlan,
   ChurnReply,
+  ClientGroup,
   ClientOptions,
   Command,
   ConnectReply,
@@ -43,7 +44,7 @@ export class Fleet {
   async handle(command: Command): Promise<unknown> {
     switch (command.cmd) {
       case 'connect':
-        return this.connect(command.count, command.topics, command.concurrency, command.client);
+        return this.connect(command.groups, command.concurrency, command.client);
       case 'window-start':
         return this.windowStart();
       case 'window-stop':
@@ -63,18 +64,16 @@ export class Fleet {
     }
   }
 
-  private async connect(
-    count: number,
-    topics: string[],
-    concurrency: number,
-    client: ClientOptions,
-  ): Promise<ConnectReply> {
+  /** Each group's clients hold its topics; every client's loss check is against its own topics. */
+  private async connect(groups: ClientGroup[], concurrency: number, client: ClientOptions): Promise<ConnectReply> {
     const { ctx } = this;
     const connectMs = new Histogram();
     let failed = 0;
     const t0 = ctx.now();
     const checked = client.conflateMs === 0;
-    const clients = Array.from({ length: count }, () => new StreamClient(ctx, this.init.url, topics, checked, client));
+    const clients = groups.flatMap((g) =>
+      Array.from({ length: g.count }, () => new StreamClient(ctx, this.init.url, g.topics, checked, client)),
+    );
     await mapLimit(clients, concurrency, async (client) => {
       const started = ctx.now();
       this.steady.push(client);
@@ -86,7 +85,7 @@ export class Fleet {
         client.close();
       }
     });
-    return { opened: count - failed, failed, seconds: (ctx.now() - t0) / 1000, connectMs: connectMs.toData() };
+    return { opened: clients.length - failed, failed, seconds: (ctx.now() - t0) / 1000, connectMs: connectMs.toData() };
   }
 
   private windowStart(): null {
@@ -149,7 +148,9 @@ export class Fleet {
   private async slowStop(catchUpMs: number): Promise<SlowReply> {
     if (this.slow === null) throw new Error('no slow readers running');
     this.slowStopped = true;
-    return this.slow.stop(catchUpMs);
+    const index = this.reference.index;
+    const at = index.last;
+    return this.slow.stop(catchUpMs, (c) => c.tracker.last >= index.lastOn(c.topics, at, c.tracker.start));
   }
 
   /**
@@ -212,7 +213,8 @@ export class Fleet {
         if (c.open && c.tracker.begun && c.tracker.last < index.lastOn(c.topics, end, c.tracker.start)) behind++;
       }
       const now = ctx.now();
-      if (behind === 0 || now - started > MAX_DRAIN_MS) break;
+      // A slow reader the server closed (1013) is not open while it reconnects, but it is owed what it missed.
+      if ((behind === 0 && this.slow?.settling !== true) || now - started > MAX_DRAIN_MS) break;
       if (sum !== progress) {
         progress = sum;
         lastProgress = now;

@@ -50,12 +50,17 @@ export class SlowRun implements SlowHooks {
     return { opened: plan.count - failed, failed };
   }
 
-  /** Stop being slow: read at full speed, and wait (up to `catchUpMs`) until every reader is connected and live. */
-  async stop(catchUpMs: number): Promise<SlowReply> {
+  /**
+   * Stop being slow: read at full speed, and wait (up to `catchUpMs`) until every reader is connected, live and has
+   * what was published when it was told (`hasCaughtUp`). A reader seconds behind may still be closed with 1013 while
+   * it drains its backlog; it resumes, and that close counts here, not after the reply.
+   */
+  async stop(catchUpMs: number, hasCaughtUp: (c: StreamClient) => boolean): Promise<SlowReply> {
     this.stopped = true;
     for (const c of this.clients) c.setReadRate(0);
     const deadline = this.ctx.now() + catchUpMs;
-    const settled = () => this.reconnecting === 0 && this.clients.every((c) => c.open && !c.catchingUp);
+    const caughtUp = (c: StreamClient) => c.open && !c.catchingUp && hasCaughtUp(c);
+    const settled = () => !this.settling && this.clients.every(caughtUp);
     while (!settled() && this.ctx.now() < deadline) await sleep(20);
     return {
       clients: this.clients.length,
@@ -68,8 +73,13 @@ export class SlowRun implements SlowHooks {
       resumed: this.resumed,
       resumeFailed: this.resumeFailures,
       failedReconnects: this.failedReconnects,
-      caughtUp: this.clients.filter((c) => c.open && !c.catchingUp).length,
+      caughtUp: this.clients.filter(caughtUp).length,
     };
+  }
+
+  /** Some reader the server closed is on its way back (owed what it missed: a drain has to wait for it). */
+  get settling(): boolean {
+    return this.reconnecting > 0;
   }
 
   closedByServer(client: StreamClient, code: number): void {

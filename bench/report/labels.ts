@@ -9,5 +9,6 @@ export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   compression: '(e) compression',
   'slow-reader': '(f) slow readers',
   sse: '(g) SSE',
-  box: '(h) one box',
+  realistic: '(h) realistic load',
+  box: '(i) one box',
 };

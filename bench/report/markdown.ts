@@ -10,6 +10,7 @@ import { cell, num, pct, ratioRange, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
 import { measuredSections } from './measured-md.ts';
 import { roundRatio } from './ratios.ts';
+import { realisticSection } from './realistic-md.ts';
 import { comparisonSection, loadsTable, loadWarningLines } from './rounds-md.ts';
 import { evaluateTargets } from './targets.ts';
 
@@ -161,6 +162,15 @@ function detailsTable(rows: readonly Summary[]): string {
             `${num(e.slowClosed1013)} closed 1013, ${num(e.slowResumed)} resumed, ${num(e.slowResumeFailed)} resumes refused, ${num(e.slowCaughtUp)} caught up at the end`,
           );
         break;
+      case 'realistic':
+        parts.push(
+          `${short(e.eventsPerSPerClient)} events/s per client`,
+          `${num(e.bookClients)} clients with a book and its trades`,
+          `${num(e.serverSymbols)} symbols on the server`,
+          `${short(e.bytesPerDelivery)} bytes/delivery`,
+          `connect p99 ${short(e.connectP99Ms)} ms`,
+        );
+        break;
       case 'churn':
         parts.push(
           `RSS ${short(e.rssBeforeMB)} → ${short(e.rssAfterMB)} MB (${pct(e.rssChangePct)})`,
@@ -214,6 +224,7 @@ export function renderMarkdown(result: BenchResult, comparison: Comparison | nul
   const p = result.profile;
   const warnings = loadWarningLines(result.loads);
   const measured = measuredSections(result.rows, result.runs);
+  const realistic = realisticSection(result.rows, result.runs);
   const box = boxSection(result.rows);
   return `# Lineage load benchmark — \`${p.name}\` profile
 
@@ -237,7 +248,7 @@ ${ratiosTable(result.runs)}
 ## Targets
 
 ${targetsTable(result.rows, result.runs)}
-${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}${box === null ? '' : `\n## One box, process by process\n\n${box}\n`}
+${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}${realistic === null ? '' : `\n## Realistic load\n\n${realistic}\n`}${box === null ? '' : `\n## One box, process by process\n\n${box}\n`}
 ## Connection scale, step by step (the chart; medians over the rounds)
 
 ${stagesTable(result.rows)}
@@ -260,6 +271,7 @@ churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(
 storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline;
 compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
 box ${num(p.box.connections)} connections over ${p.box.gateways} gateways on one port (a \`--role all\` node beside it holds ${num(p.box.connections / p.box.gateways)}), ${p.box.symbols} symbols every ${p.box.intervalMs} ms, ≤ ${num(p.box.perLoader)} per load process, each to its own 127.0.0.x;
-slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB.
+slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB;
+realistic load ${num(p.realistic.connections)} connections, each with ${p.realistic.symbolsPerClient} of ${p.realistic.symbols} symbols' tickers and ${p.realistic.bookSharePercent}% also one book with its trades, market every ${num(p.realistic.intervalMs)} ms with the books' streams, agents and arena at the server's default rates, against 5 agents / ${p.realistic.symbols} symbols and 1,000 agents / 50 symbols.
 `;
 }

@@ -56,6 +56,12 @@ export const RATIOS: readonly RatioDef[] = [
   ...(['lineage-slow', 'lineage-slow-conflated'] as const).flatMap((t) =>
     vs('slow-reader', t, 'lineage-busy', ['extra.serverCores', 'cpuPerMillion', 'age.p99']),
   ),
+  ...vs('realistic', 'lineage-realistic', 'lineage-realistic-small', [
+    'age.p99',
+    'firstAge.p99',
+    'cpuPerMillion',
+    'extra.serverCores',
+  ]),
   ...vs('box', 'lineage-box', 'lineage', ['cpuPerMillion', 'rssPerConnectionKB', 'age.p99']),
 ];
 

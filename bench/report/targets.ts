@@ -28,8 +28,10 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
   const fanBun = find(rows, 'fanout', 'bun');
   const fanNode = find(rows, 'fanout', 'node');
   const churn = find(rows, 'churn', 'lineage');
+  const realSmall = find(rows, 'realistic', 'lineage-realistic-small');
   const box = find(rows, 'box', 'lineage-box');
   const boxSingle = find(rows, 'box', 'lineage');
+  const realLarge = find(rows, 'realistic', 'lineage-realistic');
   const ratio = (target: TargetName, reference: TargetName, figure: string) =>
     roundRatio(runs, 'fanout', target, reference, figure);
 
@@ -88,6 +90,19 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       measured: `${changeRange(r)} (${cell(fanSim, 'age.p99')} vs ${cell(fan, 'age.p99')} ms); 1st-arrival p99 ${changeRange(first)}`,
       met: r.n > 0 && (r.median - 1) * 100 < 10,
     });
+  }
+  if (realSmall && realLarge) {
+    const change = (figure: string, limitPct: number, what: string) => {
+      const r = roundRatio(runs, 'realistic', 'lineage-realistic', 'lineage-realistic-small', figure);
+      out.push({
+        target: `Realistic load (1,000 agents, 50 symbols, books and trades) vs 5 agents / ${num(realSmall.extra.serverSymbols)} symbols, the same clients: ${what}`,
+        goal: `≤ +${limitPct}% (${short(1 + limitPct / 100)}×)`,
+        measured: `${changeRange(r)} (${cell(realLarge, figure)} vs ${cell(realSmall, figure)} ms)`,
+        met: r.n > 0 && r.median <= 1 + limitPct / 100,
+      });
+    };
+    change('age.p99', 10, 'fan-out p99 event age');
+    change('firstAge.p99', 25, '1st-arrival p99');
   }
   if (fan && fanDurable) {
     const r = ratio('lineage-durable', 'lineage', 'cpuPerMillion');

@@ -94,6 +94,59 @@ describe('evaluateTargets', () => {
   });
 });
 
+describe('evaluateTargets, the realistic load', () => {
+  // Per round, large ÷ small: age p99 1.05, 1.20, 1.08 (median 1.08: met); 1st-arrival 1.30, 1.20, 1.40 (1.30: not).
+  const pairs = [
+    [10, 10.5, 4, 5.2],
+    [10, 12, 5, 6],
+    [12.5, 13.5, 5, 7],
+  ];
+  const real = pairs.flatMap(([smallAge, largeAge, smallFirst, largeFirst], i) => [
+    row('realistic', 'lineage-realistic-small', {
+      round: i + 1,
+      extra: { held: 1000, receiving: 1000, eventsPerSPerClient: 100, serverSymbols: 10 },
+      age: age(smallAge as number),
+      firstAge: age(smallFirst as number),
+    }),
+    row('realistic', 'lineage-realistic', {
+      round: i + 1,
+      extra: { held: 1000, receiving: 1000, eventsPerSPerClient: 100, serverSymbols: 50 },
+      age: age(largeAge as number),
+      firstAge: age(largeFirst as number),
+      cpuPerMillion: 3,
+    }),
+  ]);
+  const checks = Object.fromEntries(evaluateTargets(summarizeRounds(real), real).map((c) => [c.goal, c]));
+
+  test('fan-out p99 within +10% and 1st-arrival p99 within +25% of the small run, on the per-round median', () => {
+    expect(checks['≤ +10% (1.10×)']?.met).toBe(true);
+    expect(checks['≤ +10% (1.10×)']?.measured).toStartWith('+8.0% (+5.0% … +20.0%)');
+    expect(checks['≤ +25% (1.25×)']?.met).toBe(false);
+    expect(checks['≤ +25% (1.25×)']?.measured).toStartWith('+30.0% (+20.0% … +40.0%)');
+  });
+
+  test('exactly at the limit is met; without the small run there is no check', () => {
+    const edge = [
+      row('realistic', 'lineage-realistic-small', { age: age(10), firstAge: age(4) }),
+      row('realistic', 'lineage-realistic', { age: age(11), firstAge: age(5) }),
+    ];
+    const at = evaluateTargets(summarizeRounds(edge), edge);
+    expect(at.filter((c) => c.goal.startsWith('≤ +')).map((c) => c.met)).toEqual([true, true]);
+    const alone = edge.slice(1);
+    expect(evaluateTargets(summarizeRounds(alone), alone).some((c) => c.goal.startsWith('≤ +'))).toBe(false);
+  });
+
+  test('the report has its section with the per-round ratios', () => {
+    const md = renderMarkdown(benchResult(real, 3));
+    expect(md).toContain('## Realistic load');
+    expect(md).toContain(
+      "| Lineage, books' streams on, 1,000 agents, 50 symbols | 50 | 100 | 12.0 (10.5–13.5) | 1.08× (1.05–1.20×) | 6.00 (5.20–7.00) | 1.30× (1.20–1.40×) |",
+    );
+    expect(md).toContain('against 5 agents and 10 symbols, the same clients');
+    expect(md).toContain('| (h) realistic load |');
+  });
+});
+
 describe('box targets', () => {
   const box = (over: Partial<Row> = {}) =>
     row('box', 'lineage-box', {

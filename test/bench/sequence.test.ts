@@ -114,3 +114,34 @@ describe('assess', () => {
     expect(assess([], holey, 3).lost).toBe(1);
   });
 });
+
+describe("assess, clients of the realistic load (each its own narrow topics, the books' streams on)", () => {
+  // Tickers of A and B, A's book and trades, B's book, candles, an agent, a filler symbol's book and trades.
+  const market: Array<[string, string | null]> = [
+    ['market', 'A'], // 11
+    ['market', 'B'], // 12
+    ['book', 'A'], // 13
+    ['trades', 'A'], // 14
+    ['book', 'B'], // 15
+    ['candles', 'A'], // 16
+    ['agent', 'X'], // 17
+    ['book', 'XF'], // 18
+    ['trades', 'XF'], // 19
+    ['trades', 'A'], // 20
+    ['market', 'A'], // 21
+  ];
+  const index = published(10, market);
+  const tickers = ['market.A', 'market.B'];
+  const withBook = [...tickers, 'book.A', 'trades.A'];
+
+  test('a client with book and trades is owed exactly those, and one without only its tickers', () => {
+    expect(index.expected(withBook, 10, 21)).toEqual({ count: 6, sum: 11 + 12 + 13 + 14 + 20 + 21 });
+    const t = assess([record(withBook, 10, [11, 12, 13, 14, 20, 21]), record(tickers, 10, [11, 12, 21])], index, 21);
+    expect(t).toMatchObject({ windows: 2, checked: 2, lost: 0, duplicated: 0, unexpected: 0 });
+  });
+
+  test("a missing trade is a loss; another book's delta is unexpected", () => {
+    expect(assess([record(withBook, 10, [11, 12, 13, 21])], index, 21).lost).toBe(2);
+    expect(assess([record(tickers, 10, [11, 12, 15, 21])], index, 21).unexpected).toBe(1);
+  });
+});

@@ -1,8 +1,8 @@
-// CI smoke run of the bench: every scenario at tiny scale against Lineage and both reference servers — 0 lost, 0 repeated —
-// and two interleaved rounds summarized.
+// CI smoke run of the bench: every scenario (SCENARIOS: a new one is run here too) at tiny scale against each of its
+// servers — 0 lost, 0 repeated — and two interleaved rounds summarized.
 import { describe, expect, test } from 'bun:test';
 import { PROFILES } from '../../bench/harness/profiles.ts';
-import type { Figures, Row, ScenarioName } from '../../bench/harness/result.ts';
+import { type Figures, type Row, SCENARIOS } from '../../bench/harness/result.ts';
 import { runBench, SCENARIO_TARGETS } from '../../bench/harness/run-bench.ts';
 import { summarizeRounds } from '../../bench/harness/summary.ts';
 import { renderChart } from '../../bench/report/chart-svg.ts';
@@ -68,16 +68,7 @@ function expectBoxRow(row: Figures): void {
 
 describe('bench smoke (tiny scale, every server)', () => {
   const runs: Row[] = [];
-  for (const scenario of [
-    'scale',
-    'fanout',
-    'churn',
-    'storm',
-    'compression',
-    'slow-reader',
-    'sse',
-    'box',
-  ] as ScenarioName[]) {
+  for (const scenario of SCENARIOS) {
     test(scenario, async () => {
       const result = await runBench({ profile: 'smoke', scenarios: [scenario], log: () => {} });
       expect(result.rows.map((r) => r.target)).toEqual(SCENARIO_TARGETS[scenario]);
@@ -98,11 +89,22 @@ describe('bench smoke (tiny scale, every server)', () => {
           expect(row.extra.slowFailedReconnects).toBe(0);
           if (row.target === 'lineage-slow-conflated') expect(row.extra.slowConflatedPerSPerClient).toBeGreaterThan(0);
         }
+        if (scenario === 'realistic') {
+          // A fifth of the 20 clients hold a book and its trades; every client's window is checked on its own topics.
+          expect(row.extra.bookClients).toBe(4);
+          expect(row.extra.checkedWindows).toBe(20);
+          expect(row.extra.serverSymbols).toBe(row.target === 'lineage-realistic' ? 50 : 4);
+        }
       }
       if (scenario === 'compression') {
         const bytes = (t: string) => result.rows.find((r) => r.target === t)?.extra.bytesPerDelivery ?? Number.NaN;
         // A window carried over makes small, similar frames far smaller on the wire.
         expect(bytes('lineage-compression-dedicated')).toBeLessThan(bytes('lineage-compression-off') / 2);
+      }
+      if (scenario === 'realistic') {
+        const md = renderMarkdown(result);
+        expect(md).toContain('## Realistic load');
+        expect(md).toMatch(/Realistic load \(1,000 agents.*fan-out p99 event age \| ≤ \+10% \(1\.10×\) \| [+−-]/);
       }
       runs.push(...result.runs);
       // The report renders from these runs.

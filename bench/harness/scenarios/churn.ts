@@ -2,8 +2,8 @@
 import type { ChurnReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import { split } from '../load-fleet.ts';
-import type { ChurnParams } from '../params.ts';
 import type { Figures } from '../result.ts';
+import type { ChurnParams } from '../scenario-params.ts';
 import { connect, finish, type RunContext, sampleRss, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { MB, p, row } from './row.ts';

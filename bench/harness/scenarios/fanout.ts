@@ -1,7 +1,8 @@
 // Scenario (b), fan-out: a fixed number of clients at a steady event rate; event age on arrival and CPU per delivery.
 // The same workload measures compression (e) and SSE (g): there the targets differ in how their clients connect.
-import type { FanoutParams } from '../params.ts';
+
 import type { Figures } from '../result.ts';
+import type { FanoutParams } from '../scenario-params.ts';
 import { connect, finish, measure, type RunContext, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';

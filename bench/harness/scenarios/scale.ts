@@ -1,8 +1,8 @@
 // Scenario (a), connection scale: ramp held, subscribed connections in steps, measure each step, then check loss.
 import { Histogram } from '../../stats/histogram.ts';
-import type { ScaleParams } from '../params.ts';
 import type { Figures, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
+import type { ScaleParams } from '../scenario-params.ts';
 import {
   connect,
   finish,

@@ -4,8 +4,8 @@
 import type { SlowReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import { split } from '../load-fleet.ts';
-import type { SlowReaderParams } from '../params.ts';
 import type { Figures } from '../result.ts';
+import type { SlowReaderParams } from '../scenario-params.ts';
 import { connect, finish, measure, type RunContext, withSession } from '../session.ts';
 import { benchSymbols, type Target, type TargetName, type Workload } from '../targets.ts';
 import { p, row } from './row.ts';

@@ -1,8 +1,8 @@
 // Scenario (d), reconnect storm: every client drops at once and resumes with `since`; gaps and repeats are counted.
 import type { StormReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
-import type { StormParams } from '../params.ts';
 import type { Figures } from '../result.ts';
+import type { StormParams } from '../scenario-params.ts';
 import { connect, finish, type RunContext, startWindow, stopWindow, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';

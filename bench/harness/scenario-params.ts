@@ -1,4 +1,4 @@
-// The parameters of each scenario (their values per profile are in profiles.ts).
+// What each scenario is given: its sizes, rates and windows (the profiles in profiles.ts fill them in).
 
 export interface ScaleParams {
   /** Held connections at each step; the last is the scale figure. */
@@ -69,6 +69,27 @@ export interface SlowReaderParams {
   warmMs: number;
   /** Measured on the fast readers before the slow ones connect: what a slow reader's rate is a fraction of. */
   calibrateMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
+/**
+ * The realistic load (#15): the market with the books' streams on at the server's default rates, two servers (5 agents
+ * and 10 symbols; 1,000 agents and 50 symbols) serving the same clients.
+ */
+export interface RealisticParams {
+  connections: number;
+  /** The workload's symbols: every client picks its own from these (the large server adds fillers no client holds). */
+  symbols: number;
+  /** Market topics each client holds (`market.<SYMBOL>`). */
+  symbolsPerClient: number;
+  /** Percent of the clients that also hold one of their symbols' `book.<SYMBOL>` and `trades.<SYMBOL>`. */
+  bookSharePercent: number;
+  /** The market interval (5,000 ms is the server's default; 20 book updates per interval). */
+  intervalMs: number;
+  /** Long enough for the books to fill and the agents to start trading. */
+  warmMs: number;
   measureMs: number;
   loaders: number;
   concurrency: number;
