@@ -8,6 +8,21 @@ export interface NodeProbe {
   rssBytes(): number;
   /** WebSocket connections the node holds now (`connections` of its /health). */
   connections(): Promise<number>;
+  /** A metric's value summed over its label sets (`lineage_broker_read_lag_seconds_sum`); 0 when it has none. */
+  metric(name: string): Promise<number>;
+}
+
+/** `name`'s value in a Prometheus text exposition, summed over its label sets. Pure. */
+export function metricValue(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    const value = Number(rest.slice(rest.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
 }
 
 const METRICS_LINE = /Prometheus metrics on (http:\/\/\S+)\/metrics/;
@@ -31,11 +46,13 @@ export async function probeNode(name: string, server: ServerProcess, timeoutMs =
     await Bun.sleep(100);
   }
   const health = `${base}/health`;
+  const metrics = `${base}/metrics`;
   return {
     name,
     pid: server.pid,
     cpuSeconds: server.cpuSeconds,
     rssBytes: server.rssBytes,
     connections: async () => ((await (await fetch(health)).json()) as { connections: number }).connections,
+    metric: async (name) => metricValue(await (await fetch(metrics)).text(), name),
   };
 }

@@ -191,6 +191,7 @@ function detailsTable(rows: readonly Summary[]): string {
         if (e.boxCores !== undefined)
           parts.push(
             `sim ${short(e.simCpuPerMillion)} + Redis ${short(e.redisCpuPerMillion)} µs/delivery more; the box kept ${short(e.boxCores)} cores busy`,
+            `events ${short(e.gatewayReadAgeMs)} ms old when the gateways read them from Redis`,
           );
         break;
       case 'storm':

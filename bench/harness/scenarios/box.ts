@@ -99,11 +99,13 @@ async function holdConnections(ctx: RunContext, s: Session, h: Hold): Promise<Fi
   }
   await Bun.sleep(params.settleMs);
   const others = h.box === null ? [] : [h.box.sim, h.box.redis];
+  const lag0 = await readLag(nodes);
   const cpu0 = nodes.map((n) => n.cpuSeconds());
   const other0 = others.map((o) => o.cpuSeconds());
   const w = await measure(s, params.measureMs);
   const cpu = nodes.map((n, i) => n.cpuSeconds() - (cpu0[i] as number));
   const other = others.map((o, i) => o.cpuSeconds() - (other0[i] as number));
+  const lag1 = await readLag(nodes);
   const counts = await Promise.all(nodes.map((n) => n.connections()));
   const rssAfter = nodes.map((n) => n.rssBytes());
   const finished = await finish(s, h.stallMs);
@@ -140,10 +142,22 @@ async function holdConnections(ctx: RunContext, s: Session, h: Hold): Promise<Fi
             redisCpuPerMillion: cpuPerMillion(other[1] as number, w.deliveries),
             // Every process of the box (gateways, sim, Redis) per second of the window.
             boxCores: (cpu.reduce((a, b) => a + b, 0) + other.reduce((a, b) => a + b, 0)) / w.seconds,
+            // How old the window's events were when the gateways read them from Redis (the rest of an event's age
+            // on arrival is the gateway's fan-out and the load process's reading).
+            gatewayReadAgeMs: ((lag1.sum - lag0.sum) / Math.max(1, lag1.count - lag0.count)) * 1000,
           }),
       eventsPerSPerClient: (1000 / params.intervalMs) * params.symbols,
       connectP99Ms: p(connectMs, 0.99),
       failedConnects: failed,
     },
   });
+}
+
+/** The gateways' `lineage_broker_read_lag_seconds` histogram, sum and count over all of them. */
+async function readLag(nodes: NodeProbe[]): Promise<{ sum: number; count: number }> {
+  const of = (suffix: string) =>
+    Promise.all(nodes.map((n) => n.metric(`lineage_broker_read_lag_seconds_${suffix}`))).then((v) =>
+      v.reduce((a, b) => a + b, 0),
+    );
+  return { sum: await of('sum'), count: await of('count') };
 }
