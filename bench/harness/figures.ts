@@ -27,6 +27,7 @@ export const CORE_FIGURES: readonly Figure[] = [
 const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   bytesPerDelivery: { label: 'bytes/delivery on the wire', better: 'lower' },
   serverCores: { label: 'server cores busy', better: 'lower' },
+  mainThreadCpuPerMillion: { label: 'main thread CPU µs/delivery', better: 'lower' },
   rssChangePct: { label: 'churn RSS change %', better: 'lower' },
   subscribeOpsPerS: { label: '(un)subscribes/s', better: 'higher' },
   ackP99Ms: { label: 'ack p99 ms', better: 'lower' },

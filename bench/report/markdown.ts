@@ -59,6 +59,7 @@ function ratiosTable(runs: readonly Row[]): string {
     lines.push([
       SCENARIO_LABELS[scenario],
       r('bun', 'cpuPerMillion'),
+      r('bun', 'extra.mainThreadCpuPerMillion'),
       r('node', 'cpuPerMillion'),
       r('bun', 'age.p99'),
       r('node', 'age.p99'),
@@ -70,6 +71,7 @@ function ratiosTable(runs: readonly Row[]): string {
     [
       'scenario',
       'CPU/delivery ÷ bare Bun',
+      'main thread ÷ bare Bun main thread',
       'CPU/delivery ÷ Node + ws',
       'p99 ÷ bare Bun',
       'p99 ÷ Node + ws',

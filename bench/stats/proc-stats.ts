@@ -1,5 +1,5 @@
 // Server process figures from /proc: CPU seconds (utime + stime of every thread) and resident memory.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
 export const DEFAULT_CLK_TCK = 100;
@@ -58,6 +58,28 @@ export function parseRss(status: string): number {
 export function cpuSeconds(pid: number, clkTck = DEFAULT_CLK_TCK): number {
   const t = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   return (t.utime + t.stime) / clkTck;
+}
+
+/**
+ * CPU seconds of a process's main thread (its tid is its pid) and of its other threads (workers, JIT, GC helpers),
+ * from /proc/<pid>/task/<tid>/stat. A thread that ended since the last reading no longer counts (its time moves to
+ * neither), so read this for a process whose threads live as long as it does.
+ */
+export function threadCpuSeconds(pid: number, clkTck = DEFAULT_CLK_TCK): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let t: CpuTicks;
+    try {
+      t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      continue; // ended between the listing and the read
+    }
+    const seconds = (t.utime + t.stime) / clkTck;
+    if (tid === String(pid)) main += seconds;
+    else others += seconds;
+  }
+  return { main, others };
 }
 
 export function rssBytes(pid: number): number {

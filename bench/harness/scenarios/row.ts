@@ -1,5 +1,6 @@
 // Builds a report row from the pieces every scenario measures.
 import type { Histogram } from '../../stats/histogram.ts';
+import { cpuPerMillion } from '../../stats/proc-stats.ts';
 import type { Figures, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import { type Finished, perMillion, type Window } from '../session.ts';
@@ -45,6 +46,8 @@ export function row(
       drainSeconds: finished.drainSeconds,
       // Bytes read from the socket per delivery: frames, their headers and everything else on the connection.
       bytesPerDelivery: window.deliveries > 0 ? window.bytes / window.deliveries : Number.NaN,
+      // The main thread's share (sockets, publish): the rest is the simulation worker and the runtime's own threads.
+      mainThreadCpuPerMillion: cpuPerMillion(window.mainThreadCpuSeconds, window.deliveries),
       // Server CPU seconds per second of the window: how many cores it kept busy.
       serverCores: window.cpuSeconds / window.seconds,
     },
