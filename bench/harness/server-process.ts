@@ -1,6 +1,6 @@
 // Runs a server under test as a direct child (its pid is the server), reads its URL, and always ends it.
 import type { Subprocess } from 'bun';
-import { cpuSeconds, rssBytes } from '../stats/proc-stats.ts';
+import { cpuSeconds, rssBytes, threadCpuSeconds } from '../stats/proc-stats.ts';
 import { track } from './children.ts';
 import { ROOT } from './paths.ts';
 
@@ -10,6 +10,8 @@ export interface ServerProcess {
   pid: number;
   url: string;
   cpuSeconds(): number;
+  /** CPU seconds of its main thread alone. */
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
@@ -47,6 +49,7 @@ export async function startServerProcess(command: string[], timeoutMs = 20_000, 
           pid: proc.pid,
           url,
           cpuSeconds: () => cpuSeconds(proc.pid, clkTck),
+          mainThreadCpuSeconds: () => threadCpuSeconds(proc.pid, proc.pid, clkTck),
           rssBytes: () => rssBytes(proc.pid),
           output: () => text,
           stop,

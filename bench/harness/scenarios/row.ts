@@ -1,5 +1,6 @@
 // Builds a report row from the pieces every scenario measures.
 import type { Histogram } from '../../stats/histogram.ts';
+import type { CurvePoint } from '../capacity-curve.ts';
 import type { Figures, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import { type Finished, perMillion, type Window } from '../session.ts';
@@ -18,6 +19,7 @@ export function row(
     connectsPerS: number | null;
     extra: Record<string, number>;
     stages?: Stage[];
+    curve?: CurvePoint[];
   },
 ): Figures {
   const cpu = perMillion(window);
@@ -49,6 +51,7 @@ export function row(
       serverCores: window.cpuSeconds / window.seconds,
     },
     stages: figures.stages ?? [],
+    curve: figures.curve ?? [],
   };
 }
 
