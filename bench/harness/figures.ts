@@ -36,6 +36,8 @@ const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   slowEventsPerSPerClient: { label: 'slow reader events/s', better: 'higher' },
   slowClosed1013: { label: 'slow readers closed 1013', better: 'lower' },
   slowResumeFailed: { label: 'slow reader resumes refused', better: 'lower' },
+  kneeDeliveriesPerS: { label: 'capacity knee deliveries/s', better: 'higher' },
+  kneeStepDeliveriesPerS: { label: 'last step within the p99 limit, deliveries/s', better: 'higher' },
 };
 
 export function extraFigure(name: string): Figure {

@@ -1,7 +1,9 @@
 // Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, short) and `smoke` (CI, tiny), and how
 // many interleaved rounds each runs by default.
+import { CAPACITY_PROFILES } from './capacity-profiles.ts';
 import type { ScenarioName } from './result.ts';
 import type {
+  CapacityParams,
   ChurnParams,
   FanoutParams,
   RealisticParams,
@@ -24,6 +26,7 @@ export interface Profile {
   sse: FanoutParams;
   slowReader: SlowReaderParams;
   realistic: RealisticParams;
+  capacity: CapacityParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
 }
@@ -131,6 +134,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 2,
       concurrency: 100,
     },
+    capacity: CAPACITY_PROFILES.full,
     stallMs: 5000,
   },
   dev: {
@@ -200,6 +204,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 100,
     },
+    capacity: CAPACITY_PROFILES.dev,
     stallMs: 3000,
   },
   smoke: {
@@ -271,6 +276,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 20,
     },
+    capacity: CAPACITY_PROFILES.smoke,
     stallMs: 2000,
   },
 };
@@ -285,4 +291,5 @@ export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 
   'slow-reader': 'slowReader',
   sse: 'sse',
   realistic: 'realistic',
+  capacity: 'capacity',
 };

@@ -1,9 +1,19 @@
 // What one scenario run against one server produces (the rows of the report), and a figure's summary over rounds.
 import type { Histogram } from '../stats/histogram.ts';
-import type { Spread } from '../stats/spread.ts';
+import { medianOrNull, type Spread } from '../stats/spread.ts';
+import type { CurvePoint } from './capacity-curve.ts';
 import type { TargetName } from './targets.ts';
 
-export type ScenarioName = 'scale' | 'fanout' | 'churn' | 'storm' | 'compression' | 'slow-reader' | 'sse' | 'realistic';
+export type ScenarioName =
+  | 'scale'
+  | 'fanout'
+  | 'churn'
+  | 'storm'
+  | 'compression'
+  | 'slow-reader'
+  | 'sse'
+  | 'realistic'
+  | 'capacity';
 export const SCENARIOS: readonly ScenarioName[] = [
   'scale',
   'fanout',
@@ -13,6 +23,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'slow-reader',
   'sse',
   'realistic',
+  'capacity',
 ];
 
 export interface AgeSummary {
@@ -60,6 +71,8 @@ export interface Figures {
   /** Scenario-specific figures (named in the report). */
   extra: Record<string, number>;
   stages: Stage[];
+  /** The capacity scenario's steps, lowest offered rate first (empty for the other scenarios). */
+  curve: CurvePoint[];
 }
 
 /** One run: a scenario against one server in one round. */
@@ -82,5 +95,17 @@ export function summarize(h: Histogram): AgeSummary {
     p999: h.percentile(0.999),
     max: h.count ? h.max : Number.NaN,
     samples: h.count,
+  };
+}
+
+/** Each percentile's median over several summaries (rounds). */
+export function medianAge(ages: readonly AgeSummary[]): AgeSummary {
+  const med = (values: number[]): number => medianOrNull(values) ?? Number.NaN;
+  return {
+    p50: med(ages.map((a) => a.p50)),
+    p99: med(ages.map((a) => a.p99)),
+    p999: med(ages.map((a) => a.p999)),
+    max: med(ages.map((a) => a.max)),
+    samples: med(ages.map((a) => a.samples)),
   };
 }

@@ -7,6 +7,7 @@ import { buildNodeBundle, type NodeBundle } from './node-bundle.ts';
 import { PROFILES, type Profile } from './profiles.ts';
 import type { Figures, Row, ScenarioName, Summary } from './result.ts';
 import { planRounds } from './rounds.ts';
+import { runCapacity } from './scenarios/capacity.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runRealistic } from './scenarios/realistic.ts';
@@ -27,6 +28,7 @@ export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
   sse: ['lineage', 'lineage-sse'],
   realistic: ['lineage-realistic-small', 'lineage-realistic'],
+  capacity: ['lineage', 'bun', 'node'],
 };
 
 export interface BenchOptions {
@@ -143,6 +145,8 @@ function runScenario(
       return runStorm(ctx, t, profile.storm, profile.stallMs);
     case 'realistic':
       return runRealistic(ctx, t, profile.realistic, profile.stallMs);
+    case 'capacity':
+      return runCapacity(ctx, t, profile.capacity, profile.stallMs);
   }
 }
 

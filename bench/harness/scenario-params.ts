@@ -94,3 +94,23 @@ export interface RealisticParams {
   loaders: number;
   concurrency: number;
 }
+
+/** Offered deliveries/s raised step by step until p99 event age passes a limit: the capacity curve and its knee. */
+export interface CapacityParams {
+  /** Held connections, the same at every step. */
+  connections: number;
+  symbols: number;
+  /**
+   * The market interval of each step, longest first (one server start each: it is a server flag). A step offers
+   * connections × symbols × 1000 / interval deliveries/s; the last one is the step cap.
+   */
+  intervalsMs: number[];
+  /** The p99 event age a step may reach and still count as keeping up (the knee is where the curve passes it). */
+  p99LimitMs: number;
+  /** A step over the limit on p99 alone is run again (a fresh server) this many times before it ends the curve. */
+  retries: number;
+  warmMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}

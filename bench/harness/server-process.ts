@@ -10,7 +10,7 @@ export interface ServerProcess {
   pid: number;
   url: string;
   cpuSeconds(): number;
-  /** CPU seconds of the main thread (the event loop: sockets, publish) alone. */
+  /** CPU seconds of its main thread alone. */
   mainThreadCpuSeconds(): number;
   rssBytes(): number;
   output(): string;
@@ -49,7 +49,7 @@ export async function startServerProcess(command: string[], timeoutMs = 20_000, 
           pid: proc.pid,
           url,
           cpuSeconds: () => cpuSeconds(proc.pid, clkTck),
-          mainThreadCpuSeconds: () => threadCpuSeconds(proc.pid, clkTck).main,
+          mainThreadCpuSeconds: () => threadCpuSeconds(proc.pid, proc.pid, clkTck),
           rssBytes: () => rssBytes(proc.pid),
           output: () => text,
           stop,

@@ -10,4 +10,5 @@ export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   'slow-reader': '(f) slow readers',
   sse: '(g) SSE',
   realistic: '(h) realistic load',
+  capacity: '(i) capacity curve',
 };

@@ -68,6 +68,8 @@ export const RATIOS: readonly RatioDef[] = [
     'cpuPerMillion',
     'extra.serverCores',
   ]),
+  ...vs('capacity', 'lineage', 'bun', ['extra.kneeDeliveriesPerS']),
+  ...vs('capacity', 'lineage', 'node', ['extra.kneeDeliveriesPerS']),
 ];
 
 /** The ratios a set of runs can give (both servers ran in at least one common round). */

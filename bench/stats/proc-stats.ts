@@ -1,5 +1,5 @@
 // Server process figures from /proc: CPU seconds (utime + stime of every thread) and resident memory.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
 export const DEFAULT_CLK_TCK = 100;
@@ -47,6 +47,11 @@ export function parseMachineBusy(procStat: string): number {
   return busy;
 }
 
+/** Busy CPU seconds of the whole machine so far (every process, the bench's and others'). */
+export function machineBusySeconds(clkTck = DEFAULT_CLK_TCK): number {
+  return parseMachineBusy(readFileSync('/proc/stat', 'utf8')) / clkTck;
+}
+
 /** VmRSS of a /proc/<pid>/status text, in bytes. */
 export function parseRss(status: string): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -60,26 +65,10 @@ export function cpuSeconds(pid: number, clkTck = DEFAULT_CLK_TCK): number {
   return (t.utime + t.stime) / clkTck;
 }
 
-/**
- * CPU seconds of a process's main thread (its tid is its pid) and of its other threads (workers, JIT, GC helpers),
- * from /proc/<pid>/task/<tid>/stat. A thread that ended since the last reading no longer counts (its time moves to
- * neither), so read this for a process whose threads live as long as it does.
- */
-export function threadCpuSeconds(pid: number, clkTck = DEFAULT_CLK_TCK): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let t: CpuTicks;
-    try {
-      t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-    } catch {
-      continue; // ended between the listing and the read
-    }
-    const seconds = (t.utime + t.stime) / clkTck;
-    if (tid === String(pid)) main += seconds;
-    else others += seconds;
-  }
-  return { main, others };
+/** CPU seconds used so far by one thread of a process (its main thread's id is the process's own). */
+export function threadCpuSeconds(pid: number, tid: number, clkTck = DEFAULT_CLK_TCK): number {
+  const t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+  return (t.utime + t.stime) / clkTck;
 }
 
 export function rssBytes(pid: number): number {

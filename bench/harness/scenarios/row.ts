@@ -1,6 +1,7 @@
 // Builds a report row from the pieces every scenario measures.
 import type { Histogram } from '../../stats/histogram.ts';
 import { cpuPerMillion } from '../../stats/proc-stats.ts';
+import type { CurvePoint } from '../capacity-curve.ts';
 import type { Figures, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import { type Finished, perMillion, type Window } from '../session.ts';
@@ -19,6 +20,7 @@ export function row(
     connectsPerS: number | null;
     extra: Record<string, number>;
     stages?: Stage[];
+    curve?: CurvePoint[];
   },
 ): Figures {
   const cpu = perMillion(window);
@@ -52,6 +54,7 @@ export function row(
       serverCores: window.cpuSeconds / window.seconds,
     },
     stages: figures.stages ?? [],
+    curve: figures.curve ?? [],
   };
 }
 
