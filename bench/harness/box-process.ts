@@ -91,6 +91,7 @@ export async function startBox(gateways: number, flags: readonly string[], clkTc
       port,
       urlFor: (i) => `ws://${loadAddress(i)}:${port}`,
       cpuSeconds: () => probes.reduce((a, g) => a + g.cpuSeconds(), 0),
+      mainThreadCpuSeconds: () => probes.reduce((a, g) => a + g.mainThreadCpuSeconds(), 0),
       rssBytes: () => probes.reduce((a, g) => a + g.rssBytes(), 0),
       stop,
     };

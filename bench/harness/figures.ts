@@ -27,6 +27,7 @@ export const CORE_FIGURES: readonly Figure[] = [
 const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   bytesPerDelivery: { label: 'bytes/delivery on the wire', better: 'lower' },
   serverCores: { label: 'server cores busy', better: 'lower' },
+  mainThreadCpuPerMillion: { label: 'main thread CPU µs/delivery', better: 'lower' },
   rssChangePct: { label: 'churn RSS change %', better: 'lower' },
   subscribeOpsPerS: { label: '(un)subscribes/s', better: 'higher' },
   ackP99Ms: { label: 'ack p99 ms', better: 'lower' },
@@ -35,6 +36,8 @@ const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   slowEventsPerSPerClient: { label: 'slow reader events/s', better: 'higher' },
   slowClosed1013: { label: 'slow readers closed 1013', better: 'lower' },
   slowResumeFailed: { label: 'slow reader resumes refused', better: 'lower' },
+  kneeDeliveriesPerS: { label: 'capacity knee deliveries/s', better: 'higher' },
+  kneeStepDeliveriesPerS: { label: 'last step within the p99 limit, deliveries/s', better: 'higher' },
 };
 
 export function extraFigure(name: string): Figure {

@@ -5,6 +5,7 @@ export interface NodeProbe {
   name: string;
   pid: number;
   cpuSeconds(): number;
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   /** WebSocket connections the node holds now (`connections` of its /health). */
   connections(): Promise<number>;
@@ -51,6 +52,7 @@ export async function probeNode(name: string, server: ServerProcess, timeoutMs =
     name,
     pid: server.pid,
     cpuSeconds: server.cpuSeconds,
+    mainThreadCpuSeconds: server.mainThreadCpuSeconds,
     rssBytes: server.rssBytes,
     connections: async () => ((await (await fetch(health)).json()) as { connections: number }).connections,
     metric: async (name) => metricValue(await (await fetch(metrics)).text(), name),

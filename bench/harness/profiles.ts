@@ -1,9 +1,10 @@
 // Scenario sizes: `full` (the BENCHMARKS.md run), `dev` (≤ 2,000 connections, the box 4,000; short) and `smoke` (CI,
 // tiny), and how many interleaved rounds each runs by default.
 import { BOX_PROFILES } from './box-profiles.ts';
-import type { ScenarioName } from './result.ts';
+import { CAPACITY_PROFILES } from './capacity-profiles.ts';
 import type {
   BoxParams,
+  CapacityParams,
   ChurnParams,
   FanoutParams,
   RealisticParams,
@@ -26,6 +27,7 @@ export interface Profile {
   sse: FanoutParams;
   slowReader: SlowReaderParams;
   realistic: RealisticParams;
+  capacity: CapacityParams;
   box: BoxParams;
   /** The end-of-run drain gives up after this long without progress. */
   stallMs: number;
@@ -134,6 +136,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 2,
       concurrency: 100,
     },
+    capacity: CAPACITY_PROFILES.full,
     box: BOX_PROFILES.full,
     stallMs: 5000,
   },
@@ -204,6 +207,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 100,
     },
+    capacity: CAPACITY_PROFILES.dev,
     box: BOX_PROFILES.dev,
     stallMs: 3000,
   },
@@ -276,20 +280,10 @@ export const PROFILES: Record<Profile['name'], Profile> = {
       loaders: 1,
       concurrency: 20,
     },
+    capacity: CAPACITY_PROFILES.smoke,
     box: BOX_PROFILES.smoke,
     stallMs: 2000,
   },
 };
 
-/** The profile section each scenario's parameters live in. */
-export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 'rounds' | 'stallMs'>> = {
-  scale: 'scale',
-  fanout: 'fanout',
-  churn: 'churn',
-  storm: 'storm',
-  compression: 'compression',
-  'slow-reader': 'slowReader',
-  sse: 'sse',
-  realistic: 'realistic',
-  box: 'box',
-};
+export { SCENARIO_PARAMS } from './scenario-params.ts';

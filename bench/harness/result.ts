@@ -1,6 +1,7 @@
 // What one scenario run against one server produces (the rows of the report), and a figure's summary over rounds.
 import type { Histogram } from '../stats/histogram.ts';
-import type { Spread } from '../stats/spread.ts';
+import { medianOrNull, type Spread } from '../stats/spread.ts';
+import type { CurvePoint } from './capacity-curve.ts';
 import type { TargetName } from './targets.ts';
 
 export type ScenarioName =
@@ -12,6 +13,7 @@ export type ScenarioName =
   | 'slow-reader'
   | 'sse'
   | 'realistic'
+  | 'capacity'
   | 'box';
 export const SCENARIOS: readonly ScenarioName[] = [
   'scale',
@@ -22,6 +24,7 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'slow-reader',
   'sse',
   'realistic',
+  'capacity',
   'box',
 ];
 
@@ -70,6 +73,8 @@ export interface Figures {
   /** Scenario-specific figures (named in the report). */
   extra: Record<string, number>;
   stages: Stage[];
+  /** The capacity scenario's steps, lowest offered rate first (empty for the other scenarios). */
+  curve: CurvePoint[];
 }
 
 /** One run: a scenario against one server in one round. */
@@ -92,5 +97,17 @@ export function summarize(h: Histogram): AgeSummary {
     p999: h.percentile(0.999),
     max: h.count ? h.max : Number.NaN,
     samples: h.count,
+  };
+}
+
+/** Each percentile's median over several summaries (rounds). */
+export function medianAge(ages: readonly AgeSummary[]): AgeSummary {
+  const med = (values: number[]): number => medianOrNull(values) ?? Number.NaN;
+  return {
+    p50: med(ages.map((a) => a.p50)),
+    p99: med(ages.map((a) => a.p99)),
+    p999: med(ages.map((a) => a.p999)),
+    max: med(ages.map((a) => a.max)),
+    samples: med(ages.map((a) => a.samples)),
   };
 }

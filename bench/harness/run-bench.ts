@@ -8,6 +8,7 @@ import { PROFILES, type Profile } from './profiles.ts';
 import type { Figures, Row, ScenarioName, Summary } from './result.ts';
 import { planRounds } from './rounds.ts';
 import { runBoxScenario } from './scenarios/box.ts';
+import { runCapacity } from './scenarios/capacity.ts';
 import { runChurn } from './scenarios/churn.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runRealistic } from './scenarios/realistic.ts';
@@ -28,6 +29,7 @@ export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],
   sse: ['lineage', 'lineage-sse'],
   realistic: ['lineage-realistic-small', 'lineage-realistic'],
+  capacity: ['lineage', 'bun', 'node'],
   // The box, then one `--role all` node at a gateway's share of its connections.
   box: ['lineage-box', 'lineage'],
 };
@@ -146,6 +148,8 @@ function runScenario(
       return runStorm(ctx, t, profile.storm, profile.stallMs);
     case 'realistic':
       return runRealistic(ctx, t, profile.realistic, profile.stallMs);
+    case 'capacity':
+      return runCapacity(ctx, t, profile.capacity, profile.stallMs);
     case 'box':
       return runBoxScenario(ctx, t, profile.box, profile.stallMs);
   }

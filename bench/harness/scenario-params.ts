@@ -1,4 +1,7 @@
-// What each scenario is given: its sizes, rates and windows (the profiles in profiles.ts fill them in).
+// What each scenario is given: its sizes, rates and windows (the profiles in profiles.ts fill them in), and which
+// section of a profile holds them.
+import type { Profile } from './profiles.ts';
+import type { ScenarioName } from './result.ts';
 
 export interface ScaleParams {
   /** Held connections at each step; the last is the scale figure. */
@@ -95,6 +98,26 @@ export interface RealisticParams {
   concurrency: number;
 }
 
+/** Offered deliveries/s raised step by step until p99 event age passes a limit: the capacity curve and its knee. */
+export interface CapacityParams {
+  /** Held connections, the same at every step. */
+  connections: number;
+  symbols: number;
+  /**
+   * The market interval of each step, longest first (one server start each: it is a server flag). A step offers
+   * connections × symbols × 1000 / interval deliveries/s; the last one is the step cap.
+   */
+  intervalsMs: number[];
+  /** The p99 event age a step may reach and still count as keeping up (the knee is where the curve passes it). */
+  p99LimitMs: number;
+  /** A step over the limit on p99 alone is run again (a fresh server) this many times before it ends the curve. */
+  retries: number;
+  warmMs: number;
+  measureMs: number;
+  loaders: number;
+  concurrency: number;
+}
+
 /**
  * The box (Redis, a sim node and `gateways` gateways sharing one port) holding `connections`, next to one `--role all`
  * node holding a gateway's share (`connections / gateways`) of the same workload.
@@ -112,3 +135,17 @@ export interface BoxParams {
   perLoader: number;
   concurrency: number;
 }
+
+/** The profile section each scenario's parameters live in. */
+export const SCENARIO_PARAMS: Record<ScenarioName, keyof Omit<Profile, 'name' | 'rounds' | 'stallMs'>> = {
+  scale: 'scale',
+  fanout: 'fanout',
+  churn: 'churn',
+  storm: 'storm',
+  compression: 'compression',
+  'slow-reader': 'slowReader',
+  sse: 'sse',
+  realistic: 'realistic',
+  capacity: 'capacity',
+  box: 'box',
+};

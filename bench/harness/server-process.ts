@@ -1,6 +1,6 @@
 // Runs a server under test as a direct child (its pid is the server), reads its URL, and always ends it.
 import type { Subprocess } from 'bun';
-import { cpuSeconds, rssBytes } from '../stats/proc-stats.ts';
+import { cpuSeconds, rssBytes, threadCpuSeconds } from '../stats/proc-stats.ts';
 import { track } from './children.ts';
 import { ROOT } from './paths.ts';
 
@@ -11,6 +11,8 @@ export interface ServerProcess {
   /** What `ready` matched first (its first group): a server's ws:// URL. */
   url: string;
   cpuSeconds(): number;
+  /** CPU seconds of its main thread alone. */
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
@@ -56,6 +58,7 @@ export async function startServerProcess(
           pid: proc.pid,
           url,
           cpuSeconds: () => cpuSeconds(proc.pid, clkTck),
+          mainThreadCpuSeconds: () => threadCpuSeconds(proc.pid, proc.pid, clkTck),
           rssBytes: () => rssBytes(proc.pid),
           output: () => text,
           stop,

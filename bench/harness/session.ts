@@ -19,6 +19,8 @@ export interface Served {
   urlFor(i: number): string;
   /** CPU seconds and RSS bytes of what the figures measure (a box: its gateways together). */
   cpuSeconds(): number;
+  /** CPU seconds of the main thread(s) alone (sockets, publish). */
+  mainThreadCpuSeconds(): number;
   rssBytes(): number;
   /** End every process of it, whatever state it is in. */
   stop(): Promise<void>;
@@ -111,19 +113,34 @@ export interface Window {
   /** Per event, its first arrival (per load process): the server's pipeline latency without the burst's reading. */
   firstAges: Histogram;
   cpuSeconds: number;
+  /** The server's main thread alone (sockets and publish; the rest is its workers, JIT and GC threads). */
+  mainThreadCpuSeconds: number;
   loadCpuSeconds: number;
   receiving: number;
   held: number;
 }
 
-export function startWindow(s: Session): Promise<{ cpu0: number; load0: number; t0: number }> {
-  const mark = { cpu0: s.server.cpuSeconds(), load0: s.fleet.cpuSeconds(), t0: performance.now() };
+interface WindowMark {
+  cpu0: number;
+  main0: number;
+  load0: number;
+  t0: number;
+}
+
+export function startWindow(s: Session): Promise<WindowMark> {
+  const mark = {
+    cpu0: s.server.cpuSeconds(),
+    main0: s.server.mainThreadCpuSeconds(),
+    load0: s.fleet.cpuSeconds(),
+    t0: performance.now(),
+  };
   return s.fleet.all({ cmd: 'window-start' }).then(() => mark);
 }
 
-export async function stopWindow(s: Session, mark: { cpu0: number; load0: number; t0: number }): Promise<Window> {
+export async function stopWindow(s: Session, mark: WindowMark): Promise<Window> {
   const replies = await s.fleet.all<WindowReply>({ cmd: 'window-stop' });
   const cpu1 = s.server.cpuSeconds();
+  const main1 = s.server.mainThreadCpuSeconds();
   const load1 = s.fleet.cpuSeconds();
   const ages = new Histogram();
   const firstAges = new Histogram();
@@ -138,6 +155,7 @@ export async function stopWindow(s: Session, mark: { cpu0: number; load0: number
     ages,
     firstAges,
     cpuSeconds: cpu1 - mark.cpu0,
+    mainThreadCpuSeconds: main1 - mark.main0,
     loadCpuSeconds: load1 - mark.load0,
     receiving: replies.reduce((a, r) => a + r.receiving, 0),
     held: replies.reduce((a, r) => a + r.held, 0),

@@ -1,19 +1,10 @@
 // A scenario and server over its rounds: the median of each figure (and its range), loss summed over every round.
 import { medianOrNull, spreadOf } from '../stats/spread.ts';
+import { curveOver } from './capacity-curve.ts';
 import { figuresOf } from './figures.ts';
-import type { AgeSummary, Row, Stage, Summary } from './result.ts';
+import { medianAge, type Row, type Stage, type Summary } from './result.ts';
 
 const med = (values: number[]): number => medianOrNull(values) ?? Number.NaN;
-
-function ageOf(ages: AgeSummary[]): AgeSummary {
-  return {
-    p50: med(ages.map((a) => a.p50)),
-    p99: med(ages.map((a) => a.p99)),
-    p999: med(ages.map((a) => a.p999)),
-    max: med(ages.map((a) => a.max)),
-    samples: med(ages.map((a) => a.samples)),
-  };
-}
 
 /** Scale steps lined up by their connection count; each figure the median over the rounds that reached it. */
 function stagesOf(runs: readonly Row[]): Stage[] {
@@ -25,8 +16,8 @@ function stagesOf(runs: readonly Row[]): Stage[] {
       held: med(at.map((s) => s.held)),
       receiving: med(at.map((s) => s.receiving)),
       deliveriesPerS: med(at.map((s) => s.deliveriesPerS)),
-      age: ageOf(at.map((s) => s.age)),
-      firstAge: ageOf(at.map((s) => s.firstAge)),
+      age: medianAge(at.map((s) => s.age)),
+      firstAge: medianAge(at.map((s) => s.firstAge)),
       cpuPerMillion: med(at.map((s) => s.cpuPerMillion)),
       loadCpuPerMillion: med(at.map((s) => s.loadCpuPerMillion)),
       rssPerConnectionKB: med(at.map((s) => s.rssPerConnectionKB)),
@@ -50,8 +41,8 @@ export function summaryOf(runs: readonly Row[]): Summary {
     rounds: runs.length,
     connections: med(runs.map((r) => r.connections)),
     deliveriesPerS: med(runs.map((r) => r.deliveriesPerS)),
-    age: ageOf(runs.map((r) => r.age)),
-    firstAge: ageOf(runs.map((r) => r.firstAge)),
+    age: medianAge(runs.map((r) => r.age)),
+    firstAge: medianAge(runs.map((r) => r.firstAge)),
     cpuPerMillion: med(runs.map((r) => r.cpuPerMillion)),
     loadCpuPerMillion: med(runs.map((r) => r.loadCpuPerMillion)),
     rssPerConnectionKB: medianOrNull(runs.map((r) => r.rssPerConnectionKB)),
@@ -64,6 +55,7 @@ export function summaryOf(runs: readonly Row[]): Summary {
     errors,
     extra: Object.fromEntries(extraKeys.map((k) => [k, med(runs.map((r) => r.extra[k] ?? Number.NaN))])),
     stages: stagesOf(runs),
+    curve: curveOver(runs),
     spread,
   };
 }

@@ -19,6 +19,7 @@ export const COMPARED: readonly string[] = [
   'extra.reconnectP99Ms',
   'extra.ackP99Ms',
   'extra.slowEventsPerSPerClient',
+  'extra.kneeDeliveriesPerS',
 ];
 
 /** A previous result as read from its file: one summary (or, in the old one-run format, one run) per row. */
@@ -69,7 +70,11 @@ export function readPrevious(json: unknown, source: string): Previous | null {
     startedAt: typeof json.startedAt === 'string' ? json.startedAt : null,
     format,
     rounds: format === 2 && typeof json.rounds === 'number' ? json.rounds : 1,
-    rows: rows.map((r) => ({ ...r, extra: isObject(r.extra) ? r.extra : {} })),
+    rows: rows.map((r) => ({
+      ...r,
+      extra: isObject(r.extra) ? r.extra : {},
+      curve: Array.isArray(r.curve) ? r.curve : [],
+    })),
     profile: isObject(json.profile) ? json.profile : null,
   };
 }

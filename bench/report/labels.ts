@@ -10,5 +10,6 @@ export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   'slow-reader': '(f) slow readers',
   sse: '(g) SSE',
   realistic: '(h) realistic load',
-  box: '(i) one box',
+  capacity: '(i) capacity curve',
+  box: '(j) one box',
 };

@@ -1,10 +1,12 @@
 // The markdown report: summary table (each figure the median over rounds, with its range), per-round ratios against the
-// reference servers, targets, the #14 scenarios, scale steps, details, the machine's load per round, the previous run.
+// reference servers, targets, the #14 scenarios, the capacity curve, scale steps, details, the machine's load per round,
+// the previous run.
 
 import type { Row, Summary } from '../harness/result.ts';
 import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
 import { boxSection } from './box-md.ts';
+import { capacitySection } from './capacity-md.ts';
 import type { Comparison } from './compare.ts';
 import { cell, num, pct, ratioRange, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
@@ -60,6 +62,7 @@ function ratiosTable(runs: readonly Row[]): string {
     lines.push([
       SCENARIO_LABELS[scenario],
       r('bun', 'cpuPerMillion'),
+      r('bun', 'extra.mainThreadCpuPerMillion'),
       r('node', 'cpuPerMillion'),
       r('bun', 'age.p99'),
       r('node', 'age.p99'),
@@ -71,6 +74,7 @@ function ratiosTable(runs: readonly Row[]): string {
     [
       'scenario',
       'CPU/delivery ÷ bare Bun',
+      'main thread ÷ bare Bun main thread',
       'CPU/delivery ÷ Node + ws',
       'p99 ÷ bare Bun',
       'p99 ÷ Node + ws',
@@ -178,6 +182,12 @@ function detailsTable(rows: readonly Summary[]): string {
           `${num(e.churnConnects)} churn connects, connect p99 ${short(e.connectP99Ms)} ms`,
         );
         break;
+      case 'capacity':
+        parts.push(
+          `knee ${num(e.kneeDeliveriesPerS)} deliveries/s after ${num(e.capacitySteps)} steps`,
+          'other figures: the last step that kept up',
+        );
+        break;
       case 'box':
         parts.push(
           e.nodes === 1
@@ -226,6 +236,9 @@ export function renderMarkdown(result: BenchResult, comparison: Comparison | nul
   const warnings = loadWarningLines(result.loads);
   const measured = measuredSections(result.rows, result.runs);
   const realistic = realisticSection(result.rows, result.runs);
+  const capacity = capacitySection(result.rows, result.runs, m.cpus, p.capacity.retries);
+  const c = p.capacity;
+  const offered = (ms: number | undefined) => num((c.connections * c.symbols * 1000) / (ms ?? Number.NaN));
   const box = boxSection(result.rows);
   return `# Lineage load benchmark — \`${p.name}\` profile
 
@@ -249,7 +262,7 @@ ${ratiosTable(result.runs)}
 ## Targets
 
 ${targetsTable(result.rows, result.runs)}
-${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}${realistic === null ? '' : `\n## Realistic load\n\n${realistic}\n`}${box === null ? '' : `\n## One box, process by process\n\n${box}\n`}
+${measured === null ? '' : `\n## Compression, slow readers, SSE\n\n${measured}\n`}${realistic === null ? '' : `\n## Realistic load\n\n${realistic}\n`}${capacity === null ? '' : `\n## Capacity\n\n${capacity}\n`}${box === null ? '' : `\n## One box, process by process\n\n${box}\n`}
 ## Connection scale, step by step (the chart; medians over the rounds)
 
 ${stagesTable(result.rows)}
@@ -273,6 +286,7 @@ storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.s
 compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
 box ${num(p.box.connections)} connections over ${p.box.gateways} gateways on one port (a \`--role all\` node beside it holds ${num(p.box.connections / p.box.gateways)}), ${p.box.symbols} symbols every ${p.box.intervalMs} ms, ≤ ${num(p.box.perLoader)} per load process, each to its own 127.0.0.x;
 slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB;
-realistic load ${num(p.realistic.connections)} connections, each with ${p.realistic.symbolsPerClient} of ${p.realistic.symbols} symbols' tickers and ${p.realistic.bookSharePercent}% also one book with its trades, market every ${num(p.realistic.intervalMs)} ms with the books' streams, agents and arena at the server's default rates, against 5 agents / ${p.realistic.symbols} symbols and 1,000 agents / 50 symbols.
+realistic load ${num(p.realistic.connections)} connections, each with ${p.realistic.symbolsPerClient} of ${p.realistic.symbols} symbols' tickers and ${p.realistic.bookSharePercent}% also one book with its trades, market every ${num(p.realistic.intervalMs)} ms with the books' streams, agents and arena at the server's default rates, against 5 agents / ${p.realistic.symbols} symbols and 1,000 agents / 50 symbols;
+capacity ${num(c.connections)} connections × ${c.symbols} symbols at intervals ${c.intervalsMs.join(', ')} ms (${offered(c.intervalsMs[0])} → ${offered(c.intervalsMs[c.intervalsMs.length - 1])} offered deliveries/s), p99 limit ${c.p99LimitMs} ms.
 `;
 }

@@ -44,7 +44,13 @@ const vs = (scenario: ScenarioName, target: TargetName, reference: TargetName, f
 /** Every ratio the report and the JSON carry. */
 export const RATIOS: readonly RatioDef[] = [
   ...(['scale', 'fanout', 'churn', 'storm'] as const).flatMap((s) => [
-    ...vs(s, 'lineage', 'bun', ['cpuPerMillion', 'age.p99', 'firstAge.p99', 'rssPerConnectionKB']),
+    ...vs(s, 'lineage', 'bun', [
+      'cpuPerMillion',
+      'extra.mainThreadCpuPerMillion',
+      'age.p99',
+      'firstAge.p99',
+      'rssPerConnectionKB',
+    ]),
     ...vs(s, 'lineage', 'node', ['cpuPerMillion', 'age.p99', 'rssPerConnectionKB']),
   ]),
   ...vs('fanout', 'lineage-sim', 'lineage', ['age.p99', 'firstAge.p99']),
@@ -62,6 +68,8 @@ export const RATIOS: readonly RatioDef[] = [
     'cpuPerMillion',
     'extra.serverCores',
   ]),
+  ...vs('capacity', 'lineage', 'bun', ['extra.kneeDeliveriesPerS']),
+  ...vs('capacity', 'lineage', 'node', ['extra.kneeDeliveriesPerS']),
   ...vs('box', 'lineage-box', 'lineage', ['cpuPerMillion', 'rssPerConnectionKB', 'age.p99']),
 ];
 

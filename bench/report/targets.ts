@@ -1,6 +1,7 @@
 // The issue's targets, checked against a run (figures, not pass/fail tests: the report says by how much). A target is
 // met on the median over the rounds; a ratio's median is that of the per-round ratios (same round, server against
 // reference); lost and repeated events count in every round.
+import { KNEE_BOUND_CODE } from '../harness/capacity-curve.ts';
 import type { Figures, Row, Summary } from '../harness/result.ts';
 import type { TargetName } from '../harness/targets.ts';
 import { cell, changeRange, num, pct, ratioRange, short } from './format.ts';
@@ -121,6 +122,8 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       met: Math.abs(churn.extra.rssChangePct) <= 10,
     });
   }
+  const capacity = capacityTarget(rows, runs);
+  if (capacity !== null) out.push(capacity);
   if (box) {
     const held = box.extra.held ?? 0;
     const receiving = box.extra.receiving ?? 0;
@@ -159,4 +162,25 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
     met: bad.length === 0,
   });
   return out;
+}
+
+/** Lineage's capacity knee against bare Bun's, judged only when bare Bun's knee lay between two steps in every round. */
+function capacityTarget(rows: readonly Summary[], runs: readonly Row[]): TargetCheck | null {
+  const lineage = find(rows, 'capacity', 'lineage');
+  const bun = find(rows, 'capacity', 'bun');
+  if (lineage === undefined || bun === undefined) return null;
+  const r = roundRatio(runs, 'capacity', 'lineage', 'bun', 'extra.kneeDeliveriesPerS');
+  const bunRuns = runs.filter((x) => x.scenario === 'capacity' && x.target === 'bun');
+  const unbounded = bunRuns.filter((x) => x.extra.kneeBound !== KNEE_BOUND_CODE.found).length;
+  const knee = (s: Summary) => cell(s, 'extra.kneeDeliveriesPerS', num);
+  return {
+    target: `Capacity knee (highest offered deliveries/s with p99 ≤ ${num(lineage.extra.p99LimitMs)} ms, ${num(lineage.connections)} connections) vs bare Bun`,
+    goal: '≥ 0.9×',
+    measured:
+      `${ratioRange(r)} (${knee(lineage)} vs ${knee(bun)} deliveries/s)` +
+      (unbounded === 0
+        ? ''
+        : `; bare Bun's knee was not between two steps in ${unbounded} of ${bunRuns.length} rounds (past the last or below the first): not judged`),
+    met: unbounded > 0 || r.n === 0 ? null : r.median >= 0.9,
+  };
 }

@@ -47,6 +47,11 @@ export function parseMachineBusy(procStat: string): number {
   return busy;
 }
 
+/** Busy CPU seconds of the whole machine so far (every process, the bench's and others'). */
+export function machineBusySeconds(clkTck = DEFAULT_CLK_TCK): number {
+  return parseMachineBusy(readFileSync('/proc/stat', 'utf8')) / clkTck;
+}
+
 /** VmRSS of a /proc/<pid>/status text, in bytes. */
 export function parseRss(status: string): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -57,6 +62,12 @@ export function parseRss(status: string): number {
 /** CPU seconds used so far by a process (all of its threads). */
 export function cpuSeconds(pid: number, clkTck = DEFAULT_CLK_TCK): number {
   const t = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return (t.utime + t.stime) / clkTck;
+}
+
+/** CPU seconds used so far by one thread of a process (its main thread's id is the process's own). */
+export function threadCpuSeconds(pid: number, tid: number, clkTck = DEFAULT_CLK_TCK): number {
+  const t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
   return (t.utime + t.stime) / clkTck;
 }
 

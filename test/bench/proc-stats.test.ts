@@ -1,6 +1,14 @@
 // CPU accounting from /proc: parsing utime/stime past odd command names, RSS, and CPU per million deliveries.
 import { describe, expect, test } from 'bun:test';
-import { cpuPerMillion, cpuSeconds, parseRss, parseStat, rssBytes } from '../../bench/stats/proc-stats.ts';
+import {
+  cpuPerMillion,
+  cpuSeconds,
+  machineBusySeconds,
+  parseRss,
+  parseStat,
+  rssBytes,
+  threadCpuSeconds,
+} from '../../bench/stats/proc-stats.ts';
 
 describe('proc stats', () => {
   test('utime and stime are fields 14 and 15, counted after the last ")"', () => {
@@ -27,5 +35,10 @@ describe('proc stats', () => {
     expect(x).toBeGreaterThan(0);
     expect(cpuSeconds(process.pid)).toBeGreaterThan(before);
     expect(rssBytes(process.pid)).toBeGreaterThan(1024 * 1024);
+    // The main thread did the loop: part of the process's CPU, not more.
+    const main = threadCpuSeconds(process.pid, process.pid);
+    expect(main).toBeGreaterThan(0);
+    expect(main).toBeLessThanOrEqual(cpuSeconds(process.pid));
+    expect(machineBusySeconds()).toBeGreaterThanOrEqual(main);
   });
 });

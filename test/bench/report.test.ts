@@ -3,7 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import type { Row } from '../../bench/harness/result.ts';
 import type { BenchResult } from '../../bench/harness/run-bench.ts';
 import { summarizeRounds } from '../../bench/harness/summary.ts';
-import { niceTicks, renderChart } from '../../bench/report/chart-svg.ts';
+import { niceTicks } from '../../bench/report/chart-panel.ts';
+import { renderChart } from '../../bench/report/chart-svg.ts';
 import { renderMarkdown } from '../../bench/report/markdown.ts';
 import { evaluateTargets } from '../../bench/report/targets.ts';
 import { benchResult, row } from '../helpers/bench-rows.ts';
@@ -227,7 +228,7 @@ describe('rendering', () => {
 
 describe('log axis', () => {
   test('1-2-5 ticks spanning the data', async () => {
-    const { logTicks } = await import('../../bench/report/chart-svg.ts');
+    const { logTicks } = await import('../../bench/report/chart-panel.ts');
     expect(logTicks(3, 40)).toEqual([2, 5, 10, 20, 50]);
     expect(logTicks(0.8, 1.3)).toEqual([0.5, 1, 2]);
     expect(logTicks(0, 5)).toEqual([1, 10]);

@@ -1,6 +1,7 @@
 // CI smoke run of the bench: every scenario (SCENARIOS: a new one is run here too) at tiny scale against each of its
 // servers — 0 lost, 0 repeated — and two interleaved rounds summarized.
 import { describe, expect, test } from 'bun:test';
+import { KNEE_BOUND_CODE } from '../../bench/harness/capacity-curve.ts';
 import { PROFILES } from '../../bench/harness/profiles.ts';
 import { type Figures, type Row, SCENARIOS } from '../../bench/harness/result.ts';
 import { runBench, SCENARIO_TARGETS } from '../../bench/harness/run-bench.ts';
@@ -41,6 +42,27 @@ function expectSound(row: Figures): void {
   expect(finite(row.extra.bytesPerDelivery ?? null)).toBe(true);
   expect(row.extra.receiving).toBe(row.extra.held as number);
   expect(row.extra.checkedWindows).toBeGreaterThan(0);
+}
+
+/** The smoke curve runs every step (all far below a knee), each delivering what it offered, the knee a lower bound. */
+function expectCurve(row: Figures): void {
+  const where = `capacity/${row.target}`;
+  const c = PROFILES.smoke.capacity;
+  const offered = c.intervalsMs.map((ms) => (c.connections * c.symbols * 1000) / ms);
+  expect({ where, steps: row.curve.map((p) => [p.intervalMs, p.offeredPerS, p.failure]) }).toEqual({
+    where,
+    steps: c.intervalsMs.map((ms) => [ms, (c.connections * c.symbols * 1000) / ms, '']),
+  });
+  for (const p of row.curve) {
+    expect(p.deliveriesPerS).toBeGreaterThan(p.offeredPerS * 0.7);
+    expect(p.deliveriesPerS).toBeLessThan(p.offeredPerS * 1.3);
+    expect(p.age.p99).toBeLessThanOrEqual(c.p99LimitMs);
+    expect(p.held).toBe(c.connections);
+    for (const cores of [p.serverCores, p.serverMainCores, p.loadCores, p.machineCores])
+      expect(Number.isFinite(cores)).toBe(true);
+  }
+  expect(row.extra.kneeBound).toBe(KNEE_BOUND_CODE['at-least']);
+  expect(row.extra.kneeDeliveriesPerS).toBe(offered[offered.length - 1] as number);
 }
 
 /** The box and the single node beside it: every connection held and receiving, on every process of the box. */
@@ -87,6 +109,7 @@ describe('bench smoke (tiny scale, every server)', () => {
         if (scenario === 'box') expectBoxRow(row);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
+        if (scenario === 'capacity') expectCurve(row);
         if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {
           expect(row.extra.slowClients).toBe(2);
           expect(row.extra.slowEventsPerSPerClient).toBeGreaterThan(0);
@@ -115,7 +138,16 @@ describe('bench smoke (tiny scale, every server)', () => {
       const all = { ...result, runs, rows: summarizeRounds(runs) };
       const md = renderMarkdown(all);
       expect(md).toContain('| scenario | server |');
-      expect(renderChart(all)).toStartWith('<svg');
+      const svg = renderChart(all);
+      expect(svg).toStartWith('<svg');
+      if (scenario === 'capacity') {
+        expect(md).toContain('### (i) Capacity curve');
+        expect(md).toMatch(/^\| Capacity knee .* \| ≥ 0\.9× \| [\d.]+× /m);
+        // The capacity panel below the scale panels: a p99 line per server, the 100 ms limit, each knee.
+        expect(svg).toContain('capacity: p99 event age against delivered rate');
+        expect(svg).toContain('p99 100 ms');
+        expect(svg.match(/class="pin"/g)?.length).toBe(SCENARIO_TARGETS.capacity.length);
+      }
     }, 60_000);
   }
 });

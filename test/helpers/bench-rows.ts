@@ -1,4 +1,5 @@
 // Bench rows and results for the report tests: one run with defaults, overridden where a test cares.
+import { type CurvePoint, failureOf } from '../../bench/harness/capacity-curve.ts';
 import { PROFILES } from '../../bench/harness/profiles.ts';
 import type { Row } from '../../bench/harness/result.ts';
 import type { BenchResult } from '../../bench/harness/run-bench.ts';
@@ -24,6 +25,7 @@ export function row(scenario: Row['scenario'], target: Row['target'], over: Part
     errors: {},
     extra: { held: 1000, receiving: 1000, eventsPerSPerClient: 100 },
     stages: [],
+    curve: [],
     ...over,
   };
 }
@@ -58,4 +60,31 @@ export function benchResult(rows: Row[], rounds = 1): BenchResult {
     runs: rows,
     rows: summarizeRounds(rows),
   };
+}
+
+/** One capacity step at `offeredPerS` with p99 `p99` (kept up or not as failureOf says, against 100 ms). */
+export function curvePoint(offeredPerS: number, p99: number, over: Partial<CurvePoint> = {}): CurvePoint {
+  const base = {
+    intervalMs: 1_000_000 / offeredPerS,
+    offeredPerS,
+    deliveriesPerS: offeredPerS * 0.99,
+    age: { p50: p99 / 2, p99, p999: p99 * 1.5, max: p99 * 2, samples: 1000 },
+    firstAge: { p50: p99 / 4, p99: p99 / 2, p999: p99, max: p99, samples: 100 },
+    serverCores: 0.5,
+    serverMainCores: 0.4,
+    loadCores: 0.6,
+    loaders: 2,
+    machineCores: 1.1,
+    held: 100,
+    receiving: 100,
+    lost: 0,
+    failedConnects: 0,
+    errors: 0,
+    drainSeconds: 0,
+    rounds: 1,
+    attempts: 1,
+    ...over,
+  };
+  const failure = failureOf(base, 100);
+  return { ...base, passed: failure === '' ? 1 : 0, failure, ...over };
 }

@@ -1,5 +1,7 @@
 // Builds a report row from the pieces every scenario measures.
 import type { Histogram } from '../../stats/histogram.ts';
+import { cpuPerMillion } from '../../stats/proc-stats.ts';
+import type { CurvePoint } from '../capacity-curve.ts';
 import type { Figures, ScenarioName, Stage } from '../result.ts';
 import { summarize } from '../result.ts';
 import { type Finished, perMillion, type Window } from '../session.ts';
@@ -18,6 +20,7 @@ export function row(
     connectsPerS: number | null;
     extra: Record<string, number>;
     stages?: Stage[];
+    curve?: CurvePoint[];
   },
 ): Figures {
   const cpu = perMillion(window);
@@ -45,10 +48,13 @@ export function row(
       drainSeconds: finished.drainSeconds,
       // Bytes read from the socket per delivery: frames, their headers and everything else on the connection.
       bytesPerDelivery: window.deliveries > 0 ? window.bytes / window.deliveries : Number.NaN,
+      // The main thread's share (sockets, publish): the rest is the simulation worker and the runtime's own threads.
+      mainThreadCpuPerMillion: cpuPerMillion(window.mainThreadCpuSeconds, window.deliveries),
       // Server CPU seconds per second of the window: how many cores it kept busy.
       serverCores: window.cpuSeconds / window.seconds,
     },
     stages: figures.stages ?? [],
+    curve: figures.curve ?? [],
   };
 }
 
