@@ -1,8 +1,8 @@
 // What the simulation worker answers besides events: read-only questions (live ones; database ones only for a
 // :memory: database, which has no reader) and the periodic stats for the metrics.
 import type { SimStats, WorkerQuery } from '../protocol/worker-messages.ts';
-import type { Simulation } from '../sim/index.ts';
-import type { Store } from '../store/store.ts';
+import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
+import type { RoundWrite, Store } from '../store/store.ts';
 
 /** Each answer is bounded: a page of agents, one agent, or one page of a database question. */
 export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): unknown {
@@ -22,6 +22,23 @@ export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): 
 export interface StepTimes {
   step: number[];
   matching: SimStats['matching_ms'];
+}
+
+export function freshTimes(): StepTimes {
+  return { step: [], matching: { flow: [], agents: [] } };
+}
+
+/** The wall clock stays in the worker, outside the pure model: the books match in flow micro-steps and agent decisions. */
+export function timeStep(times: StepTimes, kind: StepKind, ms: number): void {
+  times.step.push(ms);
+  if (kind === 'micro') times.matching.flow.push(ms);
+  else if (kind === 'decisions') times.matching.agents.push(ms);
+}
+
+/** The arena record of a round's end event, at its sequence. */
+export function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
+  const d = e.data;
+  return { round: d.round, endedAt: e.at, winner: d.winner, sequence, result: d, births: d.births, deaths: d.deaths };
 }
 
 /** Cumulative counters, the live population and each book, with the step durations since the last stats. */

@@ -9,7 +9,7 @@ import {
   type WorkerMessage,
   type WorkerStartOptions,
 } from '../protocol/worker-messages.ts';
-import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
+import type { SimEvent, Simulation } from '../sim/index.ts';
 import { type Batch, type RoundWrite, Store } from '../store/store.ts';
 import { EventEncoder, preciseNow } from './event-encoder.ts';
 import { commitPatiently } from './first-commit.ts';
@@ -17,8 +17,9 @@ import { JournalWriter, LockedTooLong } from './journal-writer.ts';
 import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
 import { readReplayCsv } from './replay-file.ts';
 import { simulationOptionsFor } from './simulation-options.ts';
+import { SliceQueue, sliceStep } from './step-slices.ts';
 import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
-import { answerQuery, type StepTimes, statsOf } from './worker-answers.ts';
+import { answerQuery, freshTimes, roundWrite, type StepTimes, statsOf, timeStep } from './worker-answers.ts';
 
 declare const self: Worker;
 
@@ -31,6 +32,8 @@ interface Running {
   encoder: EventEncoder;
   store: Store;
   writer: JournalWriter;
+  /** The steps' events not yet handed to the writer (a held slice holds the rest here). */
+  slices: SliceQueue<SimEvent>;
   pacer: Pacer;
   clock: Clock;
   options: WorkerStartOptions;
@@ -90,6 +93,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
       },
       t?.lockGiveUpMs,
     ),
+    slices: new SliceQueue(),
     pacer,
     clock,
     options,
@@ -119,7 +123,7 @@ function loop(): void {
   const r = running;
   if (stopped || r === null) return;
   try {
-    if (r.writer.retry()) step(r);
+    if (r.writer.retry() && writeSlices(r)) step(r);
   } catch (error) {
     // Without its journal the writer cannot promise resume; stop and let the host exit non-zero.
     stopped = true;
@@ -141,22 +145,31 @@ function step(r: Running): void {
   // checkpoint regenerates the same timestamps.
   const { now, moved } = alignSchedule(r.pacer, r.sim);
   if (moved && !flush(r, [], true)) return;
-  // One model step at a time, each journaled and posted as soon as it has run: a step's market ticks never wait for
-  // agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
+  // One model step at a time, each journaled and posted (in slices) as soon as it has run: a step's market ticks never
+  // wait for agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
   const events: SimEvent[] = [];
   for (;;) {
     const t0 = performance.now();
     const kind = r.sim.stepOnce(now, events);
     if (kind === null) break;
-    timeStep(kind, performance.now() - t0);
+    timeStep(times, kind, performance.now() - t0);
     // A round's end is checkpointed with it, so a restart never runs a committed round again.
-    const round = events.some((e) => e.kind === 'arena');
-    const written = flush(r, events, round);
+    r.slices.push(
+      sliceStep(
+        events,
+        events.some((e) => e.kind === 'arena'),
+      ),
+    );
     events.length = 0;
-    // Held by another process's lock: the model waits until this batch is committed.
-    if (!written) return;
+    // Held by another process's lock: the model waits until every slice of this step is committed.
+    if (!writeSlices(r)) return;
   }
   if (r.clock.mono() - r.lastCheckpoint >= r.options.checkpointMs) flush(r, [], true);
+}
+
+/** Hand the pending slices to the writer in order; false while one is held by another process's lock. */
+function writeSlices(r: Running): boolean {
+  return r.slices.drain((s) => flush(r, s.events, s.checkpoint));
 }
 
 /** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */
@@ -195,24 +208,8 @@ function bookSnapshots(r: Running): PublishedEvent[] {
   return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.encoder.restate(e));
 }
 
-function roundWrite(e: Extract<SimEvent, { kind: 'arena' }>, sequence: number): RoundWrite {
-  const d = e.data;
-  return { round: d.round, endedAt: e.at, winner: d.winner, sequence, result: d, births: d.births, deaths: d.deaths };
-}
-
 /** Capital of each agent at the end of the last round (for lineage_arena_agent_final_capital). */
 let finalCapital = new Map<string, number>();
-
-function freshTimes(): StepTimes {
-  return { step: [], matching: { flow: [], agents: [] } };
-}
-
-/** The wall clock stays here, outside the pure model: the books match in flow micro-steps and agent decision steps. */
-function timeStep(kind: StepKind, ms: number): void {
-  times.step.push(ms);
-  if (kind === 'micro') times.matching.flow.push(ms);
-  else if (kind === 'decisions') times.matching.agents.push(ms);
-}
 
 function postStats(): void {
   const r = running;
@@ -235,7 +232,10 @@ function stop(): void {
     try {
       // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the
       // journal stay as they are (consistent), and nothing uncommitted was ever published.
-      if (r.writer.drain(FINAL_COMMIT_MS)) {
+      // Every slice of the steps that ran is committed before the final checkpoint (which includes their model state).
+      let written = r.writer.drain(FINAL_COMMIT_MS);
+      while (written && !writeSlices(r)) written = r.writer.drain(FINAL_COMMIT_MS);
+      if (written) {
         const state = checkpointOf(r.sim, r.encoder.keys.state());
         r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state } }, []);
         if (!r.writer.drain(FINAL_COMMIT_MS))

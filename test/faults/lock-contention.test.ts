@@ -10,6 +10,7 @@ import { SimulationHost } from '../../src/engine/host.ts';
 import type { WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
 import { type Frame, TestClient, waitUntil } from '../helpers/clients.ts';
 import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import { holdWriteLock } from '../helpers/write-lock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-contention-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,17 +21,6 @@ afterEach(async () => {
 });
 
 const live = (f: Frame) => typeof f.sequence === 'number' && !f.snapshot && f.event_type !== 'welcome';
-
-/** A separate process (plain bun:sqlite, not Lineage) that holds BEGIN IMMEDIATE on `db` for `ms`. */
-function holdWriteLock(db: string, ms: number) {
-  const script = `const { Database } = require('bun:sqlite'); const db = new Database(${JSON.stringify(db)}); db.exec('PRAGMA busy_timeout = 5000'); db.exec('BEGIN IMMEDIATE'); console.log('locked'); await Bun.sleep(${ms}); db.exec('ROLLBACK'); console.log('released');`;
-  const proc = Bun.spawn(['bun', '-e', script], { stdout: 'pipe', stderr: 'inherit' });
-  let out = '';
-  void (async () => {
-    for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
-  })();
-  return { proc, locked: () => waitUntil(() => out.includes('locked'), 10_000, 'the lock'), output: () => out };
-}
 
 describe('the database locked by another process', () => {
   test('held for 4 s: the server survives, publishes nothing while locked, then every event exactly once', async () => {
