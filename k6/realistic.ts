@@ -4,6 +4,10 @@
 // checked per key by key_seq (the global sequence has normal holes for partial subscribers).
 //   bun run server --agents 1000 --symbols <50 symbols> --market-data trades,book,candles   # default rates (as the bench)
 //   k6 run -e WS_URL=ws://127.0.0.1:9001 -e VUS=2000 -e DURATION=120s -e SYMBOLS=BTC-USD,ETH-USD,… k6/realistic.ts
+// Against shared-port gateways, start the box instead (the same flags after --) and point WS_URL at its one port:
+//   bun run box --gateways 3 --port 9001 -- --agents 1000 --symbols <50 symbols> --market-data trades,book,candles
+// SSE readers are not part of it: k6's http module reads a response only once it has ended, and an SSE stream does not
+// end; the bench's `sse` scenario reads /sse instead.
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { commonThresholds, durationMs, env, envInt, SYMBOLS } from './lib/config.ts';
