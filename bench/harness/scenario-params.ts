@@ -31,8 +31,11 @@ export interface ChurnParams {
   symbols: number;
   intervalMs: number;
   warmMs: number;
+  /** Length of one churn cycle. */
   churnMs: number;
-  /** Quiet time after churn before RSS is read again. */
+  /** Churn cycles, each followed by a quiet settle and an RSS (and heap) reading. */
+  cycles: number;
+  /** Quiet time after each cycle before RSS is read again. */
   settleMs: number;
   holdMs: [number, number];
   toggleGapMs: [number, number];
