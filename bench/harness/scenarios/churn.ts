@@ -77,9 +77,8 @@ export async function runChurn(
       await Bun.sleep(params.settleMs);
       const m = await sampleMemory(s, heap);
       cycles.push(m);
-      ctx.log(
-        `  churn cycle ${c + 1}: RSS ${(m.rss / MB).toFixed(1)} MB, heap ${m.heap === null ? '–' : (m.heap / MB).toFixed(1)} MB`,
-      );
+      const heapText = m.heap === null ? '' : `, JS heap ${(m.heap / MB).toFixed(1)} MB`;
+      ctx.log(`  churn cycle ${c + 1}: RSS ${(m.rss / MB).toFixed(1)} MB${heapText}`);
     }
     const w = await stopWindow(s, mark);
     const finished = await finish(s, stallMs);
