@@ -6,8 +6,8 @@ const HEAP_METRIC = 'lineage_process_heap_bytes';
 
 /**
  * Reads the heap of the server whose output is `output`; null for a server that prints no metrics address (bare Bun,
- * Node), or when the scrape fails. The figure is JavaScriptCore's heap size, collected garbage or not: sample it a few
- * times and take the least, as for RSS.
+ * Node), or when the scrape fails. The figure is JavaScriptCore's heap size: the live heap when the server runs with
+ * `--metrics-gc` (a full collection before each reading), else garbage included.
  */
 export function heapReader(output: () => string): () => Promise<number | null> {
   let base: string | null = null;

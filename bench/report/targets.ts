@@ -4,6 +4,7 @@
 import { KNEE_BOUND_CODE } from '../harness/capacity-curve.ts';
 import type { Figures, Row, Summary } from '../harness/result.ts';
 import type { TargetName } from '../harness/targets.ts';
+import { heapLabel } from './churn-md.ts';
 import { cell, changeRange, num, pct, ratioRange, short } from './format.ts';
 import { roundRatio } from './ratios.ts';
 
@@ -118,7 +119,7 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
     const heap =
       churn.extra.heapGrowthAfterCycle1Pct === undefined
         ? ''
-        : `; JS heap ${cell(churn, 'extra.heapGrowthAfterCycle1Pct', pct)} (${short(churn.extra.heapAfterCycle1MB)} → ${short(churn.extra[`heapCycle${churn.extra.cycles}MB`])} MB)`;
+        : `; ${heapLabel(churn.extra)} ${cell(churn, 'extra.heapGrowthAfterCycle1Pct', pct)} (${short(churn.extra.heapAfterCycle1MB)} → ${short(churn.extra[`heapCycle${churn.extra.cycles}MB`])} MB)`;
     out.push({
       target: `Churn without growth: RSS after each of ${num(churn.extra.cycles)} churn cycles vs after the first (the largest)`,
       goal: '≤ +10% after the first cycle',

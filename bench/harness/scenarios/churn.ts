@@ -21,17 +21,10 @@ import { MB, p, row } from './row.ts';
 
 const SAMPLE_MS = 1000;
 
-/** The least RSS and heap seen over `SAMPLE_MS` of quiet (heap null when the server does not report it). */
+/** The least RSS over `SAMPLE_MS` of quiet, then one heap reading (null when the server has none). */
 async function sampleMemory(s: Session, heap: () => Promise<number | null>) {
-  const heaps: number[] = [];
-  const rssRead = sampleRss(s, SAMPLE_MS);
-  for (let i = 0; i < 3; i++) {
-    const h = await heap();
-    if (h !== null) heaps.push(h);
-    await Bun.sleep(SAMPLE_MS / 3);
-  }
-  const rss = await rssRead;
-  return { rss: rss.min, heap: heaps.length > 0 ? Math.min(...heaps) : null };
+  const rss = await sampleRss(s, SAMPLE_MS);
+  return { rss: rss.min, heap: await heap() };
 }
 
 /** Largest growth of `later` over `first`, in % (0 when there is no later reading). */
@@ -45,7 +38,11 @@ export async function runChurn(
   params: ChurnParams,
   stallMs: number,
 ): Promise<Figures> {
-  const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
+  const workload = {
+    symbols: benchSymbols(params.symbols),
+    intervalMs: params.intervalMs,
+    ...(params.liveHeap ? { serverArgs: ['--metrics-gc', 'on'] } : {}),
+  };
   const cycleMs = params.churnMs + params.settleMs + SAMPLE_MS + 15_000;
   const lifetimeMs = params.warmMs + params.cycles * cycleMs + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
@@ -114,6 +111,8 @@ export async function runChurn(
     const heaps = cycles.map((m) => m.heap);
     if (before.heap !== null && heaps.every((h) => h !== null)) {
       const hs = heaps as number[];
+      // 1: read after a full GC (`--metrics-gc`), the live heap; 0: garbage included.
+      extra.heapLive = params.liveHeap ? 1 : 0;
       extra.heapBeforeMB = before.heap / MB;
       extra.heapAfterCycle1MB = (hs[0] as number) / MB;
       extra.heapGrowthAfterCycle1Pct = maxGrowthPct(hs[0] as number, hs.slice(1));
