@@ -48,7 +48,7 @@ export async function startApp(config: Config, log: (line: string) => void = (l)
   const book = new AgentBook();
   const registry = new MetricsRegistry([book]);
   const simMetrics = new SimMetrics(registry, book);
-  const processMetrics = new ProcessMetrics(registry);
+  const processMetrics = new ProcessMetrics(registry, config.metricsGc);
   let hubRef: Hub | null = null;
   let isReady = false;
   const metrics = new OtelHubMetrics(registry, {

@@ -225,6 +225,15 @@ export const OPTIONS = {
       .default(false),
     help: 'share the WebSocket port with other processes on this box (SO_REUSEPORT): several gateways, one port',
   },
+  metricsGc: {
+    flag: 'metrics-gc',
+    env: 'LINEAGE_METRICS_GC',
+    schema: z
+      .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === 'on' || v === '1')
+      .default(false),
+    help: 'diagnostics: a full garbage collection before each /metrics scrape reads the heap (the live heap, a pause per scrape)',
+  },
   role: {
     flag: 'role',
     env: 'LINEAGE_ROLE',

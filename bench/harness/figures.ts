@@ -29,6 +29,8 @@ const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   serverCores: { label: 'server cores busy', better: 'lower' },
   mainThreadCpuPerMillion: { label: 'main thread CPU µs/delivery', better: 'lower' },
   rssChangePct: { label: 'churn RSS change %', better: 'lower' },
+  rssGrowthAfterCycle1Pct: { label: 'churn RSS growth after cycle 1 %', better: 'lower' },
+  heapGrowthAfterCycle1Pct: { label: 'churn JS heap growth after cycle 1 %', better: 'lower' },
   subscribeOpsPerS: { label: '(un)subscribes/s', better: 'higher' },
   ackP99Ms: { label: 'ack p99 ms', better: 'lower' },
   reconnectP99Ms: { label: 'reconnect→resumed p99 ms', better: 'lower' },

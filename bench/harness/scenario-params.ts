@@ -31,9 +31,17 @@ export interface ChurnParams {
   symbols: number;
   intervalMs: number;
   warmMs: number;
+  /** Length of one churn cycle. */
   churnMs: number;
-  /** Quiet time after churn before RSS is read again. */
+  /** Churn cycles, each followed by a quiet settle and an RSS (and heap) reading. */
+  cycles: number;
+  /** Quiet time after each cycle before RSS is read again. */
   settleMs: number;
+  /**
+   * Lineage runs with `--metrics-gc`: a full GC before each heap reading (after the cycle's RSS), so the heap figure is
+   * what it still holds. Diagnostic: those collections also lower its later RSS readings, which bare Bun does not get.
+   */
+  liveHeap: boolean;
   holdMs: [number, number];
   toggleGapMs: [number, number];
   loaders: number;

@@ -22,6 +22,8 @@ export interface Served {
   /** CPU seconds of the main thread(s) alone (sockets, publish). */
   mainThreadCpuSeconds(): number;
   rssBytes(): number;
+  /** What the server process printed (one process only; a box has none). */
+  output?(): string;
   /** End every process of it, whatever state it is in. */
   stop(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { BenchResult } from '../harness/run-bench.ts';
 import { TARGET_LABELS, type TargetName } from '../harness/targets.ts';
 import { boxSection } from './box-md.ts';
 import { capacitySection } from './capacity-md.ts';
+import { churnCycles } from './churn-md.ts';
 import type { Comparison } from './compare.ts';
 import { cell, num, pct, ratioRange, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
@@ -178,6 +179,7 @@ function detailsTable(rows: readonly Summary[]): string {
       case 'churn':
         parts.push(
           `RSS ${short(e.rssBeforeMB)} → ${short(e.rssAfterMB)} MB (${pct(e.rssChangePct)})`,
+          ...(e.rssGrowthAfterCycle1Pct === undefined ? [] : [churnCycles(e)]),
           `${num(e.subscribeOpsPerS)} (un)subscribes/s, ack p99 ${short(e.ackP99Ms)} ms`,
           `${num(e.churnConnects)} churn connects, connect p99 ${short(e.connectP99Ms)} ms`,
         );
@@ -281,7 +283,7 @@ ${comparisonSection(comparison)}
 
 Workloads: scale ${p.scale.stages.map((s) => num(s)).join(' → ')} connections, ${p.scale.symbols} symbols every ${p.scale.intervalMs} ms;
 fan-out ${num(p.fanout.connections)} connections, ${p.fanout.symbols} symbols every ${p.fanout.intervalMs} ms;
-churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections for ${num(p.churn.churnMs / 1000, 1)} s;
+churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections, ${num(p.churn.cycles)} cycles of ${num(p.churn.churnMs / 1000, 1)} s churn and ${num(p.churn.settleMs / 1000, 1)} s quiet;
 storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline;
 compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
 box ${num(p.box.connections)} connections over ${p.box.gateways} gateways on one port (a \`--role all\` node beside it holds ${num(p.box.connections / p.box.gateways)}), ${p.box.symbols} symbols every ${p.box.intervalMs} ms, ≤ ${num(p.box.perLoader)} per load process, each to its own 127.0.0.x;

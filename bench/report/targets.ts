@@ -4,6 +4,7 @@
 import { KNEE_BOUND_CODE } from '../harness/capacity-curve.ts';
 import type { Figures, Row, Summary } from '../harness/result.ts';
 import type { TargetName } from '../harness/targets.ts';
+import { heapLabel } from './churn-md.ts';
 import { cell, changeRange, num, pct, ratioRange, short } from './format.ts';
 import { roundRatio } from './ratios.ts';
 
@@ -114,7 +115,18 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       met: r.n > 0 && (r.median - 1) * 100 <= 5,
     });
   }
-  if (churn && churn.extra.rssChangePct !== undefined) {
+  if (churn && churn.extra.rssGrowthAfterCycle1Pct !== undefined) {
+    const heap =
+      churn.extra.heapGrowthAfterCycle1Pct === undefined
+        ? ''
+        : `; ${heapLabel(churn.extra)} ${cell(churn, 'extra.heapGrowthAfterCycle1Pct', pct)} (${short(churn.extra.heapAfterCycle1MB)} → ${short(churn.extra[`heapCycle${churn.extra.cycles}MB`])} MB)`;
+    out.push({
+      target: `Churn without growth: RSS after each of ${num(churn.extra.cycles)} churn cycles vs after the first (the largest)`,
+      goal: '≤ +10% after the first cycle',
+      measured: `${cell(churn, 'extra.rssGrowthAfterCycle1Pct', pct)} (${short(churn.extra.rssAfterCycle1MB)} → ${short(churn.extra.rssAfterMB)} MB)${heap}`,
+      met: churn.extra.rssGrowthAfterCycle1Pct <= 10,
+    });
+  } else if (churn && churn.extra.rssChangePct !== undefined) {
     out.push({
       target: 'Churn leaves no leak: RSS after churn vs before',
       goal: 'within 10%',

@@ -9,7 +9,8 @@ export class ProcessMetrics {
   private maxLagMs = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(registry: MetricsRegistry) {
+  /** @param gcBeforeHeap collect garbage (a full, synchronous GC) before reading the heap: its live size, for diagnostics. */
+  constructor(registry: MetricsRegistry, gcBeforeHeap = false) {
     const m = registry.meter;
     this.lag = m.createHistogram('lineage_event_loop_lag_seconds', {
       description: 'How late a 100 ms timer fires on the main thread (event-loop lag)',
@@ -21,8 +22,11 @@ export class ProcessMetrics {
       r.observe(this.maxLagMs / 1000);
       this.maxLagMs = 0;
     });
-    m.createObservableGauge('lineage_process_heap_bytes', { description: 'JavaScript heap in use' }).addCallback((r) =>
-      r.observe(process.memoryUsage().heapUsed),
+    m.createObservableGauge('lineage_process_heap_bytes', { description: 'JavaScript heap in use' }).addCallback(
+      (r) => {
+        if (gcBeforeHeap) Bun.gc(true);
+        r.observe(process.memoryUsage().heapUsed);
+      },
     );
     m.createObservableGauge('lineage_process_resident_memory_bytes', {
       description: 'Resident set size of the process',

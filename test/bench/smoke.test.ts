@@ -108,6 +108,7 @@ describe('bench smoke (tiny scale, every server)', () => {
         if (['scale', 'churn', 'storm', 'box'].includes(scenario)) expect(finite(row.connectsPerS)).toBe(true);
         if (scenario === 'box') expectBoxRow(row);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
+        if (scenario === 'churn') expect(finite(row.extra.rssGrowthAfterCycle1Pct ?? null)).toBe(true);
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
         if (scenario === 'capacity') expectCurve(row);
         if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {
