@@ -6,6 +6,7 @@ import type { Figures, Row, Summary } from '../harness/result.ts';
 import type { TargetName } from '../harness/targets.ts';
 import { heapLabel } from './churn-md.ts';
 import { cell, changeRange, num, pct, ratioRange, short } from './format.ts';
+import { SCENARIO_LABELS } from './labels.ts';
 import { roundRatio } from './ratios.ts';
 
 export interface TargetCheck {
@@ -28,7 +29,6 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
   const fanSim = find(rows, 'fanout', 'lineage-sim');
   const fanDurable = find(rows, 'fanout', 'lineage-durable');
   const fanBun = find(rows, 'fanout', 'bun');
-  const fanNode = find(rows, 'fanout', 'node');
   const churn = find(rows, 'churn', 'lineage');
   const realSmall = find(rows, 'realistic', 'lineage-realistic-small');
   const box = find(rows, 'box', 'lineage-box');
@@ -47,23 +47,29 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       met: scale.connections >= 10_000 && held === scale.connections && receiving === held && scale.lost === 0,
     });
   }
-  if (fan && fanBun) {
-    const r = ratio('lineage', 'bun', 'cpuPerMillion');
-    out.push({
-      target: 'Server CPU per delivery vs bare Bun pub/sub (fan-out)',
-      goal: '≤ 1.25×',
-      measured: `${ratioRange(r)} (${cell(fan, 'cpuPerMillion')} vs ${cell(fanBun, 'cpuPerMillion')} µs)`,
-      met: r.n > 0 && r.median <= 1.25,
-    });
-  }
-  if (fan && fanNode) {
-    const r = ratio('lineage', 'node', 'cpuPerMillion');
-    out.push({
-      target: 'Server CPU per delivery vs Node + ws (fan-out)',
-      goal: '≤ 1/8 (0.125×)',
-      measured: `${ratioRange(r)} = 1/${short(1 / r.median)} (${cell(fan, 'cpuPerMillion')} vs ${cell(fanNode, 'cpuPerMillion')} µs)`,
-      met: r.n > 0 && r.median <= 0.125,
-    });
+  // #15: CPU per delivery ≤ 1.10× bare Bun on fan-out and ≤ 1.20× on scale, churn and storm; ≤ 1/10 of Node + ws in all.
+  for (const [scenario, limit] of [
+    ['fanout', 1.1],
+    ['scale', 1.2],
+    ['churn', 1.2],
+    ['storm', 1.2],
+  ] as const) {
+    const lineage = find(rows, scenario, 'lineage');
+    const label = SCENARIO_LABELS[scenario];
+    for (const [reference, goal, max] of [
+      ['bun', `≤ ${limit.toFixed(2)}×`, limit],
+      ['node', '≤ 1/10 (0.1×)', 0.1],
+    ] as const) {
+      const other = find(rows, scenario, reference);
+      if (!lineage || !other) continue;
+      const r = roundRatio(runs, scenario, 'lineage', reference, 'cpuPerMillion');
+      out.push({
+        target: `Server CPU per delivery, ${label}, vs ${reference === 'bun' ? 'bare Bun pub/sub' : 'Node + ws'}`,
+        goal,
+        measured: `${ratioRange(r)}${reference === 'node' ? ` = 1/${short(1 / r.median)}` : ''} (${cell(lineage, 'cpuPerMillion')} vs ${cell(other, 'cpuPerMillion')} µs)`,
+        met: r.n > 0 && r.median <= max,
+      });
+    }
   }
   if (scale && scale.rssPerConnectionKB !== null) {
     out.push({
