@@ -17,7 +17,7 @@ import { ratioResults } from './report/ratios.ts';
 const USAGE = `usage: bun run bench [--profile full|dev|smoke] [--rounds N] [--scenarios ${SCENARIOS.join(',')}]
                      [--targets ${TARGET_NAMES.join(',')}] [--out DIR] [--baseline FILE|none]
 
-  --profile    full (default: 10,000 connections and the box's 60,000, the BENCHMARKS.md run, 3 rounds, ~20 min),
+  --profile    full (default: 10,000 connections and the box's 60,000, the BENCHMARKS.md run, 3 rounds, ~50 min),
                dev (≤ 2,000, the box 4,000, 2 short rounds), smoke (tiny, 1 round)
   --rounds     rounds per scenario (default: the profile's); each round runs every server of a scenario once
   --scenarios  which scenarios (default: all)

@@ -176,7 +176,16 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
     measured:
       bad.length === 0
         ? `0 in ${runs.length} runs`
-        : bad.map((r) => `${r.scenario}/${r.target}: ${r.lost} lost, ${r.duplicated} dup`).join('; '),
+        : bad
+            .map((r) => {
+              // Windows that could not be checked (the server never welcomed them in time) say nothing either way.
+              const more = [
+                r.unexpected > 0 ? `${r.unexpected} unexpected` : '',
+                r.unassessable > 0 ? `${r.unassessable} windows unassessable` : '',
+              ];
+              return `${r.scenario}/${r.target}: ${[`${r.lost} lost`, `${r.duplicated} dup`, ...more.filter(Boolean)].join(', ')}`;
+            })
+            .join('; '),
     met: bad.length === 0,
   });
   return out;

@@ -85,6 +85,11 @@ describe('evaluateTargets', () => {
     const loss = evaluateTargets(summarizeRounds(lossy), lossy).find((c) => c.goal === '0');
     expect(loss?.met).toBe(false);
     expect(loss?.measured).toContain('storm/node: 3 lost');
+    // A window that could not be checked fails the target too, and the report says why.
+    const unchecked = [...runs, row('scale', 'node', { unassessable: 5 })];
+    const u = evaluateTargets(summarizeRounds(unchecked), unchecked).find((c) => c.goal === '0');
+    expect(u?.met).toBe(false);
+    expect(u?.measured).toBe('scale/node: 0 lost, 0 dup, 5 windows unassessable');
   });
 
   test('met on the median of per-round ratios, not on one lucky round or on the ratio of medians', () => {
