@@ -15,6 +15,11 @@ const ratio = z.coerce
   .max(1, 'must be between 0 and 1');
 /** A comma-separated list, entries trimmed, blanks dropped (the same split as `--topics`). */
 const commaList = z.string().transform(splitTopicList);
+/** An on/off switch, off unless set (true/false, on/off, 1/0). */
+const switchOff = z
+  .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === 'on' || v === '1')
+  .default(false);
 const host = z
   .string()
   .min(1, 'must not be empty')
@@ -219,19 +224,13 @@ export const OPTIONS = {
   reusePort: {
     flag: 'reuse-port',
     env: 'LINEAGE_REUSE_PORT',
-    schema: z
-      .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
-      .transform((v) => v === 'true' || v === 'on' || v === '1')
-      .default(false),
+    schema: switchOff,
     help: 'share the WebSocket port with other processes on this box (SO_REUSEPORT): several gateways, one port',
   },
   metricsGc: {
     flag: 'metrics-gc',
     env: 'LINEAGE_METRICS_GC',
-    schema: z
-      .enum(['true', 'false', 'on', 'off', '1', '0'], { error: 'must be true or false' })
-      .transform((v) => v === 'true' || v === 'on' || v === '1')
-      .default(false),
+    schema: switchOff,
     help: 'diagnostics: a full garbage collection before each /metrics scrape reads the heap (the live heap, a pause per scrape)',
   },
   role: {
