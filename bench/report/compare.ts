@@ -6,8 +6,8 @@ import type { TargetName } from '../harness/targets.ts';
 /** A change beyond this share in the worse direction is flagged (run-to-run noise has been ±15 points at worst). */
 export const WORSE_BY = 0.1;
 
-/** The figures compared (percentages and counts are left out: their ratio says little). */
-export const COMPARED: readonly string[] = [
+/** The compared figures the report shows side by side with the previous run's, one column each. */
+export const COMPARED_COLUMNS: readonly string[] = [
   'deliveriesPerS',
   'age.p99',
   'firstAge.p99',
@@ -15,6 +15,11 @@ export const COMPARED: readonly string[] = [
   'rssPerConnectionKB',
   'connectsPerS',
   'extra.bytesPerDelivery',
+];
+
+/** The figures compared (percentages and counts are left out: their ratio says little). */
+export const COMPARED: readonly string[] = [
+  ...COMPARED_COLUMNS,
   'extra.serverCores',
   'extra.reconnectP99Ms',
   'extra.ackP99Ms',

@@ -4,7 +4,7 @@ import { figureOf } from '../harness/figures.ts';
 import type { RoundLoad } from '../harness/machine-load.ts';
 import { TARGET_LABELS } from '../harness/targets.ts';
 import type { Change, Comparison } from './compare.ts';
-import { WORSE_BY } from './compare.ts';
+import { COMPARED_COLUMNS, WORSE_BY } from './compare.ts';
 import { num, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
 
@@ -29,15 +29,7 @@ export function loadWarningLines(loads: readonly RoundLoad[]): string[] {
 }
 
 /** The figures shown side by side with the previous run's, one column each. */
-const COLUMNS = [
-  'deliveriesPerS',
-  'age.p99',
-  'firstAge.p99',
-  'cpuPerMillion',
-  'rssPerConnectionKB',
-  'connectsPerS',
-  'extra.bytesPerDelivery',
-];
+const COLUMNS = COMPARED_COLUMNS;
 
 function changeCell(c: Change | undefined): string {
   if (c === undefined) return '–';
