@@ -1,6 +1,7 @@
 // A lean WebSocket client on a raw TCP socket (Bun.connect): frames are read in place, text is never decoded on the hot path.
 import type { Socket } from 'bun';
 import { DEFLATE_OFFER, MessageInflater, parseDeflateAgreement } from './deflate.ts';
+import { ResponseHead } from './response-head.ts';
 import { SocketPacer } from './throttle.ts';
 import {
   clientFrame,
@@ -38,8 +39,6 @@ export interface WireSocket {
   setReadRate(bytesPerS: number): void;
 }
 
-const HEADER_END = Buffer.from('\r\n\r\n');
-const MAX_HEADER_BYTES = 16 * 1024;
 /** How long a closing connection waits for the server's close frame before dropping the socket. */
 const CLOSE_WAIT_MS = 1000;
 
@@ -48,7 +47,8 @@ export class RawWebSocket implements WireSocket {
   private inflater: MessageInflater | null = null;
   private readonly pacer = new SocketPacer();
   private readonly reader = new FrameReader();
-  private header: Buffer | null = Buffer.alloc(0);
+  /** The upgrade's response head, until it has been read (null: the connection is open). */
+  private head: ResponseHead | null = new ResponseHead();
   private outbox: Uint8Array[] = [];
   private closing = false;
   private ended = false;
@@ -84,7 +84,7 @@ export class RawWebSocket implements WireSocket {
 
   /** Send a text message. */
   send(text: string): void {
-    if (this.closing || this.header !== null) return;
+    if (this.closing || this.head !== null) return;
     this.write(clientFrame(OP_TEXT, text));
   }
 
@@ -98,7 +98,7 @@ export class RawWebSocket implements WireSocket {
     this.closing = true;
     const s = this.socket;
     if (s === null) return;
-    if (this.header === null) this.write(clientFrame(OP_CLOSE, closePayload(code, reason)));
+    if (this.head === null) this.write(clientFrame(OP_CLOSE, closePayload(code, reason)));
     setTimeout(() => this.socket?.end(), CLOSE_WAIT_MS);
   }
 
@@ -112,22 +112,18 @@ export class RawWebSocket implements WireSocket {
 
   private read(data: Buffer, now: number): void {
     let chunk: Uint8Array = data;
-    if (this.header !== null) {
-      const joined: Buffer = this.header.length === 0 ? data : Buffer.concat([this.header, data]);
-      const i = joined.indexOf(HEADER_END);
-      if (i === -1) {
-        if (joined.length > MAX_HEADER_BYTES) return this.abort();
-        this.header = joined;
-        return;
-      }
-      if (!/^HTTP\/1\.1 101 /.test(joined.toString('latin1', 0, Math.min(i, 64)))) {
+    if (this.head !== null) {
+      const r = this.head.push(data);
+      if (r === 'more') return;
+      if (r === 'too_large') return this.abort();
+      if (!/^HTTP\/1\.1 101 /.test(r.head)) {
         this.closeCode = 1002;
         return this.abort();
       }
-      const agreement = parseDeflateAgreement(joined.toString('latin1', 0, i));
+      const agreement = parseDeflateAgreement(r.head);
       this.inflater = agreement === null ? null : new MessageInflater(agreement);
-      this.header = null;
-      chunk = joined.subarray(i + HEADER_END.length);
+      this.head = null;
+      chunk = r.rest;
       this.handlers.open();
       if (this.closing) return;
       if (chunk.length === 0) return;

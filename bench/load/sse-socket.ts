@@ -1,11 +1,9 @@
 // An SSE load client on a raw TCP socket: `GET /sse?…`, the chunked body decoded in place, each event's data handed on.
 import type { Socket } from 'bun';
 import type { RawHandlers, WireSocket } from './raw-ws.ts';
+import { ResponseHead } from './response-head.ts';
 import { ChunkedDecoder, SseParser } from './sse-wire.ts';
 import { SocketPacer } from './throttle.ts';
-
-const HEADER_END = Buffer.from('\r\n\r\n');
-const MAX_HEADER_BYTES = 16 * 1024;
 
 /** The SSE URL of a stream server's WebSocket URL: same host, `/sse`, the query kept. */
 export function sseUrl(wsUrl: string): string {
@@ -15,7 +13,8 @@ export function sseUrl(wsUrl: string): string {
 
 export class SseSocket implements WireSocket {
   private socket: Socket<undefined> | null = null;
-  private header: Buffer | null = Buffer.alloc(0);
+  /** The response head, until it has been read. */
+  private head: ResponseHead | null = new ResponseHead();
   private chunked: ChunkedDecoder | null = null;
   private readonly parser = new SseParser();
   private readonly pacer = new SocketPacer();
@@ -73,19 +72,13 @@ export class SseSocket implements WireSocket {
 
   private read(data: Buffer, now: number): void {
     let body: Uint8Array = data;
-    if (this.header !== null) {
-      const joined: Buffer = this.header.length === 0 ? data : Buffer.concat([this.header, data]);
-      const i = joined.indexOf(HEADER_END);
-      if (i === -1) {
-        if (joined.length > MAX_HEADER_BYTES) return this.abort(1002);
-        this.header = joined;
-        return;
-      }
-      const head = joined.toString('latin1', 0, i);
-      if (!/^HTTP\/1\.1 200 /.test(head)) return this.abort(1002);
-      this.chunked = /\r\ntransfer-encoding:\s*chunked/i.test(head) ? new ChunkedDecoder() : null;
-      this.header = null;
-      body = joined.subarray(i + HEADER_END.length);
+    if (this.head !== null) {
+      const r = this.head.push(data);
+      if (r === 'more') return;
+      if (r === 'too_large' || !/^HTTP\/1\.1 200 /.test(r.head)) return this.abort(1002);
+      this.chunked = /\r\ntransfer-encoding:\s*chunked/i.test(r.head) ? new ChunkedDecoder() : null;
+      this.head = null;
+      body = r.rest;
       this.handlers.open();
     }
     const onData = (bytes: Uint8Array, start: number, end: number) => {
