@@ -1,26 +1,16 @@
 // Books through Redis: a gateway keeps each book from the snapshot hash and the stream's deltas, so its book
 // subscribers get a snapshot it made itself, the deltas carry it on, and its REST book agrees. A gateway that joins
 // later (loading the snapshot hash mid-stream) shows the same book at the same update id.
-import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { BookMirror } from '../../src/protocol/book-mirror.ts';
 import { type Frame, TestClient, waitUntil } from '../helpers/clients.ts';
-import { gateway } from '../helpers/cluster.ts';
-import { type RedisProcess, startRedis } from '../helpers/redis.ts';
+import { clusterFixture, gateway } from '../helpers/cluster.ts';
+import type { RedisProcess } from '../helpers/redis.ts';
 import { type ServerProcess, startServer } from '../helpers/server-process.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'lineage-cluster-books-'));
-const nodes: ServerProcess[] = [];
-const clients: TestClient[] = [];
+const { dir, nodes, clients, startRedis } = clusterFixture('lineage-cluster-books-');
 let redis: RedisProcess | null = null;
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const n of nodes) await n.stop();
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const books = (c: TestClient) => c.frames.filter((f) => f.event_type === 'book');
 

@@ -1,16 +1,14 @@
 // Private agent channels over real sockets: `orders.<AGENT_ID>` delivers that agent's order lifecycle to a token whose
 // claims name it (exactly, or by `orders.*`); `*` does not cover it; and its events never reach a public topic, a
 // family, a snapshot of another topic or the REST API. Gateways enforce the same (same hub), checked through Redis.
-import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { OrderEvent } from '../../src/protocol/server-messages.ts';
 import { type Frame, TestClient } from '../helpers/clients.ts';
-import { gateway } from '../helpers/cluster.ts';
+import { clusterFixture, gateway } from '../helpers/cluster.ts';
 import { hs256, SECRET } from '../helpers/jwt.ts';
-import { type RedisProcess, startRedis } from '../helpers/redis.ts';
-import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import type { RedisProcess } from '../helpers/redis.ts';
+import { startServer } from '../helpers/server-process.ts';
 
 const FOUNDERS = ['Balanced', 'Momentum', 'Conservative', 'MeanReversion', 'Contrarian'];
 const ARGS = [
@@ -23,16 +21,8 @@ const ARGS = [
   '--seed',
   '3',
 ];
-const dir = mkdtempSync(join(tmpdir(), 'lineage-orders-'));
-const nodes: ServerProcess[] = [];
-const clients: TestClient[] = [];
+const { dir, nodes, clients, startRedis } = clusterFixture('lineage-orders-');
 let redis: RedisProcess | null = null;
-afterAll(async () => {
-  for (const c of clients) c.close();
-  for (const n of nodes) await n.stop();
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const open = async (url: string, token: string) => {
   const c = await TestClient.open(`${url}${url.includes('?') ? '&' : '?'}token=${token}`, 'ws');

@@ -1,9 +1,41 @@
 // Shared pieces of the cluster tests: nodes as subprocesses against a real redis-server, stream checks, health polling.
-import { expect } from 'bun:test';
+import { afterAll, expect } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RedisClient } from 'bun';
 import { describeError } from '../../src/lib/describe-error.ts';
 import { type Frame, TestClient } from './clients.ts';
+import { type RedisProcess, startRedis as startRedisProcess } from './redis.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
+
+/**
+ * A test file's cluster pieces, all ended after its last test: the nodes and clients it pushes, the Redis servers it
+ * starts with `startRedis`, and a temporary directory for their databases.
+ */
+export function clusterFixture(prefix: string): {
+  dir: string;
+  nodes: ServerProcess[];
+  clients: TestClient[];
+  startRedis(): Promise<RedisProcess>;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const nodes: ServerProcess[] = [];
+  const clients: TestClient[] = [];
+  const redises: RedisProcess[] = [];
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const n of nodes) await n.stop();
+    for (const r of redises) await r.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const startRedis = async () => {
+    const r = await startRedisProcess();
+    redises.push(r);
+    return r;
+  };
+  return { dir, nodes, clients, startRedis };
+}
 
 // Market data off: at a 50 ms simulated hour the books print ~20,000 trades a second; cluster-books.test.ts carries them.
 export const FAST = [
