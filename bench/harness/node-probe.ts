@@ -26,7 +26,8 @@ export function metricValue(text: string, name: string): number {
   return sum;
 }
 
-const METRICS_LINE = /Prometheus metrics on (http:\/\/\S+)\/metrics/;
+/** The startup line naming a node's metrics address. */
+export const METRICS_LINE = /Prometheus metrics on (http:\/\/\S+)\/metrics/;
 
 async function healthStatus(url: string): Promise<number> {
   try {

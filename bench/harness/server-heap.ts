@@ -1,7 +1,6 @@
 // A Lineage server's JavaScript heap in use, read from its Prometheus metrics (`lineage_process_heap_bytes`).
-import { metricValue } from './node-probe.ts';
+import { METRICS_LINE, metricValue } from './node-probe.ts';
 
-const METRICS_LINE = /Prometheus metrics on (http:\/\/\S+)\/metrics/;
 const HEAP_METRIC = 'lineage_process_heap_bytes';
 
 /**
