@@ -119,6 +119,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
 }
 
 function loop(): void {
+  if (timer !== null) clearTimeout(timer);
   timer = null;
   const r = running;
   if (stopped || r === null) return;
@@ -137,7 +138,8 @@ function loop(): void {
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
-  timer = setTimeout(loop, r.writer.blocked ? r.writer.retryInMs : r.pacer.waitMs(r.sim.nextDueAt()));
+  // Silent flow micro-steps (no book, trade or candle stream) cost no wake-up: the next eventful step runs them first.
+  timer = setTimeout(loop, r.writer.blocked ? r.writer.retryInMs : r.pacer.waitMs(r.sim.nextDueAt(true)));
 }
 
 function step(r: Running): void {
@@ -154,12 +156,8 @@ function step(r: Running): void {
     if (kind === null) break;
     timeStep(times, kind, performance.now() - t0);
     // A round's end is checkpointed with it, so a restart never runs a committed round again.
-    r.slices.push(
-      sliceStep(
-        events,
-        events.some((e) => e.kind === 'arena'),
-      ),
-    );
+    const roundEnd = events.some((e) => e.kind === 'arena');
+    r.slices.push(sliceStep(events, roundEnd));
     events.length = 0;
     // Held by another process's lock: the model waits until every slice of this step is committed.
     if (!writeSlices(r)) return;
@@ -273,6 +271,8 @@ self.onmessage = (event: MessageEvent) => {
     case 'query':
       try {
         if (running === null) throw new Error('not started');
+        loop(); // steps now due (silent micro-steps among them) run first: the answer sees the model as of now
+        if (running === null) throw new Error('the simulation stopped');
         post({
           type: 'reply',
           id: message.id,

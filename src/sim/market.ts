@@ -46,6 +46,8 @@ export class Market {
   private readonly insts: Instrument[];
   private readonly candleLabel: string;
   private readonly seedOf: number;
+  /** No book, trade, candle or order stream is on: a flow micro-step emits nothing (only the next tick shows it). */
+  readonly silentMicro: boolean;
   /** Agent exits the books could not absorb, filled by the exchange backstop. */
   backstopFills: number;
   private readonly countBackstop = (): void => {
@@ -68,6 +70,7 @@ export class Market {
     this.backstopFills = state.backstopFills;
     this.seedOf = state.seed;
     this.candleLabel = `${cfg.candleSteps}h`;
+    this.silentMicro = !(flags.trades || flags.book || flags.candles || flags.orders);
     this.venues = insts.map((inst, i) => {
       const v = new Venue(inst, flags, state.venues[i]);
       v.setIntervalLabel(this.candleLabel);

@@ -139,9 +139,9 @@ export class Simulation {
     };
   }
 
-  /** When the next step is due (a market step, a flow micro-step, an agent report, a round's end). */
-  nextDueAt(): number {
-    return this.schedule.nextDueAt();
+  /** When the next step is due; `eventful`: the next that can emit an event (silent micro-steps wait to run with it). */
+  nextDueAt(eventful = false): number {
+    return this.schedule.nextDueAt(eventful && this.market.silentMicro);
   }
 
   /** Every step due at or before `now`, oldest first; an event's `at` is its scheduled time, never `now`. */

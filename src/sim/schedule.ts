@@ -56,11 +56,13 @@ export class Schedule {
 
   /**
    * When the next step is due: a market step, one of the flow micro-steps spread evenly inside the market interval
-   * (sub-step k of K at hourAt + k * interval / K), an agent report or a round's end.
+   * (sub-step k of K at hourAt + k * interval / K), an agent report or a round's end. `skipMicro`: the next that is
+   * not a micro-step (they all fall before the next market step, which runs them first when it is due).
    */
-  nextDueAt(): number {
+  nextDueAt(skipMicro = false): number {
     if (this.pendingDecisions !== null) return this.pendingDecisions;
-    return Math.min(this.nextMarketAt, this.nextMicroAt(), this.nextAgentAt, this.nextArenaAt);
+    const micro = skipMicro ? Number.POSITIVE_INFINITY : this.nextMicroAt();
+    return Math.min(this.nextMarketAt, micro, this.nextAgentAt, this.nextArenaAt);
   }
 
   /** Which step runs next: a market step's pending decisions, else on equal due times market, micro, reports, round. */
