@@ -271,7 +271,7 @@ self.onmessage = (event: MessageEvent) => {
     case 'query':
       try {
         if (running === null) throw new Error('not started');
-        loop(); // steps now due (silent micro-steps among them) run first: the answer sees the model as of now
+        if (!running.writer.blocked) loop(); // due steps (silent micro-steps too) first: the answer is as of now
         if (running === null) throw new Error('the simulation stopped');
         post({
           type: 'reply',
