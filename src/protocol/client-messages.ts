@@ -63,8 +63,9 @@ export function parseClientFrame(text: string): ParseResult {
     return { ok: false, code: 'invalid_message', message: 'expected a JSON object with an "op" field' };
   }
   const raw = value as { op?: unknown; id?: unknown };
-  const echo = RequestId.safeParse(raw.id);
-  const withId = echo.success ? { id: echo.data } : {};
+  // A frame without an id is the common case: parsing `undefined` would build (and drop) a failure on every frame.
+  const echo = raw.id === undefined ? null : RequestId.safeParse(raw.id);
+  const withId = echo?.success ? { id: echo.data } : {};
   const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) {
     const shown = typeof op === 'string' ? `"${op.slice(0, 32)}"` : op === undefined ? 'missing' : typeof op;
