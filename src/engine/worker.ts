@@ -138,7 +138,7 @@ function loop(): void {
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
-  // Silent flow micro-steps (no book, trade or candle stream) cost no wake-up: the next eventful step runs them first.
+  // Silent flow micro-steps (no book, trade, candle or order stream) cost no wake-up: the next eventful step runs them.
   timer = setTimeout(loop, r.writer.blocked ? r.writer.retryInMs : r.pacer.waitMs(r.sim.nextDueAt(true)));
 }
 
