@@ -121,9 +121,9 @@ export class OrderBook {
     const lvl = levels[idx];
     const k = lvl && lvl.price === o.price ? lvl.orders.indexOf(o) : -1;
     if (!lvl || k < 0) throw new Error(`order ${o.id} is not in this book`);
-    lvl.orders.splice(k, 1);
+    removeAt(lvl.orders, k);
     lvl.lots -= o.lots;
-    if (lvl.orders.length === 0) levels.splice(idx, 1);
+    if (lvl.orders.length === 0) removeAt(levels, idx);
     this.count--;
     const lots = o.lots;
     o.lots = 0;
@@ -260,8 +260,19 @@ export class OrderBook {
       lvl.orders.push(o);
       lvl.lots += o.lots;
     } else {
-      levels.splice(idx, 0, { price: o.price, lots: o.lots, orders: [o] });
+      insertAt(levels, idx, { price: o.price, lots: o.lots, orders: [o] });
     }
     this.count++;
   }
+}
+
+function removeAt<T>(a: T[], i: number): void {
+  const n = a.length - 1;
+  for (let j = i; j < n; j++) a[j] = a[j + 1] as T;
+  a.length = n;
+}
+
+function insertAt<T>(a: T[], i: number, x: T): void {
+  for (let j = a.length; j > i; j--) a[j] = a[j - 1] as T;
+  a[i] = x;
 }

@@ -138,10 +138,14 @@ export class Venue {
   /** Push the trades, the L2 delta and the forming-candle update accumulated since the last flush, stamped `at`. */
   flush(at: number, out: MarketDataOut): void {
     const symbol = this.inst.symbol;
-    for (const t of this.trades) out.push({ kind: 'trade', at, data: t });
-    this.trades.length = 0;
-    for (const o of this.orders) out.push({ kind: 'order', at, data: o });
-    this.orders.length = 0;
+    if (this.trades.length > 0) {
+      for (const t of this.trades) out.push({ kind: 'trade', at, data: t });
+      this.trades.length = 0;
+    }
+    if (this.orders.length > 0) {
+      for (const o of this.orders) out.push({ kind: 'order', at, data: o });
+      this.orders.length = 0;
+    }
     if (this.l2) {
       const changes = this.l2.delta(
         this.book,
