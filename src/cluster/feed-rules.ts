@@ -1,5 +1,6 @@
 // The gateway's decisions about what it reads from Redis: deliver, skip, resync on a new epoch, or hold when the
 // history moved backwards. Pure; redis-feed.ts does the I/O.
+import { TOPIC_FAMILIES, type TopicFamily } from '../protocol/topics.ts';
 import type { StreamEntry } from './stream-codec.ts';
 
 /** Where a gateway is: the history it follows, the writer it has checked, the last sequence it delivered. */
@@ -36,6 +37,18 @@ export interface StreamMeta {
   /** The current writer's journal head when it took the stream over. */
   head: number | null;
   symbols: string[];
+  /** The families the sim node publishes; absent from a meta written before they were recorded. */
+  families?: TopicFamily[];
+}
+
+/** A JSON list of strings in a meta field, or null when the field is absent or not one. */
+function stringList(field: unknown): string[] | null {
+  try {
+    const parsed = JSON.parse(typeof field === 'string' ? field : 'null') as unknown;
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : null;
+  } catch {
+    return null;
+  }
 }
 
 export function parseMeta(reply: unknown): StreamMeta {
@@ -43,18 +56,15 @@ export function parseMeta(reply: unknown): StreamMeta {
     typeof reply === 'object' && reply !== null && !Array.isArray(reply) ? (reply as Record<string, unknown>) : {};
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
   const head = Number(m.head);
-  let symbols: string[] = [];
-  try {
-    const parsed = JSON.parse(typeof m.symbols === 'string' ? m.symbols : '[]') as unknown;
-    if (Array.isArray(parsed)) symbols = parsed.filter((s): s is string => typeof s === 'string');
-  } catch {
-    symbols = [];
-  }
+  const families = stringList(m.families)?.filter((f): f is TopicFamily =>
+    (TOPIC_FAMILIES as readonly string[]).includes(f),
+  );
   return {
     epoch: text(m.epoch),
     writer: text(m.writer),
     head: Number.isSafeInteger(head) && head >= 0 ? head : null,
-    symbols,
+    symbols: stringList(m.symbols) ?? [],
+    ...(families === undefined ? {} : { families }),
   };
 }
 

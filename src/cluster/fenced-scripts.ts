@@ -33,10 +33,10 @@ end
 
 /**
  * Take the stream over (KEYS: writer, meta, events, latest, rounds; ARGV: node, epoch, head, symbols, updated_at,
- * then latest field/value pairs). Another epoch's stream is replaced. Under our own epoch, a stream that is ahead of
- * our journal head, or a gateway that delivered more than it (`seen`), means our database is an older copy: reply
- * FORK (start a new epoch). Without any epoch (a Redis that lost its data) it starts clean. Replies {status, top,
- * replaced}.
+ * families, then latest field/value pairs). Another epoch's stream is replaced. Under our own epoch, a stream that is
+ * ahead of our journal head, or a gateway that delivered more than it (`seen`), means our database is an older copy:
+ * reply FORK (start a new epoch). Without any epoch (a Redis that lost its data) it starts clean. Replies {status,
+ * top, replaced}.
  */
 export const CLAIM_SCRIPT = `${HELPERS}
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return {0, 0, 0} end
@@ -55,8 +55,8 @@ if epoch == ARGV[2] then
 end
 local t = redis.call('type', KEYS[5])['ok']
 if t ~= 'zset' and t ~= 'none' then redis.call('del', KEYS[5]) end
-redis.call('hset', KEYS[2], 'epoch', ARGV[2], 'writer', ARGV[1], 'head', ARGV[3], 'symbols', ARGV[4], 'updated_at', ARGV[5])
-if #ARGV > 5 then hset_many(KEYS[4], 6) end
+redis.call('hset', KEYS[2], 'epoch', ARGV[2], 'writer', ARGV[1], 'head', ARGV[3], 'symbols', ARGV[4], 'updated_at', ARGV[5], 'families', ARGV[6])
+if #ARGV > 6 then hset_many(KEYS[4], 7) end
 return {1, top, replaced}
 `;
 
@@ -124,7 +124,7 @@ const fencedKeys = (k: ClusterKeys) => [k.writer, k.meta, k.events, k.latest, k.
 export function claimArgs(
   keys: ClusterKeys,
   origin: Origin,
-  symbols: readonly string[],
+  offer: { symbols: readonly string[]; families: readonly string[] },
   latest: readonly PublishedEvent[],
   now: Date,
 ): string[] {
@@ -135,8 +135,9 @@ export function claimArgs(
     origin.writer,
     origin.epoch,
     String(origin.head),
-    JSON.stringify(symbols),
+    JSON.stringify(offer.symbols),
     now.toISOString(),
+    JSON.stringify(offer.families),
     ...latest.flatMap((e) => [latestField(e), e.json]),
   ];
 }

@@ -140,6 +140,7 @@ export class RedisFeed {
       epoch,
       head: this.lastSeq,
       symbols: meta.symbols,
+      ...(meta.families === undefined ? {} : { families: meta.families }),
       history: events,
       latest: decodeLatestHash(latest),
       ...(previous !== '' ? { resync: CloseReason.historyChanged } : {}),

@@ -5,6 +5,7 @@ import type { RecentEvents } from '../engine/upstream.ts';
 import { describeError } from '../lib/describe-error.ts';
 import { Books } from '../protocol/books.ts';
 import { summarizeRound } from '../protocol/round-summary.ts';
+import type { TopicFamily } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import type { ClusterMetrics } from './cluster-metrics.ts';
 import { appendArgs, claimArgs, Fence, fenceReply, RELEASE_SCRIPT, RENEW_SCRIPT } from './fenced-scripts.ts';
@@ -24,6 +25,8 @@ const RENEW_MS = Math.round(LEASE_MS / 3);
 export interface PublisherMeta {
   epoch: string;
   symbols: readonly string[];
+  /** The topic families the node publishes (gateways offer the same). */
+  families: readonly TopicFamily[];
   /** Start a new epoch (this node's database turned out to be an older copy); resolves with it. */
   fork(): Promise<string>;
 }
@@ -122,7 +125,7 @@ export class RedisPublisher {
       const latest = this.history.latestAll();
       this.books.replace(latest);
       const [status, top, replaced] = fenceReply(
-        await this.link.send('EVAL', claimArgs(this.keys, origin, this.meta.symbols, latest, new Date())),
+        await this.link.send('EVAL', claimArgs(this.keys, origin, this.meta, latest, new Date())),
       );
       if (status === Fence.ok) {
         if (replaced === 1)

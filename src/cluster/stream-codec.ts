@@ -13,7 +13,7 @@ export interface ClusterKeys {
   /** Latest state per key (`market.<SYMBOL>`, `agent.<ID>`, a book's snapshot under `book.<SYMBOL>`, …), and the
    * latest round under `arena` (the snapshot). */
   latest: string;
-  /** Hash: epoch, writer, head, seen, symbols (JSON), updated_at. */
+  /** Hash: epoch, writer, head, seen, symbols (JSON), families (JSON), updated_at. */
   meta: string;
   /** The writer lease: the id of the one sim node allowed to append. */
   writer: string;

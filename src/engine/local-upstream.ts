@@ -1,6 +1,7 @@
 // A node that runs the simulation worker itself (roles `all` and `sim`); with `sim` it also publishes to Redis.
 import type { Config } from '../config.ts';
 import { CloseReason } from '../protocol/codes.ts';
+import { publishedFamilies, type TopicFamily } from '../protocol/topics.ts';
 import { LiveQuery, type PublishedEvent, type SimStats, type WorkerQuery } from '../protocol/worker-messages.ts';
 import { type Ready, SimulationHost } from './host.ts';
 import { QueryGate } from './query-gate.ts';
@@ -19,6 +20,8 @@ export interface BatchSink {
 export interface SinkMeta {
   epoch: string;
   symbols: string[];
+  /** The topic families it publishes. */
+  families: TopicFamily[];
   /**
    * Start a new epoch (the published history turned out to be ahead of this node's database: an older copy): the
    * database gets a fresh epoch, local clients are closed with 1013 to resync. Resolves with the new epoch.
@@ -97,11 +100,13 @@ export async function startLocalUpstream(
       reader?.stop();
       throw error;
     });
+  const families = publishedFamilies(config.marketData);
   // The journal's recent events (from before a restart) refill the resume history.
   hub.adopt({
     epoch: ready.epoch,
     head: ready.sequence,
     symbols: ready.symbols,
+    families,
     history: journaled,
     latest: ready.latest,
   });
@@ -112,7 +117,7 @@ export async function startLocalUpstream(
     hub.adopt({ epoch, head: hub.sequence, symbols: ready.symbols, resync: CloseReason.historyChanged });
     return epoch;
   };
-  out = sink?.({ epoch: ready.epoch, symbols: ready.symbols, fork }) ?? null;
+  out = sink?.({ epoch: ready.epoch, symbols: ready.symbols, families, fork }) ?? null;
   out?.published();
 
   reader?.open(config.db);

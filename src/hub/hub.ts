@@ -8,7 +8,6 @@ import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { CloseCode, CloseReason } from '../protocol/codes.ts';
 import type { TopicGrants } from '../protocol/credentials.ts';
 import type { StreamOrigin } from '../protocol/stream-origin.ts';
-import { offeredTopics } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { Conflator } from './conflation.ts';
 import { EventHistory } from './history.ts';
@@ -19,6 +18,7 @@ import { welcomeFor } from './session-state.ts';
 import { type SseRequest, type SseSink, SseStreams } from './sse-streams.ts';
 import { eventTopics } from './subscriptions.ts';
 import { admitTopics, type TopicError } from './topic-admission.ts';
+import { TopicOffer } from './topic-offer.ts';
 import { websocketHandler } from './websocket-handler.ts';
 
 export type { Socket } from './session.ts';
@@ -66,14 +66,13 @@ export class Hub {
   private server: Server<Session> | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly native = new NativeSubscriptions();
-  private readonly symbols = new Set<string>();
-  private offered: string[] = [];
+  private readonly offer: TopicOffer;
   private readonly sessions: Sessions;
   private readonly context: SessionContext;
   private readonly sse: SseStreams;
   private readonly conflator: Conflator;
   private sseHeartbeat: ReturnType<typeof setInterval> | null = null;
-  /** Which symbols and agents exist now (topic checks, REST lookups). */
+  /** Which symbols, agents and families exist now (topic checks, REST lookups). */
   readonly known: SessionContext['known'];
   private readonly log: (line: string) => void;
   private readonly now: () => number;
@@ -84,12 +83,12 @@ export class Hub {
   constructor(private readonly options: HubOptions) {
     this.history = new EventHistory(options.history);
     this.log = options.log ?? ((line) => console.error(line));
-    this.setSymbols(options.symbols);
+    this.offer = new TopicOffer(options.symbols, (key) => this.history.has('agent', key));
+    this.known = this.offer.known;
     const now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.now = now;
     this.compress = (options.compression ?? 'off') !== 'off';
     this.conflator = new Conflator(options.sendBufferBytes / 2);
-    this.known = { symbol: (key) => this.symbols.has(key), agent: (key) => this.history.has('agent', key) };
     const context: SessionContext = {
       version: options.version,
       limits: options,
@@ -104,7 +103,7 @@ export class Hub {
       guard: (ws, fn) => this.guard(ws, fn),
       log: this.log,
       epoch: () => this.epochValue,
-      offeredTopics: () => this.offered,
+      offeredTopics: () => this.offer.topics,
       now,
       joined: (ws) => void this.sockets.add(ws),
       left: (ws) => this.sockets.delete(ws),
@@ -149,7 +148,7 @@ export class Hub {
       if (origin.history !== undefined) h.mergeLatest(origin.latest);
       else h.replaceLatest(origin.latest);
     }
-    if (origin.symbols.length > 0) this.setSymbols(origin.symbols);
+    this.offer.set(origin.symbols, origin.families);
     if (resync !== null) this.closeAllForResync(CloseCode.TryAgainLater, resync);
   }
 
@@ -273,12 +272,6 @@ export class Hub {
       this.sweepTimer = null;
       this.sweep();
     }, SWEEP_DELAY_MS);
-  }
-
-  private setSymbols(symbols: readonly string[]): void {
-    this.symbols.clear();
-    for (const s of symbols) this.symbols.add(s);
-    this.offered = offeredTopics([...this.symbols]);
   }
 
   /** Nothing may throw out of a socket callback: in Bun that would end the process. */

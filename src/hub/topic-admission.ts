@@ -1,12 +1,20 @@
 // Which requested topics a connection may hold (they exist, and its token covers them), and the bounded errors for the
 // rest. Pure.
 import { ALL_PUBLIC, type TopicGrants } from '../protocol/credentials.ts';
-import { type ParsedTopic, PRIVATE_FAMILIES, parseTopic, SYMBOL_FAMILIES, TOPIC_SYNTAX } from '../protocol/topics.ts';
+import {
+  type ParsedTopic,
+  PRIVATE_FAMILIES,
+  parseTopic,
+  SYMBOL_FAMILIES,
+  TOPIC_SYNTAX,
+  type TopicFamily,
+} from '../protocol/topics.ts';
 
-/** What exists now: known symbols and live agents. */
+/** What exists now: known symbols, live agents, and the families the node publishes. */
 export interface KnownKeys {
   symbol(key: string): boolean;
   agent(key: string): boolean;
+  family(family: TopicFamily): boolean;
 }
 
 /** One error frame's content (`event_type: "error"` is added when it is sent). */
@@ -31,7 +39,7 @@ const shown = (topic: unknown) => String(topic).slice(0, 80);
 
 /**
  * Validate a requested topic: well-formed, covered by the token (checked before existence, so a token cannot probe
- * which agents exist outside its claims), and existing now.
+ * which agents exist outside its claims), published by this node, and existing now.
  */
 export function checkTopic(topic: string, known: KnownKeys, grants: TopicGrants = ALL_PUBLIC): TopicCheck {
   const parsed = parseTopic(topic);
@@ -48,6 +56,13 @@ export function checkTopic(topic: string, known: KnownKeys, grants: TopicGrants 
       ? `topic "${shown(topic)}" is private: it needs a token whose topics claim names it`
       : `topic "${shown(topic)}" is not covered by the token's topics`;
     return { ok: false, code: 'forbidden_topic', message };
+  }
+  if (!known.family(parsed.family)) {
+    return {
+      ok: false,
+      code: 'unknown_topic',
+      message: `unknown topic "${shown(topic)}": this server does not publish ${parsed.family} (its --market-data leaves it off)`,
+    };
   }
   if (parsed.key !== null) {
     const bySymbol = SYMBOL_FAMILIES.has(parsed.family);

@@ -1,4 +1,5 @@
 // Where a node's stream stands, as its upstream (the simulation worker, or Redis on a gateway) tells the hub.
+import type { TopicFamily } from './topics.ts';
 import type { PublishedEvent } from './worker-messages.ts';
 
 export interface StreamOrigin {
@@ -6,7 +7,10 @@ export interface StreamOrigin {
   epoch: string;
   /** The newest sequence already published upstream (what `sequence` continues from). */
   head: number;
+  /** The symbols; empty: unchanged. */
   symbols: readonly string[];
+  /** The topic families published (the books' streams can be off); absent: unchanged (at first, every family). */
+  families?: readonly TopicFamily[];
   /** Recent events, oldest first: they replace the resume history (a gateway loading a history from Redis). */
   history?: readonly PublishedEvent[];
   /**

@@ -69,10 +69,31 @@ export function splitTopicList(list: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-/** Every topic on offer over `symbols` (the welcome's `topics`): each family, then each symbol family per symbol. */
-export function offeredTopics(symbols: readonly string[]): string[] {
-  const families = TOPIC_FAMILIES.filter((f) => !KEY_ONLY_FAMILIES.has(f));
-  const perSymbol = [...SYMBOL_FAMILIES].flatMap((f) => symbols.map((s) => `${f}.${s}`));
+/** The books' streams a node can leave off (`--market-data`): each is the topic family of the same name. */
+export interface PublishedStreams {
+  trades: boolean;
+  book: boolean;
+  candles: boolean;
+  orders: boolean;
+}
+
+/** The families a node publishes: `market`, `agent` and `arena` always, the books' families only when their stream is on. */
+export function publishedFamilies(streams: PublishedStreams): TopicFamily[] {
+  return TOPIC_FAMILIES.filter((f) => !(f in streams) || streams[f as keyof PublishedStreams]);
+}
+
+/**
+ * Every topic on offer over `symbols` (the welcome's `topics`): each published family, then each published symbol
+ * family per symbol.
+ */
+export function offeredTopics(
+  symbols: readonly string[],
+  published: readonly TopicFamily[] = TOPIC_FAMILIES,
+): string[] {
+  const families = TOPIC_FAMILIES.filter((f) => published.includes(f) && !KEY_ONLY_FAMILIES.has(f));
+  const perSymbol = [...SYMBOL_FAMILIES]
+    .filter((f) => published.includes(f))
+    .flatMap((f) => symbols.map((s) => `${f}.${s}`));
   return [...families, ...perSymbol];
 }
 

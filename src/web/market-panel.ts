@@ -17,6 +17,8 @@ export interface TopicHolder {
 export class MarketPanel {
   readonly state = new MarketState();
   private symbols: string[] = [];
+  /** The welcome's topics: a server with a book stream off (`--market-data`) does not offer its family. */
+  private offered: ReadonlySet<string> = new Set();
   private readonly select: HTMLSelectElement;
   private readonly depth: DepthChart;
   private readonly candles: CandleChart;
@@ -40,6 +42,7 @@ export class MarketPanel {
   handle(event: ClientEvent): void {
     switch (event.type) {
       case 'welcome':
+        this.offered = new Set(event.message.topics);
         this.offer(symbolsOffered(event.message.topics));
         break;
       case 'event': {
@@ -83,11 +86,16 @@ export class MarketPanel {
   choose(symbol: string): void {
     const previous = this.state.symbol;
     if (!this.state.select(symbol)) return;
-    if (previous !== null) this.client.unsubscribe(marketTopics(previous));
+    if (previous !== null) this.client.unsubscribe(this.topicsOf(previous));
     this.backfilled = null;
-    this.client.subscribe(marketTopics(symbol));
+    this.client.subscribe(this.topicsOf(symbol));
     this.select.value = symbol;
     this.changed();
+  }
+
+  /** The symbol's book, trades and candles topics that the server offers. */
+  private topicsOf(symbol: string): string[] {
+    return marketTopics(symbol).filter((t) => this.offered.has(t));
   }
 
   private onBook(book: Parameters<MarketState['applyBook']>[0], sequence: number): void {

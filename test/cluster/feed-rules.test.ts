@@ -38,7 +38,16 @@ describe('feed rules', () => {
       head: 12,
       symbols: ['A'],
     });
-    expect(parseMeta({ symbols: '{bad' })).toEqual({ epoch: null, writer: null, head: null, symbols: [] });
+    expect(parseMeta({ symbols: '["A"]', families: '["market","arena","nope",3]' })).toMatchObject({
+      symbols: ['A'],
+      families: ['market', 'arena'],
+    });
+    expect(parseMeta({ symbols: '{bad', families: '{bad' })).toEqual({
+      epoch: null,
+      writer: null,
+      head: null,
+      symbols: [],
+    });
     expect(parseMeta(null)).toEqual({ epoch: null, writer: null, head: null, symbols: [] });
     expect(judgeMeta(at, meta({}))).toBe('absent');
     expect(judgeMeta(at, meta({ epoch: 'E2' }))).toBe('epoch_changed');

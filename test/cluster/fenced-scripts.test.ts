@@ -21,6 +21,7 @@ afterAll(async () => {
   await redis?.stop('SIGKILL');
 });
 
+const OFFER = { symbols: ['BTC-USD'], families: ['market', 'agent', 'arena', 'trades'] };
 const market = (sequence: number): PublishedEvent => ({
   sequence,
   family: 'market',
@@ -66,7 +67,7 @@ const claim = async (
   head: number,
   node = 'node1',
   latest: PublishedEvent[] = [],
-) => fenceReply(await r.send('EVAL', claimArgs(keys, { epoch, writer: node, head }, ['BTC-USD'], latest, new Date())));
+) => fenceReply(await r.send('EVAL', claimArgs(keys, { epoch, writer: node, head }, OFFER, latest, new Date())));
 const append = async (
   keys: ReturnType<typeof clusterKeys>,
   epoch: string,
@@ -79,7 +80,13 @@ describe('fenced scripts', () => {
   test('claim writes meta and the snapshot; append adds entries above the top only, carrying their origin', async () => {
     const keys = await fresh();
     expect(await claim(keys, 'E1', 2, 'node1', [market(2)])).toEqual([Fence.ok, 0, 0]);
-    expect(await r.send('HGETALL', [keys.meta])).toMatchObject({ epoch: 'E1', writer: 'node1', head: '2' });
+    expect(await r.send('HGETALL', [keys.meta])).toMatchObject({
+      epoch: 'E1',
+      writer: 'node1',
+      head: '2',
+      symbols: '["BTC-USD"]',
+      families: '["market","agent","arena","trades"]',
+    });
     expect(await append(keys, 'E1', 2, [market(1), market(2), market(3)])).toEqual([Fence.ok, 3, 3]);
     expect(await append(keys, 'E1', 2, [market(2), market(3), market(4)])).toEqual([Fence.ok, 4, 1]);
     const batch = decodeEntries(await r.send('XRANGE', [keys.events, '-', '+']));

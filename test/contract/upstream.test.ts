@@ -85,12 +85,25 @@ for (const [name, start] of Object.entries(UPSTREAMS)) {
       const welcome = await c.nextOf('welcome');
       const health = (await (await fetch(`${n.node.http}/health`)).json()) as Frame;
       expect(health).toMatchObject({ status: 'ok', role: n.role, epoch: welcome.epoch });
-      expect(welcome.topics).toEqual(offeredTopics(SYMBOLS));
-      expect(welcome.topics).toEqual(expect.arrayContaining(['market', 'agent', 'arena', 'trades', 'candles']));
-      expect(welcome.topics).toContain(`book.${SYMBOLS[0]}`);
+      // `--market-data off`: the books' families are not on offer, on the sim's node or on a gateway fed by it.
+      expect(welcome.topics).toEqual(offeredTopics(SYMBOLS, ['market', 'agent', 'arena']));
+      expect(welcome.topics).toEqual(['market', 'agent', 'arena', ...SYMBOLS.map((s) => `market.${s}`)]);
       const snapshot = (await (await fetch(`${n.node.http}/api/snapshot`)).json()) as Frame;
       expect(snapshot.epoch).toBe(welcome.epoch);
       expect(snapshot.market.map((m: Frame) => m.symbol).sort()).toEqual([...SYMBOLS].sort());
+      c.close();
+    }, 60_000);
+
+    test('a family whose stream is off is refused with unknown_topic, naming why; the rest of the request holds', async () => {
+      await using n = await start();
+      const c = await TestClient.open(`${n.node.url}?topics=arena`, 'ws');
+      await c.nextOf('welcome');
+      c.send({ op: 'subscribe', topics: [`trades.${SYMBOLS[0]}`, 'candles', `market.${SYMBOLS[1]}`] });
+      const error = await c.nextOf('error');
+      expect(error).toMatchObject({ code: 'unknown_topic', topics: [`trades.${SYMBOLS[0]}`, 'candles'] });
+      expect(error.message).toContain('does not publish trades');
+      const ack = await c.nextOf('subscribed');
+      expect(ack.topics).toEqual([`market.${SYMBOLS[1]}`]);
       c.close();
     }, 60_000);
 

@@ -131,6 +131,19 @@ describe('Hub.adopt', () => {
     expect([err.code, err.topic]).toEqual(['unknown_topic', 'market.BTC-USD']);
   });
 
+  test('the families an upstream publishes change what is on offer; an origin that does not say keeps them', async () => {
+    h = startHarness();
+    expect((await connect()).frames[0]?.topics).toContain('trades.BTC-USD');
+    h.hub.adopt({ epoch: 'test-epoch', head: 0, symbols: [], families: ['market', 'agent', 'arena'] });
+    h.hub.adopt({ epoch: 'test-epoch', head: 0, symbols: [] });
+    const c = await connect('?topics=market,trades');
+    expect(c.frames[0]?.topics).toContain('market.BTC-USD');
+    expect(c.frames[0]?.topics).not.toContain('trades.BTC-USD');
+    expect(c.frames[0]?.topics).not.toContain('trades');
+    const err = await c.nextOf('error');
+    expect([err.code, err.topic]).toEqual(['unknown_topic', 'trades']);
+  });
+
   test('deliveries are counted per subscriber, and fan-out to nobody counts none', async () => {
     const metrics = counterMetrics();
     h = startHarness({ metrics });

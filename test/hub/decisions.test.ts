@@ -40,7 +40,11 @@ describe('resumeVerdict', () => {
   });
 });
 
-const known = { symbol: (k: string) => ['BTC-USD', 'ETH-USD'].includes(k), agent: (k: string) => k === 'Balanced' };
+const known = {
+  symbol: (k: string) => ['BTC-USD', 'ETH-USD'].includes(k),
+  agent: (k: string) => k === 'Balanced',
+  family: (f: string) => f !== 'candles',
+};
 
 describe('admitTopics', () => {
   test('known topics are accepted once, already-held ones are skipped', () => {
@@ -65,6 +69,20 @@ describe('admitTopics', () => {
     expect(r.errors[0]?.message).toBe(
       '3 unknown topics: unknown topic "nope" (topics: market, market.<SYMBOL>, agent, agent.<AGENT_ID>, arena, trades, trades.<SYMBOL>, book.<SYMBOL>, candles, candles.<SYMBOL>); unknown topic "market.DOGE-USD": no symbol "DOGE-USD"; unknown topic "agent.Ghost": no agent "Ghost"',
     );
+  });
+
+  test('a family the node does not publish is unknown, keyed or not, and says why', () => {
+    const r = admitTopics(new Set(), ['candles', 'candles.BTC-USD', 'market.BTC-USD'], known, 10);
+    expect(r.accepted).toEqual(['market.BTC-USD']);
+    expect(r.errors).toEqual([
+      {
+        code: 'unknown_topic',
+        message:
+          '2 unknown topics: unknown topic "candles": this server does not publish candles (its --market-data leaves it off); unknown topic "candles.BTC-USD": this server does not publish candles (its --market-data leaves it off)',
+        topic: 'candles',
+        topics: ['candles', 'candles.BTC-USD'],
+      },
+    ]);
   });
 
   test('over the limit nothing is added and too_many_topics says how many', () => {

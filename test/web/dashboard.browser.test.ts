@@ -73,6 +73,10 @@ describe('dashboard in Chromium', () => {
       (ids) => SEED_AGENTS.every((a) => ids.includes(a)),
       'the seed agents',
     );
+    // `--market-data off`: the market panel takes only the topics the welcome offers (no book, trades or candles).
+    const topics = await page.evaluate(() => window.lineage?.client.topics);
+    expect(topics).toEqual(expect.arrayContaining(['market', 'agent']));
+    expect(topics?.filter((t) => /^(book|trades|candles)\./.test(t))).toEqual([]);
 
     // Prices change on screen, and the charts fill.
     const first = await price(page, 'BTC-USD');
