@@ -1,6 +1,8 @@
-// Benchmark: advanceTo cost per market step (with its flow micro-steps) at bench scale (1,000 agents x 50 symbols).
+// Benchmark: advanceTo cost per market step (with its flow micro-steps) at bench scale (1,000 agents x 50 symbols), and
+// the market alone at the fan-out scenario's flags (the CPU the model adds to every compared run).
 // Run: bun bench/sim-step.ts
 
+import { createHash } from 'node:crypto';
 import { Simulation } from '../src/sim/model.ts';
 import { resolveOptions } from '../src/sim/options.ts';
 
@@ -63,6 +65,41 @@ export function measureSimStep(
   return { median, p99, trades: s.trades, hitRate };
 }
 
+/**
+ * The model as the fan-out scenario runs it (10 symbols, a market step every 100 ms, 3 quiet agents, no book streams):
+ * single-thread CPU per second of bench time, 7 rounds of 1,000 steps after 2,000 steps of warm-up, and a digest of the
+ * state after them, so two builds that must behave alike can be compared (the same digest, a different cost).
+ */
+export function measureFanoutMarket(): { median: number; min: number; max: number; digest: string } {
+  const o = resolveOptions({
+    seed: 42,
+    startTime: 0,
+    agents: 3,
+    symbols: SYMBOLS.slice(0, 10),
+    marketIntervalMs: 100,
+    agentIntervalMs: 3_600_000,
+    arenaRoundMs: 86_400_000,
+  });
+  const sim = new Simulation(o);
+  let t = 0;
+  for (let i = 0; i < 2000; i++) sim.advanceTo((t += o.marketIntervalMs) - 1);
+  const rounds: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 1000; i++) sim.advanceTo((t += o.marketIntervalMs) - 1);
+    const c = process.cpuUsage(c0);
+    // 1,000 steps are 100 s of bench time: µs / 1,000 / 100 = ms of CPU per second.
+    rounds.push((c.user + c.system) / 100_000);
+  }
+  rounds.sort((a, b) => a - b);
+  const median = percentile(rounds, 0.5);
+  const digest = createHash('sha256').update(JSON.stringify(sim.snapshot())).digest('hex').slice(0, 16);
+  console.log(
+    `[sim fan-out market] ${median.toFixed(2)} ms CPU per second of bench time (${rounds[0]?.toFixed(2)}–${rounds.at(-1)?.toFixed(2)}), state ${digest}`,
+  );
+  return { median, min: rounds[0] ?? Number.NaN, max: rounds.at(-1) ?? Number.NaN, digest };
+}
+
 export function runSimStepBench(): Record<string, { median: number; p99: number }> {
   const marketOnly = measureSimStep('market step only', 1e12, 1e12);
   const full = measureSimStep('market + 1000 reports/step + round end every 100 steps', 20, 2000);
@@ -72,4 +109,7 @@ export function runSimStepBench(): Record<string, { median: number; p99: number 
   };
 }
 
-if (import.meta.main) runSimStepBench();
+if (import.meta.main) {
+  measureFanoutMarket();
+  runSimStepBench();
+}
