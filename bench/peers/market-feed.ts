@@ -1,5 +1,7 @@
 // The reference servers' event source: Lineage-shaped market frames on Lineage's schedule, with a resume ring.
 
+import { pacedNow } from './paced-clock.ts';
+
 /** The topics a market event goes out on, as in Lineage: the family and the symbol's own topic. */
 export function marketTopics(symbol: string): [string, string] {
   return ['market', `market.${symbol}`];
@@ -42,7 +44,7 @@ export class MarketFeed {
 
   /** Run on a timer from now (the Node peer; the Bun peer is clocked by a worker instead). */
   start(): void {
-    this.schedule(Date.now());
+    this.schedule(pacedNow());
     this.loop();
   }
 
@@ -84,8 +86,8 @@ export class MarketFeed {
   }
 
   private loop = (): void => {
-    this.advanceTo(Date.now());
-    this.timer = setTimeout(this.loop, Math.max(0, this.nextDueAt - Date.now()));
+    this.advanceTo(pacedNow());
+    this.timer = setTimeout(this.loop, Math.max(0, this.nextDueAt - pacedNow()));
   };
 
   /** One step: an event per symbol, stamped `at` (a scheduled time, ms). */
