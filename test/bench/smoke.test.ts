@@ -172,7 +172,9 @@ describe('bench smoke, interleaved rounds', () => {
     }
     const md = renderMarkdown(result);
     expect(md).toContain('**2 rounds**');
-    // The ratios row of fan-out: Lineage ÷ bare Bun per round, then its median.
-    expect(md).toMatch(/^\| \(b\) fan-out \| [\d.]+×/m);
+    // The ratios row of fan-out: Lineage ÷ bare Bun per round, then its median (with the rounds' range when they
+    // differ). The p99 ratio is asserted: in a smoke window bare Bun's CPU can stay under one 10 ms clock tick, and its
+    // CPU ratio is then "–".
+    expect(md).toMatch(/^\| \(b\) fan-out \| (–|[\d.]+×[^|]*) \| [^|]+ \| [^|]+ \| [\d.]+×( \([\d.]+–[\d.]+×\))? \|/m);
   }, 60_000);
 });
