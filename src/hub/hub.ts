@@ -51,8 +51,9 @@ export type { StreamOrigin } from '../protocol/stream-origin.ts';
 /** How long a backpressure signal may wait before the slow-consumer sweep runs. */
 const SWEEP_DELAY_MS = 20;
 /**
- * The sweep also runs on its own this often: a topic publish does not report one slow subscriber among many, so without
- * it a reader that stopped reading is found only when Bun's own limit is hit.
+ * The sweep also runs on its own this often (a topic publish does not report one slow subscriber among many), when
+ * something was published since the last one: a buffer grows only by what is written to it, so an idle or
+ * once-a-second stream does not pay a buffer check per socket four times a second.
  */
 const SWEEP_EVERY_MS = 250;
 /** A comment line this often keeps idle SSE streams open through proxies. */
@@ -79,6 +80,9 @@ export class Hub {
   private readonly compress: boolean;
   private sweepTimer: ReturnType<typeof setTimeout> | null = null;
   private sweepEvery: ReturnType<typeof setInterval> | null = null;
+  private published = false;
+  /** Sweeps run so far (each checks every live socket's send buffer). */
+  sweeps = 0;
 
   constructor(private readonly options: HubOptions) {
     this.history = new EventHistory(options.history);
@@ -159,7 +163,7 @@ export class Hub {
 
   attach(server: Server<Session>): void {
     this.server = server;
-    this.sweepEvery ??= setInterval(() => this.sweep(), SWEEP_EVERY_MS);
+    this.sweepEvery ??= setInterval(() => this.published && this.sweep(), SWEEP_EVERY_MS);
     this.sweepEvery.unref?.();
   }
 
@@ -220,6 +224,7 @@ export class Hub {
         if (n === 0) continue;
         const status = server.publish(topic, event.json, this.compress);
         deliveries += n;
+        this.published = true;
         if (status === 0) pressure = 2;
         else if (status === -1 && pressure === 0) pressure = 1;
       }
@@ -257,6 +262,8 @@ export class Hub {
 
   /** Close every socket whose send buffer is over the bound; it resumes with `since` and loses nothing. */
   sweep(): void {
+    this.published = false;
+    this.sweeps++;
     const limit = this.options.sendBufferBytes;
     for (const ws of this.sockets) {
       if (ws.data.state === 'live' && ws.getBufferedAmount() > limit) {

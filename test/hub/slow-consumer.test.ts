@@ -82,4 +82,22 @@ describe('slow consumers', () => {
     while ((await closed()) === 0 && Date.now() < deadline) await Bun.sleep(250);
     expect(await closed()).toBe(1);
   }, 40_000);
+
+  test('the periodic sweep runs only when something was published since the last one', async () => {
+    h = startHarness({ sendBufferBytes: 64 * 1024 });
+    const harness = h;
+    const c = await TestClient.open(`${harness.url}/?topics=market`, 'bun');
+    cleanups.push(() => c.close());
+    await c.nextOf('welcome');
+    // Nothing published: the 250 ms timer fires about three times and checks no socket.
+    const idle = harness.hub.sweeps;
+    await Bun.sleep(800);
+    expect(harness.hub.sweeps).toBe(idle);
+    // One publish: one sweep (within a period) checks the buffers it may have grown, then the timer is idle again.
+    const event = harness.market('BTC-USD', 45_000);
+    await c.waitFor((f) => f.sequence === event.sequence, 1, 5000);
+    await waitUntil(() => harness.hub.sweeps === idle + 1, 2000, 'one sweep after the publish');
+    await Bun.sleep(800);
+    expect(harness.hub.sweeps).toBe(idle + 1);
+  }, 15_000);
 });
