@@ -71,6 +71,8 @@ export function parseClientFrame(text: string): ParseResult {
     const shown = typeof op === 'string' ? `"${op.slice(0, 32)}"` : op === undefined ? 'missing' : typeof op;
     return { ok: false, code: 'unknown_op', message: `op ${shown} is not one of ${CLIENT_OPS.join(', ')}`, ...withId };
   }
+  const common = commonFrame(value as Record<string, unknown>, op);
+  if (common !== null) return { ok: true, message: common };
   const parsed = ClientMessage.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
   const issue = parsed.error.issues[0];
@@ -84,4 +86,31 @@ export function parseClientFrame(text: string): ParseResult {
     };
   }
   return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}`, ...withId };
+}
+
+const TOPIC_OPS_KEYS: Record<string, ReadonlySet<string>> = {
+  subscribe: new Set(['op', 'topics', 'conflate_ms', 'id']),
+  unsubscribe: new Set(['op', 'topics', 'id']),
+  ping: new Set(['op', 'id']),
+};
+
+/**
+ * The frames clients send all the time (subscribe, unsubscribe, ping), accepted without the schema's machinery when
+ * they are plainly valid: this returns only frames `ClientMessage` accepts, as it would return them (a test checks it
+ * over generated frames), and null for anything else, which the schema then decides and explains. The schema stays
+ * the one definition; this is its shortcut for the common case (a schema parse costs ~4 µs per frame on a busy server).
+ */
+export function commonFrame(v: Record<string, unknown>, op: string): ClientMessage | null {
+  const allowed = TOPIC_OPS_KEYS[op];
+  if (allowed === undefined) return null;
+  for (const k in v) if (!allowed.has(k)) return null;
+  const id = v.id;
+  if (id !== undefined && !(typeof id === 'string' ? id.length <= 64 : Number.isSafeInteger(id))) return null;
+  if (op === 'ping') return v as ClientMessage;
+  const topics = v.topics;
+  if (!Array.isArray(topics) || topics.length < 1 || topics.length > 256) return null;
+  for (const t of topics) if (typeof t !== 'string' || t.length > 80) return null;
+  const ms = v.conflate_ms;
+  if (ms !== undefined && !(Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000)) return null;
+  return v as ClientMessage;
 }
