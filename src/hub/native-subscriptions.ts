@@ -2,7 +2,7 @@
 import type { ServerWebSocket } from 'bun';
 import { TOPIC_FAMILIES } from '../protocol/topics.ts';
 import type { Session } from './session.ts';
-import { nativeDiff, nativeTopics } from './subscriptions.ts';
+import { nativeDiff } from './subscriptions.ts';
 
 type Socket = ServerWebSocket<Session>;
 
@@ -23,13 +23,13 @@ export class NativeSubscriptions {
     return out;
   }
 
-  /** Make the socket's native subscriptions match its held topics (overlaps removed); new ones start live at `head`. */
-  apply(ws: Socket, head: number): void {
+  /**
+   * Make the socket's native subscriptions `wanted` (its held topics, overlaps removed, less the conflated ones, which
+   * the conflator delivers); new ones start live at `head`.
+   */
+  apply(ws: Socket, head: number, wanted: ReadonlySet<string>): void {
     const data = ws.data;
-    // Conflated topics are delivered by the conflator, not natively.
-    const wanted = nativeTopics(data.held);
-    for (const t of data.conflate.keys()) wanted.delete(t);
-    const diff = nativeDiff(new Set(data.live.keys()), wanted);
+    const diff = nativeDiff(data.live, wanted);
     for (const t of diff.unsubscribe) {
       ws.unsubscribe(t);
       data.live.delete(t);

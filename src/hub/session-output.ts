@@ -40,14 +40,18 @@ export class SessionOutput {
   /** Live delivery for what is held: native topics for the loss-free ones, the conflator for the conflated ones. */
   deliver(ws: Socket): void {
     const s = ws.data;
-    this.ctx.native.apply(ws, this.ctx.history.sequence);
-    if (s.target === null) return;
+    const native = nativeTopics(s.held);
     const conflated = new Map<string, number>();
-    for (const t of nativeTopics(s.held)) {
-      const ms = s.conflate.get(t);
-      if (ms !== undefined) conflated.set(t, ms);
+    if (s.conflate.size > 0) {
+      for (const t of native) {
+        const ms = s.conflate.get(t);
+        if (ms === undefined) continue;
+        conflated.set(t, ms);
+        native.delete(t);
+      }
     }
-    this.ctx.conflator.apply(s.target, conflated);
+    this.ctx.native.apply(ws, this.ctx.history.sequence, native);
+    if (s.target !== null) this.ctx.conflator.apply(s.target, conflated);
   }
 
   private spendBadFrame(ws: Socket): void {

@@ -15,15 +15,15 @@ export function nativeTopics(held: ReadonlySet<string>): Set<string> {
   return out;
 }
 
-/** The native subscribe/unsubscribe calls that turn `before` into `after`. */
+/** The native subscribe/unsubscribe calls that turn `before` (a set, or a map keyed by topic) into `after`. */
 export function nativeDiff(
-  before: ReadonlySet<string>,
+  before: Pick<ReadonlySet<string>, 'has' | 'keys'>,
   after: ReadonlySet<string>,
 ): { subscribe: string[]; unsubscribe: string[] } {
   const subscribe: string[] = [];
   const unsubscribe: string[] = [];
   for (const t of after) if (!before.has(t)) subscribe.push(t);
-  for (const t of before) if (!after.has(t)) unsubscribe.push(t);
+  for (const t of before.keys()) if (!after.has(t)) unsubscribe.push(t);
   return { subscribe, unsubscribe };
 }
 

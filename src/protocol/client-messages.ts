@@ -63,16 +63,18 @@ export function parseClientFrame(text: string): ParseResult {
     return { ok: false, code: 'invalid_message', message: 'expected a JSON object with an "op" field' };
   }
   const raw = value as { op?: unknown; id?: unknown };
-  // A frame without an id is the common case: parsing `undefined` would build (and drop) a failure on every frame.
+  const op = raw.op;
+  if (typeof op === 'string') {
+    const common = commonFrame(value as Record<string, unknown>, op);
+    if (common !== null) return { ok: true, message: common };
+  }
+  // Only a refusal echoes the id on its own (a frame without one, the common case, parses nothing).
   const echo = raw.id === undefined ? null : RequestId.safeParse(raw.id);
   const withId = echo?.success ? { id: echo.data } : {};
-  const op = raw.op;
   if (typeof op !== 'string' || !OPS.has(op)) {
     const shown = typeof op === 'string' ? `"${op.slice(0, 32)}"` : op === undefined ? 'missing' : typeof op;
     return { ok: false, code: 'unknown_op', message: `op ${shown} is not one of ${CLIENT_OPS.join(', ')}`, ...withId };
   }
-  const common = commonFrame(value as Record<string, unknown>, op);
-  if (common !== null) return { ok: true, message: common };
   const parsed = ClientMessage.safeParse(value);
   if (parsed.success) return { ok: true, message: parsed.data };
   const issue = parsed.error.issues[0];
