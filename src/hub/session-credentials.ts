@@ -7,7 +7,7 @@ import { ALL_PUBLIC, type TopicGrants } from '../protocol/credentials.ts';
 import { runAt } from './expiry-timer.ts';
 import { subLabel, type TokenVerdict } from './principal.ts';
 import type { SessionOutput } from './session-output.ts';
-import { echo, type Session, type SessionContext, type Socket } from './session-state.ts';
+import type { Session, SessionContext, Socket } from './session-state.ts';
 
 /** What a session may subscribe to: its token's claims, or every public topic without one. */
 export function grantsOf(s: Session): TopicGrants {
@@ -72,7 +72,7 @@ export class SessionCredentials {
       if (s.state === 'live') this.out.deliver(ws);
       this.out.send(ws, {
         event_type: 'unsubscribed',
-        ...echo(id),
+        id,
         topics: dropped,
         subscriptions: [...s.held],
         reason: 'forbidden_topic',
@@ -81,7 +81,7 @@ export class SessionCredentials {
     this.arm(ws);
     this.out.send(ws, {
       event_type: 'refreshed',
-      ...echo(id),
+      id,
       exp: expSeconds(p.expiresAt),
       subscriptions: [...s.held],
     });

@@ -5,7 +5,7 @@ import { frameReasonOf } from '../metrics/hub-metrics.ts';
 import type { RequestId } from '../protocol/client-messages.ts';
 import { CloseCode, CloseReason, type ErrorCode } from '../protocol/codes.ts';
 import type { ServerMessage } from '../protocol/server-messages.ts';
-import { echo, type SessionContext, type Socket } from './session-state.ts';
+import type { SessionContext, Socket } from './session-state.ts';
 import { nativeTopics } from './subscriptions.ts';
 import type { TopicError } from './topic-admission.ts';
 
@@ -26,14 +26,14 @@ export class SessionOutput {
     if (errors.length === 0) return;
     for (const e of errors) {
       this.ctx.metrics.frameRejected(e.code);
-      this.send(ws, { event_type: 'error', ...echo(id), ...e });
+      this.send(ws, { event_type: 'error', id, ...e });
     }
     this.spendBadFrame(ws);
   }
 
   reject(ws: Socket, code: Exclude<ErrorCode, 'internal_error'>, message: string, id?: RequestId): void {
     this.ctx.metrics.frameRejected(frameReasonOf(code));
-    this.send(ws, { event_type: 'error', ...echo(id), code, message });
+    this.send(ws, { event_type: 'error', id, code, message });
     this.spendBadFrame(ws);
   }
 

@@ -87,11 +87,6 @@ export interface SessionContext {
   left(ws: Socket): boolean;
 }
 
-/** `{ id }` for a reply to a request that carried one; nothing otherwise. */
-export function echo(id: RequestId | undefined): { id?: RequestId } {
-  return id === undefined ? {} : { id };
-}
-
 /** `?conflate_ms=` as milliseconds (null when malformed; 0 when absent). */
 export function parseConflateMs(raw: string | null): number | null {
   if (raw === null) return 0;
@@ -100,9 +95,12 @@ export function parseConflateMs(raw: string | null): number | null {
   return ms <= 60_000 ? ms : null;
 }
 
-/** `{ conflation }` for replies, when any held topic is conflated. */
-export function conflationOf(s: Session): { conflation?: Record<string, number> } {
-  return s.conflate.size === 0 ? {} : { conflation: Object.fromEntries(s.conflate) };
+/**
+ * A reply's `conflation`, when any held topic is conflated (replies set absent fields to `undefined`, which
+ * `JSON.stringify` leaves out, rather than spreading objects in: a request id is echoed only when there was one).
+ */
+export function conflationOf(s: Session): Record<string, number> | undefined {
+  return s.conflate.size === 0 ? undefined : Object.fromEntries(s.conflate);
 }
 
 /** The state of a connection whose upgrade was just accepted. */

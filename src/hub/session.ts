@@ -16,7 +16,6 @@ import { SessionOutput } from './session-output.ts';
 import {
   conflatedFor,
   conflationOf,
-  echo,
   holdTopics,
   newSession,
   parseConflateMs,
@@ -143,16 +142,16 @@ export class Sessions {
       case 'ping':
         return this.out.send(ws, {
           event_type: 'pong',
-          ...echo(id),
+          id,
           sequence: this.ctx.history.sequence,
           timestamp: isoTimestamp(Date.now()),
         });
       case 'list_subscriptions':
         return this.out.send(ws, {
           event_type: 'subscriptions',
-          ...echo(id),
+          id,
           subscriptions: [...ws.data.held],
-          ...conflationOf(ws.data),
+          conflation: conflationOf(ws.data),
         });
       case 'refresh':
         return this.credentials.refresh(ws, message.token, id);
@@ -172,10 +171,10 @@ export class Sessions {
       if (topics.every((t) => s.held.has(t)))
         this.out.send(ws, {
           event_type: 'subscribed',
-          ...echo(id),
+          id,
           topics: [],
           subscriptions: [...s.held],
-          ...conflationOf(s),
+          conflation: conflationOf(s),
         });
       return;
     }
@@ -183,10 +182,10 @@ export class Sessions {
     holdTopics(s, accepted, conflateMs ?? parseConflateMs(s.request.conflateMs) ?? 0);
     this.out.send(ws, {
       event_type: 'subscribed',
-      ...echo(id),
+      id,
       topics: accepted,
       subscriptions: [...s.held],
-      ...conflationOf(s),
+      conflation: conflationOf(s),
     });
     // While catching up, the replay delivers the new topics' events in order; the snapshot would repeat them.
     if (s.state === 'live') this.goLive(ws, needSnapshot);
@@ -199,7 +198,7 @@ export class Sessions {
     const removed = valid.filter((t) => s.held.delete(t));
     for (const t of removed) s.conflate.delete(t);
     if (s.state === 'live') this.out.deliver(ws);
-    this.out.send(ws, { event_type: 'unsubscribed', ...echo(id), topics: removed, subscriptions: [...s.held] });
+    this.out.send(ws, { event_type: 'unsubscribed', id, topics: removed, subscriptions: [...s.held] });
   }
 
   /** → live: native subscriptions for the held topics from the current head, then the snapshot of `snapshotTopics`. */
@@ -224,7 +223,7 @@ export class Sessions {
       liveSince: new Map(s.live),
       replayed: 0,
       latest: new Map(),
-      ...echo(id),
+      id,
     };
     s.state = 'catching_up';
     // No live delivery while replaying, so every frame arrives in sequence order.
@@ -243,7 +242,7 @@ export class Sessions {
     this.ctx.metrics.resumeRequested(reason, 0);
     this.out.send(ws, {
       event_type: 'resume_failed',
-      ...echo(id),
+      id,
       since,
       reason,
       oldest_sequence: h.oldest,
@@ -285,7 +284,7 @@ export class Sessions {
     this.ctx.metrics.resumeRequested('resumed', c.replayed);
     this.out.send(ws, {
       event_type: 'resumed',
-      ...echo(c.id),
+      id: c.id,
       since: c.since,
       sequence: this.ctx.history.sequence,
       replayed: c.replayed,
