@@ -1,5 +1,5 @@
 // The hub's and process's instruments (OpenTelemetry), behind the HubMetrics domain interface.
-import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import {
   CLOSED_BY,
   type ClosedBy,
@@ -20,17 +20,20 @@ export interface HubGauges {
 }
 
 export class OtelHubMetrics implements HubMetrics {
-  private readonly connectionsOpened: Counter;
-  private readonly connectionsClosed: Counter;
-  /** Per-event counts are plain numbers read at scrape time: OpenTelemetry's per-call attribute hashing is not free. */
+  /**
+   * Counts are plain numbers read at scrape time (OpenTelemetry's per-call attribute hashing is not free, and connects,
+   * closes and resumes come by the thousand a second in a storm); only the fan-out latency histogram records per event.
+   */
   private deliveries = 0;
   private readonly published: Record<string, number> = { market: 0, agent: 0, arena: 0 };
   private readonly fanout: Histogram;
-  private readonly slow: Counter;
-  private readonly frames: Counter;
-  private readonly upgrades: Counter;
-  private readonly resumes: Counter;
-  private readonly replayed: Counter;
+  private readonly connectionsOpened: PlainCounter;
+  private readonly connectionsClosed: PlainCounter;
+  private readonly slow: PlainCounter;
+  private readonly frames: PlainCounter;
+  private readonly upgrades: PlainCounter;
+  private readonly resumes: PlainCounter;
+  private readonly replayed: PlainCounter;
   private readonly attrs = new Map<string, Attributes>();
 
   constructor(registry: MetricsRegistry, gauges: HubGauges) {
@@ -60,30 +63,35 @@ export class OtelHubMetrics implements HubMetrics {
         explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       },
     });
-    this.connectionsOpened = m.createCounter('lineage_connections_opened', {
-      description: 'WebSocket connections accepted',
-    });
-    this.connectionsClosed = m.createCounter('lineage_connections_closed', {
-      description: 'WebSocket connections closed, by who closed them',
-    });
-    this.slow = m.createCounter('lineage_slow_consumers_closed', {
-      description: 'Connections closed with 1013 because their send buffer passed the bound',
-    });
-    this.frames = m.createCounter('lineage_frames_rejected', { description: 'Client frames rejected, by reason' });
-    this.upgrades = m.createCounter('lineage_upgrades_rejected', {
-      description: 'WebSocket upgrades refused, by reason',
-    });
-    this.resumes = m.createCounter('lineage_resume_requests', { description: 'Resume requests, by outcome' });
-    this.replayed = m.createCounter('lineage_resume_replayed_events', {
-      description: 'Events replayed to resuming clients',
-    });
+    const a = (key: string, value: string) => this.a(key, value);
     // Every known label value starts at 0, so rate() and alerts see a series before the first occurrence.
-    this.slow.add(0);
-    this.replayed.add(0);
-    for (const by of CLOSED_BY) this.connectionsClosed.add(0, this.a('by', by));
-    for (const reason of FRAME_REASONS) this.frames.add(0, this.a('reason', reason));
-    for (const reason of UPGRADE_REASONS) this.upgrades.add(0, this.a('reason', reason));
-    for (const outcome of RESUME_OUTCOMES) this.resumes.add(0, this.a('outcome', outcome));
+    this.connectionsOpened = new PlainCounter(m, 'lineage_connections_opened', 'WebSocket connections accepted', a);
+    this.connectionsClosed = new PlainCounter(
+      m,
+      'lineage_connections_closed',
+      'WebSocket connections closed, by who closed them',
+      a,
+      ['by', CLOSED_BY],
+    );
+    this.slow = new PlainCounter(
+      m,
+      'lineage_slow_consumers_closed',
+      'Connections closed with 1013 because their send buffer passed the bound',
+      a,
+    );
+    this.frames = new PlainCounter(m, 'lineage_frames_rejected', 'Client frames rejected, by reason', a, [
+      'reason',
+      FRAME_REASONS,
+    ]);
+    this.upgrades = new PlainCounter(m, 'lineage_upgrades_rejected', 'WebSocket upgrades refused, by reason', a, [
+      'reason',
+      UPGRADE_REASONS,
+    ]);
+    this.resumes = new PlainCounter(m, 'lineage_resume_requests', 'Resume requests, by outcome', a, [
+      'outcome',
+      RESUME_OUTCOMES,
+    ]);
+    this.replayed = new PlainCounter(m, 'lineage_resume_replayed_events', 'Events replayed to resuming clients', a);
   }
 
   private a(key: string, value: string): Attributes {
@@ -100,7 +108,7 @@ export class OtelHubMetrics implements HubMetrics {
     this.connectionsOpened.add(1);
   }
   connectionClosed(by: ClosedBy): void {
-    this.connectionsClosed.add(1, this.a('by', by));
+    this.connectionsClosed.add(1, by);
   }
   eventPublished(family: string, deliveries: number, fanoutMs: number): void {
     this.published[family] = (this.published[family] ?? 0) + 1;
@@ -111,13 +119,35 @@ export class OtelHubMetrics implements HubMetrics {
     this.slow.add(1);
   }
   frameRejected(reason: RejectedFrameReason): void {
-    this.frames.add(1, this.a('reason', reason));
+    this.frames.add(1, reason);
   }
   upgradeRejected(reason: RejectedUpgradeReason): void {
-    this.upgrades.add(1, this.a('reason', reason));
+    this.upgrades.add(1, reason);
   }
   resumeRequested(outcome: ResumeOutcome, replayed: number): void {
-    this.resumes.add(1, this.a('outcome', outcome));
+    this.resumes.add(1, outcome);
     if (replayed > 0) this.replayed.add(replayed);
+  }
+}
+
+/** A counter kept as plain numbers per label value (every known value from 0), observed at scrape time. */
+class PlainCounter {
+  private readonly counts = new Map<string, number>();
+
+  constructor(
+    meter: Meter,
+    name: string,
+    description: string,
+    attrs: (key: string, value: string) => Attributes,
+    label?: [key: string, values: readonly string[]],
+  ) {
+    for (const v of label?.[1] ?? ['']) this.counts.set(v, 0);
+    meter.createObservableCounter(name, { description }).addCallback((r) => {
+      for (const [v, n] of this.counts) r.observe(n, label === undefined ? {} : attrs(label[0], v));
+    });
+  }
+
+  add(n: number, value = ''): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + n);
   }
 }

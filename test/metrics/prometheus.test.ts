@@ -124,6 +124,22 @@ describe('/metrics', () => {
     }
   });
 
+  test('the hub counters are counters, every label from 0, and count what happened', () => {
+    for (const name of [
+      'lineage_connections_opened_total',
+      'lineage_connections_closed_total',
+      'lineage_slow_consumers_closed_total',
+      'lineage_frames_rejected_total',
+      'lineage_upgrades_rejected_total',
+      'lineage_resume_requests_total',
+      'lineage_resume_replayed_events_total',
+    ])
+      expect(exposition).toContain(`# TYPE ${name} counter`);
+    expect(Number(/^lineage_connections_opened_total (\d+)/m.exec(exposition)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(exposition).toMatch(/^lineage_connections_closed_total\{by="token_expired"\} 0$/m);
+    expect(exposition).toMatch(/^lineage_resume_requests_total\{outcome="[a-z_]+"\} \d+$/m);
+  });
+
   test('passes promtool check metrics', async () => {
     const proc = Bun.spawn(['promtool', 'check', 'metrics'], {
       stdin: new Blob([exposition]),
