@@ -90,11 +90,12 @@ export function parseClientFrame(text: string): ParseResult {
   return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}`, ...withId };
 }
 
-const TOPIC_OPS_KEYS: Record<string, ReadonlySet<string>> = {
-  subscribe: new Set(['op', 'topics', 'conflate_ms', 'id']),
-  unsubscribe: new Set(['op', 'topics', 'id']),
-  ping: new Set(['op', 'id']),
-};
+/** The keys each common frame may carry (a Map: an op such as "constructor" must not find Object's members). */
+const COMMON_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['subscribe', new Set(['op', 'topics', 'conflate_ms', 'id'])],
+  ['unsubscribe', new Set(['op', 'topics', 'id'])],
+  ['ping', new Set(['op', 'id'])],
+]);
 
 /**
  * The frames clients send all the time (subscribe, unsubscribe, ping), accepted without the schema's machinery when
@@ -103,7 +104,7 @@ const TOPIC_OPS_KEYS: Record<string, ReadonlySet<string>> = {
  * the one definition; this is its shortcut for the common case (a schema parse costs ~4 µs per frame on a busy server).
  */
 export function commonFrame(v: Record<string, unknown>, op: string): ClientMessage | null {
-  const allowed = TOPIC_OPS_KEYS[op];
+  const allowed = COMMON_KEYS.get(op);
   if (allowed === undefined) return null;
   for (const k in v) if (!allowed.has(k)) return null;
   const id = v.id;
