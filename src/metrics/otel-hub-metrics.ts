@@ -63,35 +63,32 @@ export class OtelHubMetrics implements HubMetrics {
         explicitBucketBoundaries: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       },
     });
-    const a = (key: string, value: string) => this.a(key, value);
     // Every known label value starts at 0, so rate() and alerts see a series before the first occurrence.
-    this.connectionsOpened = new PlainCounter(m, 'lineage_connections_opened', 'WebSocket connections accepted', a);
+    this.connectionsOpened = new PlainCounter(m, 'lineage_connections_opened', 'WebSocket connections accepted');
     this.connectionsClosed = new PlainCounter(
       m,
       'lineage_connections_closed',
       'WebSocket connections closed, by who closed them',
-      a,
       ['by', CLOSED_BY],
     );
     this.slow = new PlainCounter(
       m,
       'lineage_slow_consumers_closed',
       'Connections closed with 1013 because their send buffer passed the bound',
-      a,
     );
-    this.frames = new PlainCounter(m, 'lineage_frames_rejected', 'Client frames rejected, by reason', a, [
+    this.frames = new PlainCounter(m, 'lineage_frames_rejected', 'Client frames rejected, by reason', [
       'reason',
       FRAME_REASONS,
     ]);
-    this.upgrades = new PlainCounter(m, 'lineage_upgrades_rejected', 'WebSocket upgrades refused, by reason', a, [
+    this.upgrades = new PlainCounter(m, 'lineage_upgrades_rejected', 'WebSocket upgrades refused, by reason', [
       'reason',
       UPGRADE_REASONS,
     ]);
-    this.resumes = new PlainCounter(m, 'lineage_resume_requests', 'Resume requests, by outcome', a, [
+    this.resumes = new PlainCounter(m, 'lineage_resume_requests', 'Resume requests, by outcome', [
       'outcome',
       RESUME_OUTCOMES,
     ]);
-    this.replayed = new PlainCounter(m, 'lineage_resume_replayed_events', 'Events replayed to resuming clients', a);
+    this.replayed = new PlainCounter(m, 'lineage_resume_replayed_events', 'Events replayed to resuming clients');
   }
 
   private a(key: string, value: string): Attributes {
@@ -132,22 +129,23 @@ export class OtelHubMetrics implements HubMetrics {
 
 /** A counter kept as plain numbers per label value (every known value from 0), observed at scrape time. */
 class PlainCounter {
-  private readonly counts = new Map<string, number>();
+  private readonly counts = new Map<string, { n: number; attrs: Attributes }>();
 
   constructor(
     meter: Meter,
     name: string,
     description: string,
-    attrs: (key: string, value: string) => Attributes,
-    label?: [key: string, values: readonly string[]],
+    private readonly label?: [key: string, values: readonly string[]],
   ) {
-    for (const v of label?.[1] ?? ['']) this.counts.set(v, 0);
+    for (const v of label?.[1] ?? ['']) this.add(0, v);
     meter.createObservableCounter(name, { description }).addCallback((r) => {
-      for (const [v, n] of this.counts) r.observe(n, label === undefined ? {} : attrs(label[0], v));
+      for (const c of this.counts.values()) r.observe(c.n, c.attrs);
     });
   }
 
   add(n: number, value = ''): void {
-    this.counts.set(value, (this.counts.get(value) ?? 0) + n);
+    const c = this.counts.get(value);
+    if (c !== undefined) c.n += n;
+    else this.counts.set(value, { n, attrs: this.label === undefined ? {} : { [this.label[0]]: value } });
   }
 }
