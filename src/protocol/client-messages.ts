@@ -2,18 +2,24 @@
 import { z } from 'zod';
 import type { ErrorCode } from './codes.ts';
 
-const TopicList = z.array(z.string().max(80)).min(1).max(256);
+/** A frame's bounds, shared by the schemas below and `commonFrame`, their shortcut. */
+const MAX_ID_LENGTH = 64;
+const MAX_TOPIC_LENGTH = 80;
+const MAX_TOPICS = 256;
+const MAX_CONFLATE_MS = 60_000;
+
+const TopicList = z.array(z.string().max(MAX_TOPIC_LENGTH)).min(1).max(MAX_TOPICS);
 
 /** A client's id for one request (a string of at most 64 characters, or an integer); every reply to it echoes it. */
 export const RequestId = z.union([
-  z.string().max(64),
+  z.string().max(MAX_ID_LENGTH),
   z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
 ]);
 export type RequestId = z.infer<typeof RequestId>;
 const id = { id: RequestId.optional() };
 
 /** Conflate these topics' events to at most one per key per interval (0: not conflated). */
-export const ConflateMs = z.number().int().min(0).max(60_000);
+export const ConflateMs = z.number().int().min(0).max(MAX_CONFLATE_MS);
 export const SubscribeOp = z
   .object({ op: z.literal('subscribe'), topics: TopicList, conflate_ms: ConflateMs.optional(), ...id })
   .strict();
@@ -90,12 +96,10 @@ export function parseClientFrame(text: string): ParseResult {
   return { ok: false, code: 'invalid_message', message: `${op}: ${where}: ${issue?.message ?? 'invalid'}`, ...withId };
 }
 
-/** The keys each common frame may carry (a Map: an op such as "constructor" must not find Object's members). */
-const COMMON_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['subscribe', new Set(['op', 'topics', 'conflate_ms', 'id'])],
-  ['unsubscribe', new Set(['op', 'topics', 'id'])],
-  ['ping', new Set(['op', 'id'])],
-]);
+/** The keys each common frame's schema allows (a Map: an op such as "constructor" must not find Object's members). */
+const COMMON_KEYS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  [SubscribeOp, UnsubscribeOp, PingOp].map((schema) => [schema.shape.op.value, new Set(Object.keys(schema.shape))]),
+);
 
 /**
  * The frames clients send all the time (subscribe, unsubscribe, ping), accepted without the schema's machinery when
@@ -108,12 +112,14 @@ export function commonFrame(v: Record<string, unknown>, op: string): ClientMessa
   if (allowed === undefined) return null;
   for (const k in v) if (!allowed.has(k)) return null;
   const id = v.id;
-  if (id !== undefined && !(typeof id === 'string' ? id.length <= 64 : Number.isSafeInteger(id))) return null;
+  if (id !== undefined && !(typeof id === 'string' ? id.length <= MAX_ID_LENGTH : Number.isSafeInteger(id)))
+    return null;
   if (op === 'ping') return v as ClientMessage;
   const topics = v.topics;
-  if (!Array.isArray(topics) || topics.length < 1 || topics.length > 256) return null;
-  for (const t of topics) if (typeof t !== 'string' || t.length > 80) return null;
+  if (!Array.isArray(topics) || topics.length < 1 || topics.length > MAX_TOPICS) return null;
+  for (const t of topics) if (typeof t !== 'string' || t.length > MAX_TOPIC_LENGTH) return null;
   const ms = v.conflate_ms;
-  if (ms !== undefined && !(Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000)) return null;
+  if (ms !== undefined && !(Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= MAX_CONFLATE_MS))
+    return null;
   return v as ClientMessage;
 }

@@ -3,15 +3,7 @@
 // definition.
 import { describe, expect, test } from 'bun:test';
 import { ClientMessage, commonFrame, parseClientFrame } from '../../src/protocol/client-messages.ts';
-
-/** A small seeded generator (the cases are the same on every run). */
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
+import { Rng } from '../../src/sim/rng.ts';
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 
@@ -68,7 +60,9 @@ function frame(rnd: () => number): Record<string, unknown> {
 
 describe('common client frames', () => {
   test('the shortcut accepts only what the schema accepts, with the same result', () => {
-    const rnd = lcg(20261203);
+    // The project's seeded generator: the cases are the same on every run.
+    const seeded = new Rng(20261203);
+    const rnd = () => seeded.next();
     let accepted = 0;
     let schemaOnly = 0;
     for (let i = 0; i < 20_000; i++) {
@@ -85,6 +79,50 @@ describe('common client frames', () => {
     // The generator reaches both sides, and every valid common frame takes the shortcut (none is left to the schema).
     expect(accepted).toBeGreaterThan(500);
     expect(schemaOnly).toBe(0);
+  });
+
+  test('each bound holds at its edge: the shortcut takes the last valid value and refuses the first invalid one', () => {
+    const topics = (n: number, len = 6) => Array.from({ length: n }, (_, i) => `${i}`.padEnd(len, 'x'));
+    const edges: [valid: Record<string, unknown>, invalid: Record<string, unknown>][] = [
+      [
+        { op: 'subscribe', topics: topics(256) },
+        { op: 'subscribe', topics: topics(257) },
+      ],
+      [
+        { op: 'unsubscribe', topics: topics(1) },
+        { op: 'unsubscribe', topics: [] },
+      ],
+      [
+        { op: 'subscribe', topics: topics(2, 80) },
+        { op: 'subscribe', topics: topics(2, 81) },
+      ],
+      [
+        { op: 'ping', id: 'i'.repeat(64) },
+        { op: 'ping', id: 'i'.repeat(65) },
+      ],
+      [
+        { op: 'ping', id: Number.MAX_SAFE_INTEGER },
+        { op: 'ping', id: Number.MAX_SAFE_INTEGER + 2 },
+      ],
+      [
+        { op: 'ping', id: Number.MIN_SAFE_INTEGER },
+        { op: 'ping', id: 1.5 },
+      ],
+      [
+        { op: 'subscribe', topics: ['market'], conflate_ms: 60_000 },
+        { op: 'subscribe', topics: ['market'], conflate_ms: 60_001 },
+      ],
+      [
+        { op: 'subscribe', topics: ['market'], conflate_ms: 0 },
+        { op: 'subscribe', topics: ['market'], conflate_ms: -1 },
+      ],
+    ];
+    for (const [valid, invalid] of edges) {
+      expect(ClientMessage.safeParse(valid).success).toBe(true);
+      expect(commonFrame(valid, String(valid.op))).toBe(valid as never);
+      expect(ClientMessage.safeParse(invalid).success).toBe(false);
+      expect(commonFrame(invalid, String(invalid.op))).toBeNull();
+    }
   });
 
   test('the frames clients send all the time take the shortcut; a frame JSON itself can trick goes to the schema', () => {
