@@ -23,7 +23,7 @@ import { type TargetName, target } from './targets.ts';
 export const SCENARIO_TARGETS: Record<ScenarioName, TargetName[]> = {
   scale: ['lineage', 'bun', 'node'],
   fanout: ['lineage', 'lineage-durable', 'lineage-sim', 'bun', 'node'],
-  churn: ['lineage', 'bun', 'node'],
+  churn: ['lineage', 'lineage-gc', 'bun', 'node'],
   storm: ['lineage', 'bun', 'node'],
   compression: ['lineage-compression-off', 'lineage-compression-shared', 'lineage-compression-dedicated'],
   'slow-reader': ['lineage-busy', 'lineage-slow', 'lineage-slow-conflated'],

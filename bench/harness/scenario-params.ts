@@ -37,11 +37,6 @@ export interface ChurnParams {
   cycles: number;
   /** Quiet time after each cycle before RSS is read again. */
   settleMs: number;
-  /**
-   * Lineage runs with `--metrics-gc`: a full GC before each heap reading (after the cycle's RSS), so the heap figure is
-   * what it still holds. Diagnostic: those collections also lower its later RSS readings, which bare Bun does not get.
-   */
-  liveHeap: boolean;
   holdMs: [number, number];
   toggleGapMs: [number, number];
   loaders: number;

@@ -22,6 +22,7 @@ export const TARGET_NAMES = [
   'lineage-realistic-small',
   'lineage-realistic',
   'lineage-box',
+  'lineage-gc',
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
@@ -41,6 +42,7 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   'lineage-realistic-small': "Lineage, books' streams on, 5 agents, the clients' symbols only",
   'lineage-realistic': "Lineage, books' streams on, 1,000 agents, 50 symbols",
   'lineage-box': 'Lineage box: Redis + sim node + gateways on one port',
+  'lineage-gc': 'Lineage, a full GC before each memory reading (--metrics-gc on)',
 };
 
 /** What every server publishes: one market event per symbol per interval (and, with `marketData`, the books' streams). */
@@ -62,6 +64,8 @@ export interface Target {
   clientTopics(workload: Workload): string[];
   /** How its load clients connect (a WebSocket without extensions unless said otherwise). */
   client: ClientOptions;
+  /** Its heap reading is the live heap: the server collects all garbage before each (`--metrics-gc on`). */
+  liveHeap?: true;
 }
 
 /** The every-family topic list of the reference connection: it must see every sequence the server publishes. */
@@ -172,6 +176,15 @@ export function target(name: TargetName, nodeBundle: () => string): Target {
         ...plain,
         command: (w) => lineageCommand(w, { symbols: w.symbols, ...QUIET }),
         ...(name === 'lineage' ? {} : { clientTopics: stateTopics }),
+      };
+    case 'lineage-gc':
+      return {
+        name,
+        ...plain,
+        // As `lineage`, but each memory reading comes after a full collection: what the server holds, not what it has
+        // not collected yet.
+        command: (w) => [...lineageCommand(w, { symbols: w.symbols, ...QUIET }), '--metrics-gc', 'on'],
+        liveHeap: true,
       };
     case 'lineage-durable':
       return {

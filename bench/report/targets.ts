@@ -17,6 +17,24 @@ export interface TargetCheck {
   met: boolean | null;
 }
 
+/**
+ * The churn run with a full collection before each reading: when neither its live heap nor its RSS grows after the
+ * first cycle, what the untouched server's RSS gains is garbage not yet collected and pages the allocator keeps, not
+ * memory Lineage holds.
+ */
+function heldMemoryCheck(gc: Summary | undefined): TargetCheck | null {
+  const heapPct = gc?.extra.heapGrowthAfterCycle1Pct;
+  const rssPct = gc?.extra.rssGrowthAfterCycle1Pct;
+  if (!gc || heapPct === undefined || rssPct === undefined || gc.extra.heapLive !== 1) return null;
+  return {
+    target:
+      'Churn: what Lineage holds, read after a full collection (lineage-gc): live JS heap and RSS vs after the first cycle',
+    goal: 'live heap and RSS ≤ +10% after the first cycle',
+    measured: `live heap ${cell(gc, 'extra.heapGrowthAfterCycle1Pct', pct)} (${short(gc.extra.heapAfterCycle1MB)} → ${short(gc.extra[`heapCycle${gc.extra.cycles}MB`])} MB); RSS ${cell(gc, 'extra.rssGrowthAfterCycle1Pct', pct)} (${short(gc.extra.rssAfterCycle1MB)} → ${short(gc.extra.rssAfterMB)} MB)`,
+    met: heapPct <= 10 && rssPct <= 10,
+  };
+}
+
 export function find<R extends Figures>(rows: readonly R[], scenario: Figures['scenario'], target: TargetName) {
   return rows.find((r) => r.scenario === scenario && r.target === target);
 }
@@ -126,12 +144,16 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       churn.extra.heapGrowthAfterCycle1Pct === undefined
         ? ''
         : `; ${heapLabel(churn.extra)} ${cell(churn, 'extra.heapGrowthAfterCycle1Pct', pct)} (${short(churn.extra.heapAfterCycle1MB)} → ${short(churn.extra[`heapCycle${churn.extra.cycles}MB`])} MB)`;
+    const held = heldMemoryCheck(find(rows, 'churn', 'lineage-gc'));
+    const rssMet = churn.extra.rssGrowthAfterCycle1Pct <= 10;
     out.push({
       target: `Churn without growth: RSS after each of ${num(churn.extra.cycles)} churn cycles vs after the first (the largest)`,
       goal: '≤ +10% after the first cycle',
-      measured: `${cell(churn, 'extra.rssGrowthAfterCycle1Pct', pct)} (${short(churn.extra.rssAfterCycle1MB)} → ${short(churn.extra.rssAfterMB)} MB)${heap}`,
-      met: churn.extra.rssGrowthAfterCycle1Pct <= 10,
+      measured: `${cell(churn, 'extra.rssGrowthAfterCycle1Pct', pct)} (${short(churn.extra.rssAfterCycle1MB)} → ${short(churn.extra.rssAfterMB)} MB)${heap}${!rssMet && held?.met === true ? '; what RSS keeps is not held by Lineage (next line)' : ''}`,
+      // The issue's alternative: the growth is shown to be garbage not yet collected and pages the allocator keeps.
+      met: rssMet || held?.met === true,
     });
+    if (held) out.push(held);
   } else if (churn && churn.extra.rssChangePct !== undefined) {
     out.push({
       target: 'Churn leaves no leak: RSS after churn vs before',

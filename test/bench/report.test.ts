@@ -122,6 +122,50 @@ describe('evaluateTargets', () => {
   });
 });
 
+describe('evaluateTargets, churn memory', () => {
+  const cycles = (rss: number[], heap: number[]) => ({
+    cycles: rss.length,
+    rssBeforeMB: 80,
+    rssAfterMB: rss.at(-1) as number,
+    rssChangePct: 0,
+    rssAfterCycle1MB: rss[0] as number,
+    rssGrowthAfterCycle1Pct: ((Math.max(...rss.slice(1)) - (rss[0] as number)) / (rss[0] as number)) * 100,
+    heapAfterCycle1MB: heap[0] as number,
+    heapGrowthAfterCycle1Pct: ((Math.max(...heap.slice(1)) - (heap[0] as number)) / (heap[0] as number)) * 100,
+    ...Object.fromEntries(rss.map((v, i) => [`rssCycle${i + 1}MB`, v])),
+    ...Object.fromEntries(heap.map((v, i) => [`heapCycle${i + 1}MB`, v])),
+  });
+  // The untouched server's RSS grows 12.5% after the first cycle, with its garbage-included heap.
+  const plain = row('churn', 'lineage', { extra: { ...cycles([90, 92, 101.25], [11.8, 16.8, 11.9]), heapLive: 0 } });
+  const check = (gcRss: number[], gcHeap: number[], heapLive = 1) => {
+    const gc = row('churn', 'lineage-gc', { extra: { ...cycles(gcRss, gcHeap), heapLive } });
+    const checks = evaluateTargets(summarizeRounds([plain, gc]), [plain, gc]);
+    return {
+      rss: checks.find((c) => c.goal === '≤ +10% after the first cycle'),
+      held: checks.find((c) => c.goal === 'live heap and RSS ≤ +10% after the first cycle'),
+    };
+  };
+
+  test('RSS growth past 10% is met only when a collected run shows neither the live heap nor RSS growing', () => {
+    const flat = check([88, 90, 92], [8.6, 7.7, 8.1]);
+    expect(flat.held?.met).toBe(true);
+    expect(flat.held?.measured).toBe('live heap -5.8% (8.60 → 8.10 MB); RSS +4.5% (88.0 → 92.0 MB)');
+    expect(flat.rss?.met).toBe(true);
+    expect(flat.rss?.measured).toStartWith('+12.5% (90.0 → 101 MB)');
+    expect(flat.rss?.measured).toEndWith('; what RSS keeps is not held by Lineage (next line)');
+    // A live heap that grows is memory Lineage holds: neither is met.
+    const growing = check([88, 90, 92], [8.6, 9.9, 10.2]);
+    expect(growing.held?.met).toBe(false);
+    expect(growing.rss?.met).toBe(false);
+    // So is RSS that grows even after a full collection.
+    expect(check([88, 95, 99], [8.6, 7.7, 8.1]).rss?.met).toBe(false);
+    // A heap read without a collection proves nothing: no check, and RSS alone decides.
+    const unproven = check([88, 90, 92], [8.6, 7.7, 8.1], 0);
+    expect(unproven.held).toBeUndefined();
+    expect(unproven.rss?.met).toBe(false);
+  });
+});
+
 describe('evaluateTargets, the realistic load', () => {
   // Per round, large ÷ small: age p99 1.05, 1.20, 1.08 (median 1.08: met); 1st-arrival 1.30, 1.20, 1.40 (1.30: not).
   const pairs = [

@@ -109,6 +109,11 @@ describe('bench smoke (tiny scale, every server)', () => {
         if (scenario === 'box') expectBoxRow(row);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
         if (scenario === 'churn') expect(finite(row.extra.rssGrowthAfterCycle1Pct ?? null)).toBe(true);
+        // Lineage's heap after each cycle: the live heap on the run that collects before each reading.
+        if (scenario === 'churn' && row.target.startsWith('lineage')) {
+          expect(row.extra.heapLive).toBe(row.target === 'lineage-gc' ? 1 : 0);
+          expect(finite(row.extra.heapGrowthAfterCycle1Pct ?? null)).toBe(true);
+        }
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
         if (scenario === 'capacity') expectCurve(row);
         if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {

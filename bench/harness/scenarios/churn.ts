@@ -21,10 +21,14 @@ import { MB, p, row } from './row.ts';
 
 const SAMPLE_MS = 1000;
 
-/** The least RSS over `SAMPLE_MS` of quiet, then one heap reading (null when the server has none). */
+/**
+ * One heap reading (null when the server has none), then the least RSS over `SAMPLE_MS` of quiet: a server that
+ * collects before its reading (`lineage-gc`) shows the RSS it keeps after a full collection.
+ */
 async function sampleMemory(s: Session, heap: () => Promise<number | null>) {
+  const h = await heap();
   const rss = await sampleRss(s, SAMPLE_MS);
-  return { rss: rss.min, heap: await heap() };
+  return { rss: rss.min, heap: h };
 }
 
 /** Largest growth of `later` over `first`, in % (0 when there is no later reading). */
@@ -41,7 +45,6 @@ export async function runChurn(
   const workload = {
     symbols: benchSymbols(params.symbols),
     intervalMs: params.intervalMs,
-    ...(params.liveHeap ? { serverArgs: ['--metrics-gc', 'on'] } : {}),
   };
   const cycleMs = params.churnMs + params.settleMs + SAMPLE_MS + 15_000;
   const lifetimeMs = params.warmMs + params.cycles * cycleMs + 240_000;
@@ -112,7 +115,7 @@ export async function runChurn(
     if (before.heap !== null && heaps.every((h) => h !== null)) {
       const hs = heaps as number[];
       // 1: read after a full GC (`--metrics-gc`), the live heap; 0: garbage included.
-      extra.heapLive = params.liveHeap ? 1 : 0;
+      extra.heapLive = target.liveHeap === true ? 1 : 0;
       extra.heapBeforeMB = before.heap / MB;
       extra.heapAfterCycle1MB = (hs[0] as number) / MB;
       extra.heapGrowthAfterCycle1Pct = maxGrowthPct(hs[0] as number, hs.slice(1));
