@@ -9,14 +9,14 @@ export type ReplayStatus = 'done' | 'paused' | 'dropped' | 'fell_behind';
 
 /**
  * Send every event after `c.cursor` that the socket holds and has not received live, advancing the cursor.
- * `send` returns Bun's send status (bytes, -1 backpressure, 0 dropped); `full` says when to wait for drain.
+ * `send` returns Bun's send status (bytes, -1 backpressure, 0 dropped). Bun answers -1 as soon as anything stays
+ * buffered, so that status alone says when to wait for drain (no buffer reading per frame).
  */
 export function replay(
   history: EventHistory,
   c: CatchUp,
   held: ReadonlySet<string>,
   send: (json: string) => number,
-  full: () => boolean,
   /** Takes the events of conflated topics instead of sending them (they are delivered as the latest per key). */
   divert: (e: PublishedEvent) => boolean = () => false,
 ): ReplayStatus {
@@ -30,7 +30,7 @@ export function replay(
     const status = send(e.json);
     c.replayed++;
     if (status === 0) return 'dropped';
-    if (status === -1 || full()) return 'paused';
+    if (status === -1) return 'paused';
   }
   return 'done';
 }

@@ -251,26 +251,18 @@ export class Sessions {
     this.goLive(ws, ws.data.held);
   }
 
-  /** Replay until caught up (→ live) or the buffer is half full (wait for drain). */
+  /** Replay until caught up (→ live) or until a frame stays buffered (wait for drain). */
   private pump(ws: Socket): void {
     const s = ws.data;
     const c = s.catchUp;
     if (c === null) return;
-    const half = this.ctx.limits.sendBufferBytes / 2;
     // A conflated topic's replay is its latest state per key: held back here and sent once the replay is done.
     const divert = (e: PublishedEvent) => {
       if (s.conflate.size === 0 || !conflatedFor(s, e)) return false;
       holdLatest(c.latest, this.ctx.history.stateOf(e));
       return true;
     };
-    const status = replay(
-      this.ctx.history,
-      c,
-      s.held,
-      (json) => ws.send(json, this.ctx.compress),
-      () => ws.getBufferedAmount() > half,
-      divert,
-    );
+    const status = replay(this.ctx.history, c, s.held, (json) => ws.send(json, this.ctx.compress), divert);
     if (status === 'paused') return;
     if (status === 'fell_behind') return this.refuseResume(ws, c.since, 'fell_behind', c.id);
     if (status === 'dropped') {

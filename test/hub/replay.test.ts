@@ -31,15 +31,7 @@ describe('replay', () => {
   test('sends the held topics after since, in order, then done', () => {
     const sent: string[] = [];
     const c = catchUp(4, 12);
-    expect(
-      replay(
-        history(12),
-        c,
-        new Set(['market.BTC', 'agent']),
-        (j) => (sent.push(j), 10),
-        () => false,
-      ),
-    ).toBe('done');
+    expect(replay(history(12), c, new Set(['market.BTC', 'agent']), (j) => (sent.push(j), 10))).toBe('done');
     expect(sent).toEqual(['6', '8', '9', '10', '12']);
     expect(c.replayed).toBe(5);
   });
@@ -48,13 +40,7 @@ describe('replay', () => {
     const sent: string[] = [];
     // `market` was live from sequence 7: events 8..10 on it arrived live; agent events did not.
     const c = catchUp(4, 10, [['market', 7]]);
-    replay(
-      history(12),
-      c,
-      new Set(['market', 'agent']),
-      (j) => (sent.push(j), 10),
-      () => false,
-    );
+    replay(history(12), c, new Set(['market', 'agent']), (j) => (sent.push(j), 10));
     expect(sent).toEqual(['5', '6', '7', '9', '11', '12']);
   });
 
@@ -63,46 +49,14 @@ describe('replay', () => {
     const sent: string[] = [];
     const c = catchUp(0, 12);
     let calls = 0;
-    expect(
-      replay(
-        h,
-        c,
-        new Set(['market', 'agent']),
-        (j) => (sent.push(j), ++calls === 3 ? -1 : 10),
-        () => false,
-      ),
-    ).toBe('paused');
+    expect(replay(h, c, new Set(['market', 'agent']), (j) => (sent.push(j), ++calls === 3 ? -1 : 10))).toBe('paused');
     expect(sent).toEqual(['1', '2', '3']);
-    expect(
-      replay(
-        h,
-        c,
-        new Set(['market', 'agent']),
-        (j) => (sent.push(j), 10),
-        () => false,
-      ),
-    ).toBe('done');
+    expect(replay(h, c, new Set(['market', 'agent']), (j) => (sent.push(j), 10))).toBe('done');
     expect(sent.map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(
-      replay(
-        h,
-        catchUp(0, 12),
-        new Set(['market']),
-        () => 0,
-        () => false,
-      ),
-    ).toBe('dropped');
+    expect(replay(h, catchUp(0, 12), new Set(['market']), () => 0)).toBe('dropped');
   });
 
   test('falls behind when the history moved past the cursor', () => {
-    expect(
-      replay(
-        history(50, 10),
-        catchUp(5, 50),
-        new Set(['market']),
-        () => 10,
-        () => false,
-      ),
-    ).toBe('fell_behind');
+    expect(replay(history(50, 10), catchUp(5, 50), new Set(['market']), () => 10)).toBe('fell_behind');
   });
 });
