@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { Row } from '../../bench/harness/result.ts';
 import type { BenchResult } from '../../bench/harness/run-bench.ts';
+import { maxGrowthPct } from '../../bench/harness/scenarios/churn.ts';
 import { summarizeRounds } from '../../bench/harness/summary.ts';
 import { niceTicks } from '../../bench/report/chart-panel.ts';
 import { renderChart } from '../../bench/report/chart-svg.ts';
@@ -129,9 +130,9 @@ describe('evaluateTargets, churn memory', () => {
     rssAfterMB: rss.at(-1) as number,
     rssChangePct: 0,
     rssAfterCycle1MB: rss[0] as number,
-    rssGrowthAfterCycle1Pct: ((Math.max(...rss.slice(1)) - (rss[0] as number)) / (rss[0] as number)) * 100,
+    rssGrowthAfterCycle1Pct: maxGrowthPct(rss[0] as number, rss.slice(1)),
     heapAfterCycle1MB: heap[0] as number,
-    heapGrowthAfterCycle1Pct: ((Math.max(...heap.slice(1)) - (heap[0] as number)) / (heap[0] as number)) * 100,
+    heapGrowthAfterCycle1Pct: maxGrowthPct(heap[0] as number, heap.slice(1)),
     ...Object.fromEntries(rss.map((v, i) => [`rssCycle${i + 1}MB`, v])),
     ...Object.fromEntries(heap.map((v, i) => [`heapCycle${i + 1}MB`, v])),
   });

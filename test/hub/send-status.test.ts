@@ -2,10 +2,10 @@
 // the send status alone says when to wait for drain (the replay reads no buffer per frame). Checked on a real socket to
 // a peer that never reads, from the two places the replay runs: a message handler (a resume) and a drain.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { connect as tcpConnect } from 'node:net';
 import type { ServerWebSocket } from 'bun';
 import { TestClient } from '../helpers/clients.ts';
 import { type Harness, startHarness } from '../helpers/hub-harness.ts';
+import { stalledPeer } from '../helpers/stalled-peer.ts';
 
 const FRAME = JSON.stringify({ event_type: 'market_update', data: { pad: 'x'.repeat(400) }, sequence: 1 });
 /** Far more than loopback's socket buffers hold: the peer never reads, so some frame must stay buffered. */
@@ -58,17 +58,9 @@ function serve(onSeen: (where: 'message' | 'drain', seen: Seen) => void) {
   return server;
 }
 
-/** Upgrade on a raw TCP socket, send one masked text frame, then never read again (reading resumes on `read()`). */
-async function stalledPeer(port: number) {
-  const socket = tcpConnect({ host: '127.0.0.1', port });
-  stops.push(() => socket.destroy());
-  await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write(
-    `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await new Promise<void>((r) => socket.once('data', () => r()));
-  socket.pause();
+/** A stalled peer that sends one masked text frame (the server's cue to start sending); reading resumes on `read()`. */
+async function stalledPeerThatAsks(port: number) {
+  const socket = await stalledPeer(port, '/', stops);
   const mask = [1, 2, 3, 4];
   const payload = Buffer.from('go').map((b, i) => b ^ (mask[i % 4] as number));
   socket.write(Buffer.from([0x81, 0x80 | payload.length, ...mask, ...payload]));
@@ -79,7 +71,7 @@ describe('send status under backpressure', () => {
   test('-1 comes with the first frame that stays buffered, never a positive status with a buffer', async () => {
     const seen: { where: string; s: Seen }[] = [];
     const server = serve((where, s) => seen.push({ where, s }));
-    const peer = await stalledPeer(server.port as number);
+    const peer = await stalledPeerThatAsks(server.port as number);
     for (let i = 0; i < 200 && seen.length === 0; i++) await Bun.sleep(10);
     // The peer reads again: the buffer drains, and the drain handler fills it once more.
     peer.read();

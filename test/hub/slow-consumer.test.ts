@@ -2,10 +2,10 @@
 // when nothing in the publish path reports backpressure (a topic publish does not report one slow subscriber among
 // many): the hub sweeps on its own. The readers beside it are not touched and get every event.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { type Socket as TcpSocket, connect as tcpConnect } from 'node:net';
 import { TestClient, waitUntil } from '../helpers/clients.ts';
 import { counterMetrics, type Harness, startHarness } from '../helpers/hub-harness.ts';
 import { ROOT, startServer } from '../helpers/server-process.ts';
+import { stalledPeer } from '../helpers/stalled-peer.ts';
 
 let h: Harness | null = null;
 const cleanups: (() => void)[] = [];
@@ -14,20 +14,6 @@ afterEach(() => {
   h?.stop();
   h = null;
 });
-
-/** A raw WebSocket upgrade on a TCP socket that is then paused: the peer never reads another byte. */
-async function stalledReader(port: number, topics: string): Promise<TcpSocket> {
-  const socket = tcpConnect({ host: '127.0.0.1', port });
-  cleanups.push(() => socket.destroy());
-  await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write(
-    `GET /?topics=${topics} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await new Promise<void>((r) => socket.once('data', () => r()));
-  socket.pause();
-  return socket;
-}
 
 describe('slow consumers', () => {
   test('a reader that stops reading is closed 1013 by the sweep; the others keep every event', async () => {
@@ -42,7 +28,7 @@ describe('slow consumers', () => {
       await c.nextOf('welcome');
       readers.push(c);
     }
-    await stalledReader(port, 'market');
+    await stalledPeer(port, '/?topics=market', cleanups);
     await waitUntil(() => harness.hub.connections === 4, 5000, 'four connections');
     const first = harness.seq + 1;
     // About 8 MB in 2 KB frames: far past the bound, but in bursts small enough that the readers keep up.
