@@ -1,7 +1,6 @@
-// Commits the worker's batches and publishes each one only after its commit. When another process holds the database
-// lock, the same encoded batch is kept and committed again with backoff (the model waits; its step is never re-run);
-// a lock that lasts too long stops the node with one line.
-import type { PublishedEvent } from '../protocol/worker-messages.ts';
+// Commits the worker's batches, in order (the outbox hands each one out only after its commit). When another process
+// holds the database lock, the same encoded batch is kept and committed again with backoff (the model waits; its step
+// is never re-run); a lock that lasts too long stops the node with one line.
 import type { Batch, Store } from '../store/store.ts';
 import { isLockContention, LOCK_GIVE_UP_MS, nextCommitRetry } from './commit-retry.ts';
 
@@ -12,15 +11,12 @@ export class LockedTooLong extends Error {
 
 interface Held {
   batch: Batch;
-  published: PublishedEvent[];
   attempt: number;
   firstFailureAt: number;
   retryInMs: number;
 }
 
 export interface WriterHooks {
-  /** Events committed: hand them to the main thread. */
-  publish(events: PublishedEvent[]): void;
   /** A batch (with or without a checkpoint) is on disk. */
   committed(batch: Batch): void;
   notice(message: string): void;
@@ -47,14 +43,14 @@ export class JournalWriter {
     return this.held?.retryInMs ?? 0;
   }
 
-  /** Commit and publish `batch`, or hold it for a retry (false) when the database is locked by someone else. */
-  write(batch: Batch, published: PublishedEvent[]): boolean {
+  /** Commit `batch`, or hold it for a retry (false) when the database is locked by someone else. */
+  write(batch: Batch): boolean {
     if (this.held !== null) throw new Error('journal writer: a batch is already waiting to be committed');
-    this.held = { batch, published, attempt: 0, firstFailureAt: 0, retryInMs: 0 };
+    this.held = { batch, attempt: 0, firstFailureAt: 0, retryInMs: 0 };
     return this.retry();
   }
 
-  /** Try the held batch again: true once it is committed (and published). Throws LockedTooLong past the give-up time. */
+  /** Try the held batch again: true once it is committed. Throws LockedTooLong past the give-up time. */
   retry(): boolean {
     const h = this.held;
     if (h === null) return true;
@@ -87,7 +83,6 @@ export class JournalWriter {
         `${this.store.path} is writable again after ${Math.round(this.hooks.mono() - h.firstFailureAt)} ms; the held events follow`,
       );
     this.hooks.committed(h.batch);
-    if (h.published.length > 0) this.hooks.publish(h.published);
     return true;
   }
 

@@ -1,7 +1,7 @@
 // A step's events leave the worker in slices, each committed and posted on its own: the main thread publishes one
-// while the worker encodes and commits the next, so an event's latency no longer waits for every other symbol's
-// events of the same step (at 50 symbols a flow micro-step is ~400 trades and book changes). Slices keep the model's
-// order; one held by a locked database holds every later one.
+// while the worker hands out the next, so an event's latency no longer waits for every other symbol's events of the
+// same step (at 50 symbols a flow micro-step is ~400 trades and book changes). Slices keep the model's order
+// (`outbox.ts`).
 
 /** At most this many events per commit and post (a few hundred microseconds of encoding). */
 export const SLICE_EVENTS = 96;
@@ -22,29 +22,4 @@ export function sliceStep<T>(events: readonly T[], checkpoint: boolean, size = S
   const out: Slice<T>[] = [];
   for (let i = 0; i < events.length; i += size) out.push({ events: events.slice(i, i + size), checkpoint: false });
   return out;
-}
-
-/** Slices not yet handed to the journal writer, oldest first. */
-export class SliceQueue<T> {
-  private readonly queue: Slice<T>[] = [];
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  push(slices: readonly Slice<T>[]): void {
-    this.queue.push(...slices);
-  }
-
-  /**
-   * Hand slices to `write` in order until it reports one held (false: that slice is the writer's now, the rest wait
-   * here) or none are left (true).
-   */
-  drain(write: (slice: Slice<T>) => boolean): boolean {
-    while (this.queue.length > 0) {
-      const slice = this.queue.shift() as Slice<T>;
-      if (!write(slice)) return false;
-    }
-    return true;
-  }
 }

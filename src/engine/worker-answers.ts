@@ -1,6 +1,7 @@
 // What the simulation worker answers besides events: read-only questions (live ones; database ones only for a
 // :memory: database, which has no reader) and the periodic stats for the metrics.
-import type { SimStats, WorkerQuery } from '../protocol/worker-messages.ts';
+import { describeError } from '../lib/describe-error.ts';
+import type { HostMessage, SimStats, WorkerMessage, WorkerQuery } from '../protocol/worker-messages.ts';
 import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
 import type { RoundWrite, Store } from '../store/store.ts';
 
@@ -15,6 +16,20 @@ export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): 
       return sim.agentDetail(query.id) ?? null;
     default:
       return store.queries().answer(query);
+  }
+}
+
+/** The reply to a query or to a new epoch's request; a failure is the reply's error. */
+export function replyTo(
+  sim: Simulation,
+  store: Store,
+  message: Extract<HostMessage, { type: 'query' | 'new_epoch' }>,
+): WorkerMessage {
+  try {
+    if (message.type === 'new_epoch') return { type: 'new_epoch', id: message.id, epoch: store.newEpoch() };
+    return { type: 'reply', id: message.id, ok: true, result: answerQuery(sim, store, message.query) };
+  } catch (error) {
+    return { type: 'reply', id: message.id, ok: false, error: describeError(error) };
   }
 }
 

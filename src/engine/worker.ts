@@ -1,6 +1,8 @@
 // The simulation worker: the single writer. Drives the pure model on its schedule (paced by the monotonic clock),
 // stamps sequences, serializes once, journals every batch (with checkpoints and arena records) in one durable
-// transaction, then posts it to the main thread. On start it continues the journal's story or begins a new epoch.
+// transaction, then posts it to the main thread. A step that takes a while to compute is computed just ahead of its
+// time and only committed and posted when due (`step-lead.ts`); nothing outside sees it before. On start it continues
+// the journal's story or begins a new epoch.
 
 import { describeError } from '../lib/describe-error.ts';
 import {
@@ -10,16 +12,19 @@ import {
   type WorkerStartOptions,
 } from '../protocol/worker-messages.ts';
 import type { SimEvent, Simulation } from '../sim/index.ts';
-import { type Batch, type RoundWrite, Store } from '../store/store.ts';
-import { EventEncoder, preciseNow } from './event-encoder.ts';
+import { Store } from '../store/store.ts';
+import { EventEncoder } from './event-encoder.ts';
 import { commitPatiently } from './first-commit.ts';
 import { JournalWriter, LockedTooLong } from './journal-writer.ts';
+import { Outbox } from './outbox.ts';
 import { alignSchedule, type Clock, Pacer, steppedClock, systemClock } from './pacer.ts';
 import { readReplayCsv } from './replay-file.ts';
 import { simulationOptionsFor } from './simulation-options.ts';
-import { SliceQueue, sliceStep } from './step-slices.ts';
+import { withSlowSteps } from './slowed-simulation.ts';
+import { StepLead } from './step-lead.ts';
+import { sliceStep } from './step-slices.ts';
 import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
-import { answerQuery, freshTimes, roundWrite, type StepTimes, statsOf, timeStep } from './worker-answers.ts';
+import { freshTimes, replyTo, type StepTimes, statsOf, timeStep } from './worker-answers.ts';
 
 declare const self: Worker;
 
@@ -29,18 +34,16 @@ const FINAL_COMMIT_MS = 1000;
 
 interface Running {
   sim: Simulation;
-  encoder: EventEncoder;
   store: Store;
   writer: JournalWriter;
-  /** The steps' events not yet handed to the writer (a held slice holds the rest here). */
-  slices: SliceQueue<SimEvent>;
+  /** The steps' slices not handed out yet: held by a locked database, or computed ahead of their time. */
+  outbox: Outbox;
+  lead: StepLead;
   pacer: Pacer;
   clock: Clock;
   options: WorkerStartOptions;
   /** Monotonic time of the last committed checkpoint. */
   lastCheckpoint: number;
-  /** Sequence at the last journal trim. */
-  trimmedAt: number;
 }
 
 let running: Running | null = null;
@@ -79,26 +82,29 @@ async function start(options: WorkerStartOptions): Promise<void> {
     throw error;
   }
   const head = store.head();
-  const r: Running = {
-    sim: story.sim,
-    encoder: new EventEncoder(head, story.kind === 'continued' ? story.keys : {}),
+  const writer = new JournalWriter(
     store,
-    writer: new JournalWriter(
-      store,
-      {
-        publish: (events) => post({ type: 'events', events }),
-        committed: (batch) => committed(r, batch),
-        notice: (message) => post({ type: 'notice', message }),
-        mono: () => clock.mono(),
+    {
+      committed: (batch) => {
+        if (batch.checkpoint) r.lastCheckpoint = clock.mono();
+        r.outbox.committed(batch);
       },
-      t?.lockGiveUpMs,
-    ),
-    slices: new SliceQueue(),
+      notice: (message) => post({ type: 'notice', message }),
+      mono: () => clock.mono(),
+    },
+    t?.lockGiveUpMs,
+  );
+  const encoder = new EventEncoder(head, story.kind === 'continued' ? story.keys : {});
+  const r: Running = {
+    sim: withSlowSteps(story.sim, t?.slowStepMs),
+    store,
+    writer,
+    outbox: new Outbox(encoder, writer, (events) => post({ type: 'events', events }), options.history, head),
+    lead: new StepLead(),
     pacer,
     clock,
     options,
     lastCheckpoint: clock.mono(),
-    trimmedAt: head,
   };
   running = r;
   const history = store.tail(options.history);
@@ -114,7 +120,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
     symbols: r.sim.symbols(),
     latest: bookSnapshots(r),
   });
-  statsTimer = setInterval(postStats, STATS_EVERY_MS);
+  statsTimer = setInterval(() => r.outbox.whenPublished(r.pacer.now(), postStats), STATS_EVERY_MS);
   loop();
 }
 
@@ -124,7 +130,9 @@ function loop(): void {
   const r = running;
   if (stopped || r === null) return;
   try {
-    if (r.writer.retry() && writeSlices(r)) step(r);
+    // Due slices first; while one computed ahead waits for its time, nothing else runs.
+    if (r.writer.retry() && r.outbox.release(r.pacer.now()) && r.outbox.pending === 0) step(r);
+    if (r.outbox.runDeferred(r.pacer.now()) && !r.writer.blocked && r.outbox.pending === 0) ahead(r);
   } catch (error) {
     // Without its journal the writer cannot promise resume; stop and let the host exit non-zero.
     stopped = true;
@@ -138,81 +146,82 @@ function loop(): void {
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
+  timer = setTimeout(loop, nextWakeMs(r));
+}
+
+/** Until the held commit's retry, the held slice's time, or the lead before the next step. */
+function nextWakeMs(r: Running): number {
+  if (r.writer.blocked) return r.writer.retryInMs;
+  const held = r.outbox.nextDueAt();
+  if (held !== null) return r.pacer.waitMs(held);
   // Silent flow micro-steps (no book, trade, candle or order stream) cost no wake-up: the next eventful step runs them.
-  timer = setTimeout(loop, r.writer.blocked ? r.writer.retryInMs : r.pacer.waitMs(r.sim.nextDueAt(true)));
+  return r.pacer.waitMs(r.sim.nextDueAt(true) - r.lead.ms());
 }
 
 function step(r: Running): void {
   // A moved schedule (stepped wall clock, long stall) is checkpointed before any event uses it, so a replay from the
   // checkpoint regenerates the same timestamps.
   const { now, moved } = alignSchedule(r.pacer, r.sim);
-  if (moved && !flush(r, [], true)) return;
-  // One model step at a time, each journaled and posted (in slices) as soon as it has run: a step's market ticks never
-  // wait for agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order.
+  if (moved && !checkpoint(r, now)) return;
+  if (!compute(r, now)) return;
+  if (r.clock.mono() - r.lastCheckpoint >= r.options.checkpointMs) checkpoint(r, now);
+}
+
+/** Commit a checkpoint of the model as it stands (only `step` calls this: nothing computed ahead is waiting). */
+function checkpoint(r: Running, now: number): boolean {
+  r.outbox.push([], now, now, () => modelState(r));
+  return r.outbox.release(now);
+}
+
+const modelState = (r: Running): unknown => checkpointOf(r.sim, r.outbox.encoder.keys.state());
+
+/** The next eventful step, when it is due within the lead: computed and encoded now, committed and posted when due. */
+function ahead(r: Running): void {
+  const next = r.sim.nextDueAt(true);
+  const now = r.pacer.now();
+  // (Whole milliseconds: a wake-up at the lead's start may read just under it.)
+  if (next > now && next - now <= r.lead.ms() + 1) compute(r, next);
+}
+
+/**
+ * Run every step due by `until`, one at a time, each encoded into slices as it runs: a step's market ticks never wait
+ * for agent reports, round ends or checkpoints (milliseconds at scale), and sequences keep the model's order. Slices
+ * already due are committed and posted at once. False while one is held by another process's lock.
+ */
+function compute(r: Running, until: number): boolean {
   const events: SimEvent[] = [];
+  const t0 = performance.now();
+  let ran = false;
   for (;;) {
-    const t0 = performance.now();
-    const kind = r.sim.stepOnce(now, events);
+    const dueAt = r.sim.nextDueAt();
+    const s0 = performance.now();
+    const kind = r.sim.stepOnce(until, events);
     if (kind === null) break;
-    timeStep(times, kind, performance.now() - t0);
+    ran = true;
+    timeStep(times, kind, performance.now() - s0);
     // A round's end is checkpointed with it, so a restart never runs a committed round again.
     const roundEnd = events.some((e) => e.kind === 'arena');
-    r.slices.push(sliceStep(events, roundEnd));
+    for (const s of sliceStep(events, roundEnd))
+      r.outbox.push(s.events, dueAt, r.pacer.now(), s.checkpoint ? () => modelState(r) : undefined);
     events.length = 0;
     // Held by another process's lock: the model waits until every slice of this step is committed.
-    if (!writeSlices(r)) return;
+    if (!r.outbox.release(r.pacer.now())) return false;
   }
-  if (r.clock.mono() - r.lastCheckpoint >= r.options.checkpointMs) flush(r, [], true);
-}
-
-/** Hand the pending slices to the writer in order; false while one is held by another process's lock. */
-function writeSlices(r: Running): boolean {
-  return r.slices.drain((s) => flush(r, s.events, s.checkpoint));
-}
-
-/** Journal a slice of events (with its rounds and, if asked, a checkpoint) in one transaction, then post it. */
-function flush(r: Running, events: readonly SimEvent[], checkpoint: boolean): boolean {
-  if (events.length === 0 && !checkpoint) return true;
-  const createdAt = preciseNow();
-  const published: PublishedEvent[] = [];
-  const rounds: RoundWrite[] = [];
-  for (const e of events) {
-    const p = r.encoder.encode(e, createdAt);
-    published.push(p);
-    if (e.kind === 'arena') {
-      rounds.push(roundWrite(e, p.sequence));
-      finalCapital = new Map(e.data.ranking.map((x) => [x.agent_id, x.capital]));
-    }
-  }
-  const batch: Batch = { events: published, rounds };
-  if (checkpoint) {
-    batch.checkpoint = { sequence: r.encoder.sequence, state: checkpointOf(r.sim, r.encoder.keys.state()) };
-    // Keep the journal near the resume history: trim once it has grown by a tenth of it.
-    const keep = Math.max(r.options.history, 1000);
-    if (r.encoder.sequence - r.trimmedAt >= Math.max(1000, keep / 10)) batch.trimTo = keep;
-  }
-  return r.writer.write(batch, published);
-}
-
-function committed(r: Running, batch: Batch): void {
-  if (batch.checkpoint) r.lastCheckpoint = r.clock.mono();
-  if (batch.trimTo !== undefined) r.trimmedAt = batch.checkpoint?.sequence ?? r.trimmedAt;
+  if (ran) r.lead.record(performance.now() - t0);
+  return true;
 }
 
 /** Each book as it stands, at its last event's sequence, to seed a hub's books (one that never moved is empty). */
 function bookSnapshots(r: Running): PublishedEvent[] {
   const books: SimEvent[] = [];
   if (r.options.marketData.book) r.sim.bookSnapshots(books);
-  return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.encoder.restate(e));
+  return books.filter((e) => e.kind === 'book' && e.data.update_id > 0).map((e) => r.outbox.encoder.restate(e));
 }
-
-/** Capital of each agent at the end of the last round (for lineage_arena_agent_final_capital). */
-let finalCapital = new Map<string, number>();
 
 function postStats(): void {
   const r = running;
   if (r === null) return;
-  post({ type: 'stats', stats: statsOf(r.sim, times, finalCapital) });
+  post({ type: 'stats', stats: statsOf(r.sim, times, r.outbox.finalCapital) });
   times = freshTimes();
 }
 
@@ -228,15 +237,15 @@ function stop(): void {
   const r = running;
   if (r !== null) {
     try {
-      // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the
-      // journal stay as they are (consistent), and nothing uncommitted was ever published.
-      // Every slice of the steps that ran is committed before the final checkpoint (which includes their model state).
+      // A batch held by a lock is committed (and published) first; if it cannot be, the last checkpoint and the journal
+      // stay as they are (consistent), and nothing uncommitted was ever published. Every slice of the steps that ran
+      // (one computed ahead too, a little early) is committed before the final checkpoint, which includes its state.
       let written = r.writer.drain(FINAL_COMMIT_MS);
-      while (written && !writeSlices(r)) written = r.writer.drain(FINAL_COMMIT_MS);
+      while (written && !r.outbox.release(Number.POSITIVE_INFINITY)) written = r.writer.drain(FINAL_COMMIT_MS);
+      r.outbox.runDeferred(Number.POSITIVE_INFINITY);
       if (written) {
-        const state = checkpointOf(r.sim, r.encoder.keys.state());
-        r.writer.write({ events: [], checkpoint: { sequence: r.encoder.sequence, state } }, []);
-        if (!r.writer.drain(FINAL_COMMIT_MS))
+        r.outbox.push([], 0, 0, () => modelState(r));
+        if (!r.outbox.release(0) && !r.writer.drain(FINAL_COMMIT_MS))
           post({ type: 'notice', message: `final checkpoint skipped: ${r.store.path} is locked by another process` });
       } else
         post({
@@ -268,31 +277,23 @@ self.onmessage = (event: MessageEvent) => {
     case 'start':
       start(message.options).catch((error: unknown) => post({ type: 'fatal', message: describeError(error) }));
       return;
-    case 'query':
-      try {
-        if (running === null) throw new Error('not started');
-        if (!running.writer.blocked) loop(); // due steps (silent micro-steps too) first: the answer is as of now
-        if (running === null) throw new Error('the simulation stopped');
-        post({
-          type: 'reply',
-          id: message.id,
-          ok: true,
-          result: answerQuery(running.sim, running.store, message.query),
-        });
-      } catch (error) {
-        post({ type: 'reply', id: message.id, ok: false, error: describeError(error) });
-      }
-      return;
     case 'stop':
       stop();
       return;
-    case 'new_epoch':
-      try {
-        if (running === null) throw new Error('not started');
-        post({ type: 'new_epoch', id: message.id, epoch: running.store.newEpoch() });
-      } catch (error) {
-        post({ type: 'reply', id: message.id, ok: false, error: describeError(error) });
-      }
+    case 'query':
+    case 'new_epoch': {
+      const r = running;
+      if (r === null) return post({ type: 'reply', id: message.id, ok: false, error: 'not started' });
+      // Due steps (silent micro-steps too) first: the answer is as of now, and never of a step computed ahead.
+      if (message.type === 'query' && !r.writer.blocked) loop();
+      r.outbox.whenPublished(r.pacer.now(), () =>
+        post(
+          running === null
+            ? { type: 'reply', id: message.id, ok: false, error: 'the simulation stopped' }
+            : replyTo(running.sim, running.store, message),
+        ),
+      );
       return;
+    }
   }
 };

@@ -131,6 +131,8 @@ export const WorkerStartOptions = z.object({
       wallStepByMs: z.number(),
       /** How long commits are retried against a locked database before the worker gives up. */
       lockGiveUpMs: z.number().int().positive(),
+      /** Every step that makes events also spins this long, as a heavy model would. */
+      slowStepMs: z.number().nonnegative(),
     })
     .partial()
     .optional(),

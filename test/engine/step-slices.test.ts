@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulationHost } from '../../src/engine/host.ts';
-import { SLICE_EVENTS, SliceQueue, sliceStep } from '../../src/engine/step-slices.ts';
+import { SLICE_EVENTS, sliceStep } from '../../src/engine/step-slices.ts';
 import type { PublishedEvent, WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
 import { waitUntil } from '../helpers/clients.ts';
 import { holdWriteLock } from '../helpers/write-lock.ts';
@@ -14,7 +14,7 @@ import { holdWriteLock } from '../helpers/write-lock.ts';
 const dir = mkdtempSync(join(tmpdir(), 'lineage-slices-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('sliceStep and SliceQueue', () => {
+describe('sliceStep', () => {
   test('a step is cut into slices of at most the size, in order; a checkpointed step stays whole', () => {
     const events = Array.from({ length: 250 }, (_, i) => i);
     const slices = sliceStep(events, false, 96);
@@ -24,24 +24,6 @@ describe('sliceStep and SliceQueue', () => {
     expect(sliceStep(events, true, 96)).toEqual([{ events, checkpoint: true }]);
     expect(sliceStep([], false)).toEqual([]);
     expect(() => sliceStep(events, false, 0)).toThrow('slice size must be at least 1');
-  });
-
-  test('a held slice keeps the later ones queued; the next drain starts after it', () => {
-    const q = new SliceQueue<number>();
-    q.push(sliceStep([1, 2, 3, 4, 5], false, 2));
-    const written: number[][] = [];
-    let hold = true;
-    const write = (s: { events: number[] }) => {
-      written.push(s.events);
-      if (hold && s.events[0] === 3) return false;
-      return true;
-    };
-    expect(q.drain(write)).toBe(false);
-    expect(q.pending).toBe(1);
-    hold = false;
-    expect(q.drain(write)).toBe(true);
-    expect(written).toEqual([[1, 2], [3, 4], [5]]);
-    expect(q.pending).toBe(0);
   });
 });
 
