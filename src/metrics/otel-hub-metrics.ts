@@ -110,7 +110,8 @@ export class OtelHubMetrics implements HubMetrics {
   eventPublished(family: string, deliveries: number, fanoutMs: number): void {
     this.published[family] = (this.published[family] ?? 0) + 1;
     this.deliveries += deliveries;
-    this.fanout.record(Math.max(0, fanoutMs) / 1000);
+    // What a client waited for: an event nobody holds (another symbol's book, an agent no one follows) is not timed.
+    if (deliveries > 0) this.fanout.record(Math.max(0, fanoutMs) / 1000);
   }
   slowConsumerClosed(): void {
     this.slow.add(1);
