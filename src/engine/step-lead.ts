@@ -8,8 +8,11 @@
 export const MAX_LEAD_MS = 25;
 /** Steps cheaper than this are computed when due: an early wake-up would cost more than it saves. */
 export const MIN_WORK_MS = 0.5;
-/** The lead covers the longest of the last this many steps' work. */
-export const LEAD_WINDOW = 16;
+/**
+ * The lead covers the longest of the last this many steps' work: more than a market interval's steps at the default
+ * cadence (20 sub-steps), so the costly market step (agents decide, reports) is still in it when the next one comes.
+ */
+export const LEAD_WINDOW = 64;
 
 export class StepLead {
   private readonly work: number[] = [];
