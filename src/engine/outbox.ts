@@ -84,6 +84,11 @@ export class Outbox {
   release(now: number): boolean {
     let free = true;
     for (let p = this.queue[this.committedCount]; free && p !== undefined && p.dueAt <= now; ) {
+      if (p.ahead && !this.writer.blocked) {
+        // Journaled and handed out as created now: its time, not when it was computed.
+        const releasedAt = preciseNow();
+        for (const e of p.batch.events as PublishedEvent[]) e.created_at = releasedAt;
+      }
       free = !this.writer.blocked && this.writer.write(p.batch);
       p = this.queue[this.committedCount];
     }
@@ -92,17 +97,12 @@ export class Outbox {
       this.committedCount--;
       if (p.roundCapital) this.finalCapital = p.roundCapital;
       const events = p.batch.events as PublishedEvent[];
-      if (events.length === 0) continue;
-      if (p.ahead) {
-        const releasedAt = preciseNow();
-        for (const e of events) e.created_at = releasedAt;
-      }
-      this.handOut(events);
+      if (events.length > 0) this.handOut(events);
     }
     return free;
   }
 
-  /** A batch is on disk (the writer's hook): the oldest slice not committed yet, unless it is the writer's own. */
+  /** A batch is on disk (the writer's hook): the oldest slice not committed yet. */
   committed(batch: Batch): void {
     if (this.queue[this.committedCount]?.batch === batch) this.committedCount++;
     if (batch.trimTo !== undefined) this.trimmedAt = batch.checkpoint?.sequence ?? this.trimmedAt;
