@@ -4,26 +4,13 @@
 import { describe, expect, test } from 'bun:test';
 import { SimulationHost } from '../../src/engine/host.ts';
 import type { PublishedEvent, WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
+import { workerOptions } from '../helpers/worker-options.ts';
 
 const SLOW_MS = 12;
 const INTERVAL = 150;
 
-const options = (slowStepMs: number): WorkerStartOptions => ({
-  seed: 5,
-  symbols: ['BTC-USD', 'ETH-USD'],
-  marketIntervalMs: INTERVAL,
-  agentIntervalMs: 3_600_000,
-  arenaRoundMs: 86_400_000,
-  agents: 3,
-  feedErrorRate: 0,
-  feedLatencyMs: 0,
-  replayCsv: null,
-  db: ':memory:',
-  history: 1000,
-  checkpointMs: 60_000,
-  marketData: { trades: false, book: false, candles: false, orders: false, bookDepth: 20 },
-  testing: { slowStepMs },
-});
+const options = (slowStepMs: number): WorkerStartOptions =>
+  workerOptions({ seed: 5, symbols: ['BTC-USD', 'ETH-USD'], marketIntervalMs: INTERVAL, testing: { slowStepMs } });
 
 /** Each market tick's age when it reached the main thread (ms; its timestamp is its scheduled time). */
 async function tickAges(slowStepMs: number, ms: number) {

@@ -3,26 +3,13 @@
 import { describe, expect, test } from 'bun:test';
 import { SimulationHost } from '../../src/engine/host.ts';
 import type { PublishedEvent, WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
+import { workerOptions } from '../helpers/worker-options.ts';
 
 const HOUR = 3_600_000;
 const INTERVAL = 50;
 
-const options = (wallStepByMs: number): WorkerStartOptions => ({
-  seed: 3,
-  symbols: ['BTC-USD'],
-  marketIntervalMs: INTERVAL,
-  agentIntervalMs: 3_600_000,
-  arenaRoundMs: 86_400_000,
-  agents: 3,
-  feedErrorRate: 0,
-  feedLatencyMs: 0,
-  replayCsv: null,
-  db: ':memory:',
-  history: 1000,
-  checkpointMs: 60_000,
-  marketData: { trades: false, book: false, candles: false, orders: false, bookDepth: 20 },
-  testing: { wallStepAfterMs: 800, wallStepByMs },
-});
+const options = (wallStepByMs: number): WorkerStartOptions =>
+  workerOptions({ marketIntervalMs: INTERVAL, testing: { wallStepAfterMs: 800, wallStepByMs } });
 
 async function run(wallStepByMs: number) {
   const host = new SimulationHost();
