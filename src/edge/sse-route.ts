@@ -5,7 +5,7 @@ import { httpError } from '../http/responses.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Principal } from '../hub/principal.ts';
 import { parseSince } from '../hub/resume-verdict.ts';
-import { parseConflateMs } from '../hub/session-state.ts';
+import { conflateMsError, parseConflateMs } from '../hub/session-state.ts';
 import type { SseSink } from '../hub/sse-streams.ts';
 import { DEFAULT_TOPICS, splitTopicList } from '../protocol/topics.ts';
 
@@ -55,12 +55,7 @@ function stream(
   }
   const rawConflate = url.searchParams.get('conflate_ms');
   const conflateMs = parseConflateMs(rawConflate);
-  if (conflateMs === null)
-    return httpError(
-      400,
-      'bad_request',
-      `conflate_ms: must be an integer from 0 to 60000, got "${String(rawConflate).slice(0, 32)}"`,
-    );
+  if (conflateMs === null) return httpError(400, 'bad_request', conflateMsError(rawConflate));
   // A stream may be quiet for longer than the HTTP idle timeout; heartbeats keep it and any proxy alive.
   srv.timeout(req, 0);
   let sink: SseSink | null = null;

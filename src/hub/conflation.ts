@@ -3,6 +3,7 @@
 // and is never closed for its conflated topics; when it reads again it gets the latest state. A book's latest state is
 // its snapshot (a conflated book update is a fresh snapshot, which keeps the update_id chain valid). Arena rounds and
 // trades are never conflated: they stay on the loss-free path.
+import { MAX_CONFLATE_MS } from '../protocol/client-messages.ts';
 import { markConflated } from '../protocol/encode.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { eventTopics } from './subscriptions.ts';
@@ -10,7 +11,6 @@ import { eventTopics } from './subscriptions.ts';
 /** Families whose events are states (the latest one says everything): only these may be conflated. */
 export const CONFLATABLE_FAMILIES: ReadonlySet<string> = new Set(['market', 'agent', 'book', 'candles']);
 export const MIN_CONFLATE_MS = 10;
-export const MAX_CONFLATE_MS = 60_000;
 /** Intervals are rounded up to this step, so a few timers serve every subscription. */
 const STEP_MS = 10;
 

@@ -2,7 +2,7 @@
 import type { ServerWebSocket } from 'bun';
 import type { Config } from '../config.ts';
 import type { ClosedBy, HubMetrics } from '../metrics/hub-metrics.ts';
-import type { RequestId } from '../protocol/client-messages.ts';
+import { MAX_CONFLATE_MS, type RequestId } from '../protocol/client-messages.ts';
 import { WELCOME_MESSAGE, type WelcomeMessage } from '../protocol/server-messages.ts';
 import { splitTopicList } from '../protocol/topics.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
@@ -92,7 +92,12 @@ export function parseConflateMs(raw: string | null): number | null {
   if (raw === null) return 0;
   if (!/^\d{1,5}$/.test(raw)) return null;
   const ms = Number(raw);
-  return ms <= 60_000 ? ms : null;
+  return ms <= MAX_CONFLATE_MS ? ms : null;
+}
+
+/** The one-line error for a `?conflate_ms=` that `parseConflateMs` refused. */
+export function conflateMsError(raw: string | null): string {
+  return `conflate_ms: must be an integer from 0 to ${MAX_CONFLATE_MS}, got "${String(raw).slice(0, 32)}"`;
 }
 
 /**

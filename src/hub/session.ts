@@ -15,6 +15,7 @@ import { grantsOf, SessionCredentials } from './session-credentials.ts';
 import { SessionOutput } from './session-output.ts';
 import {
   conflatedFor,
+  conflateMsError,
   conflationOf,
   holdTopics,
   newSession,
@@ -63,7 +64,7 @@ export class Sessions {
       this.out.send(ws, {
         event_type: 'error',
         code: 'invalid_message',
-        message: `conflate_ms: must be an integer from 0 to 60000, got "${String(s.request.conflateMs).slice(0, 32)}"`,
+        message: conflateMsError(s.request.conflateMs),
       });
     }
     const raw = s.request.since;

@@ -6,7 +6,8 @@ import type { ErrorCode } from './codes.ts';
 const MAX_ID_LENGTH = 64;
 const MAX_TOPIC_LENGTH = 80;
 const MAX_TOPICS = 256;
-const MAX_CONFLATE_MS = 60_000;
+/** The longest `conflate_ms` a client may ask for (frames and `?conflate_ms=`). */
+export const MAX_CONFLATE_MS = 60_000;
 
 const TopicList = z.array(z.string().max(MAX_TOPIC_LENGTH)).min(1).max(MAX_TOPICS);
 

@@ -211,3 +211,23 @@ describe('Conflator bookkeeping (pure)', () => {
     c.stop();
   });
 });
+
+describe('the conflate_ms bound', () => {
+  const said = 'conflate_ms: must be an integer from 0 to 60000, got "60001"';
+
+  test('one bound and one message for the upgrade, the SSE stream and the subscribe frame', async () => {
+    h = startHarness();
+    const ws = await connect(`${h.url}?topics=market&conflate_ms=60001`);
+    expect(await ws.next((f) => f.event_type === 'error')).toMatchObject({ code: 'invalid_message', message: said });
+    const sse = await fetch(`${h.http}/sse?topics=market&conflate_ms=60001`);
+    expect(sse.status).toBe(400);
+    expect(((await sse.json()) as { error: { message: string } }).error.message).toBe(said);
+    // The largest allowed is taken, over the socket and as a frame.
+    const top = await connect(`${h.url}?topics=market&conflate_ms=60000`);
+    expect((await top.nextOf('welcome')).event_type).toBe('welcome');
+    top.send({ op: 'subscribe', topics: ['agent'], conflate_ms: 60_001, id: 7 });
+    expect(await top.next((f) => f.event_type === 'error')).toMatchObject({ code: 'invalid_message', id: 7 });
+    top.send({ op: 'subscribe', topics: ['agent'], conflate_ms: 60_000, id: 8 });
+    expect(await top.next((f) => f.id === 8)).toMatchObject({ event_type: 'subscribed' });
+  });
+});
