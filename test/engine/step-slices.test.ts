@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulationHost } from '../../src/engine/host.ts';
 import { SLICE_EVENTS, sliceStep } from '../../src/engine/step-slices.ts';
-import type { PublishedEvent, WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
+import type { PublishedEvent } from '../../src/protocol/worker-messages.ts';
 import { waitUntil } from '../helpers/clients.ts';
+import { workerOptions } from '../helpers/worker-options.ts';
 import { holdWriteLock } from '../helpers/write-lock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-slices-'));
@@ -27,22 +28,19 @@ describe('sliceStep', () => {
   });
 });
 
-const options = (db: string): WorkerStartOptions => ({
-  seed: 11,
-  // Enough symbols that one flow micro-step makes more events than a slice holds.
-  symbols: Array.from({ length: 30 }, (_, i) => `S${i}-USD`),
-  marketIntervalMs: 1000,
-  agentIntervalMs: 1000,
-  arenaRoundMs: 86_400_000,
-  agents: 20,
-  feedErrorRate: 0,
-  feedLatencyMs: 0,
-  replayCsv: null,
-  db,
-  history: 10_000,
-  checkpointMs: 500,
-  marketData: { trades: true, book: true, candles: true, orders: false, bookDepth: 20 },
-});
+const options = (db: string) =>
+  workerOptions({
+    seed: 11,
+    // Enough symbols that one flow micro-step makes more events than a slice holds.
+    symbols: Array.from({ length: 30 }, (_, i) => `S${i}-USD`),
+    marketIntervalMs: 1000,
+    agentIntervalMs: 1000,
+    agents: 20,
+    db,
+    history: 10_000,
+    checkpointMs: 500,
+    marketData: { trades: true, book: true, candles: true, orders: false, bookDepth: 20 },
+  });
 
 describe('the simulation worker posts each step in slices', () => {
   test('every batch holds at most a slice; sequences stay consecutive through a held lock; the journal holds them all', async () => {

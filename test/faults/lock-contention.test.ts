@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulationHost } from '../../src/engine/host.ts';
-import type { WorkerStartOptions } from '../../src/protocol/worker-messages.ts';
 import { type Frame, TestClient, waitUntil } from '../helpers/clients.ts';
 import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import { workerOptions } from '../helpers/worker-options.ts';
 import { holdWriteLock } from '../helpers/write-lock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lineage-contention-'));
@@ -110,22 +110,13 @@ describe('the database locked by another process', () => {
 
   test('held past the give-up time: the worker stops with one line naming the file and the last published sequence', async () => {
     const db = join(dir, 'given-up.db');
-    const options: WorkerStartOptions = {
+    const options = workerOptions({
       seed: 1,
-      symbols: ['BTC-USD'],
-      marketIntervalMs: 50,
       agentIntervalMs: 100,
       arenaRoundMs: 60_000,
-      agents: 3,
-      feedErrorRate: 0,
-      feedLatencyMs: 0,
-      replayCsv: null,
       db,
-      history: 1000,
-      checkpointMs: 60_000,
-      marketData: { trades: false, book: false, candles: false, orders: false, bookDepth: 20 },
       testing: { lockGiveUpMs: 1500 },
-    };
+    });
     const host = new SimulationHost();
     let published = 0;
     let fatal: string | null = null;
