@@ -119,7 +119,7 @@ export class OrderBook {
     const levels = this.sides[o.side];
     const idx = findLevel(levels, o.side, o.price);
     const lvl = levels[idx];
-    const k = lvl && lvl.price === o.price ? lvl.orders.indexOf(o) : -1;
+    const k = lvl && lvl.price === o.price ? indexIn(lvl.orders, o) : -1;
     if (!lvl || k < 0) throw new Error(`order ${o.id} is not in this book`);
     removeAt(lvl.orders, k);
     lvl.lots -= o.lots;
@@ -266,13 +266,27 @@ export class OrderBook {
   }
 }
 
+// The arrays these work on hold a handful of elements (a level's queue, a side's levels): plain loops, `push` and `pop`
+// stay on the engine's fast paths, where `indexOf`, `splice` and writing `length` call into the runtime.
+
+function indexIn<T>(a: T[], x: T): number {
+  for (let i = 0; i < a.length; i++) if (a[i] === x) return i;
+  return -1;
+}
+
 function removeAt<T>(a: T[], i: number): void {
   const n = a.length - 1;
   for (let j = i; j < n; j++) a[j] = a[j + 1] as T;
-  a.length = n;
+  a.pop();
 }
 
 function insertAt<T>(a: T[], i: number, x: T): void {
-  for (let j = a.length; j > i; j--) a[j] = a[j - 1] as T;
+  const n = a.length;
+  if (i === n) {
+    a.push(x);
+    return;
+  }
+  a.push(a[n - 1] as T);
+  for (let j = n - 1; j > i; j--) a[j] = a[j - 1] as T;
   a[i] = x;
 }
