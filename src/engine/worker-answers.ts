@@ -5,12 +5,15 @@ import type { HostMessage, SimStats, WorkerMessage, WorkerQuery } from '../proto
 import type { SimEvent, Simulation, StepKind } from '../sim/index.ts';
 import type { RoundWrite, Store } from '../store/store.ts';
 
-/** Each answer is bounded: a page of agents, one agent, or one page of a database question. */
-export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): unknown {
+/**
+ * Each answer is bounded: a page of agents, one agent, or one page of a database question. A page of agents carries
+ * `sequence`, the stream position the model stands at: every event up to it is in the answer, none after it.
+ */
+export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery, sequence: number): unknown {
   switch (query.kind) {
     case 'agents': {
       const all = sim.agents();
-      return { total: all.length, agents: all.slice(query.offset, query.offset + query.limit) };
+      return { total: all.length, agents: all.slice(query.offset, query.offset + query.limit), sequence };
     }
     case 'agent':
       return sim.agentDetail(query.id) ?? null;
@@ -19,15 +22,16 @@ export function answerQuery(sim: Simulation, store: Store, query: WorkerQuery): 
   }
 }
 
-/** The reply to a query or to a new epoch's request; a failure is the reply's error. */
+/** The reply to a query or to a new epoch's request, with the model at `sequence`; a failure is the reply's error. */
 export function replyTo(
   sim: Simulation,
   store: Store,
   message: Extract<HostMessage, { type: 'query' | 'new_epoch' }>,
+  sequence: number,
 ): WorkerMessage {
   try {
     if (message.type === 'new_epoch') return { type: 'new_epoch', id: message.id, epoch: store.newEpoch() };
-    return { type: 'reply', id: message.id, ok: true, result: answerQuery(sim, store, message.query) };
+    return { type: 'reply', id: message.id, ok: true, result: answerQuery(sim, store, message.query, sequence) };
   } catch (error) {
     return { type: 'reply', id: message.id, ok: false, error: describeError(error) };
   }

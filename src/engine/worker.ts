@@ -290,7 +290,7 @@ self.onmessage = (event: MessageEvent) => {
         post(
           running === null
             ? { type: 'reply', id: message.id, ok: false, error: 'the simulation stopped' }
-            : replyTo(running.sim, running.store, message),
+            : replyTo(running.sim, running.store, message, running.outbox.encoder.sequence),
         ),
       );
       return;

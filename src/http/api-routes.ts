@@ -4,7 +4,7 @@ import type { Ask, RoundsSource } from '../engine/upstream.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
 import { addMarketRoutes, type MarketView } from './market-routes.ts';
-import { nextOffsetLink, offsetPage, roundsPage } from './paging.ts';
+import { agentsPage, nextOffsetLink, offsetPage, roundsPage } from './paging.ts';
 import { httpError, json } from './responses.ts';
 import { Router } from './router.ts';
 import { addSimRoutes, DEFAULT_AGENTS_PAGE } from './sim-routes.ts';
@@ -90,13 +90,7 @@ export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, 
         const latest = hub.history.latestFor('agent', null);
         const next = nextOffsetLink('/api/agents', page.offset, page.limit, latest.length);
         const agents = payloads(latest.slice(page.offset, page.offset + page.limit), 'agent');
-        return json({
-          agents,
-          total: latest.length,
-          offset: page.offset,
-          limit: page.limit,
-          ...(next ? { links: { next } } : {}),
-        });
+        return json(agentsPage({ agents, total: latest.length, sequence: hub.history.sequence }, page, next));
       })
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
       .get('/api/arena/rounds', async (_req, _params, url) => {

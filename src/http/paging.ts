@@ -48,3 +48,23 @@ export const nextRoundsLink = (limit: number, lastRound: number) =>
 export function nextOffsetLink(path: string, offset: number, limit: number, total: number): string | undefined {
   return offset + limit < total ? `${path}?offset=${offset + limit}&limit=${limit}` : undefined;
 }
+
+/** A page of the live population as the worker (or, on a gateway, the stream) gives it. */
+export interface AgentsPage {
+  agents: unknown[];
+  total: number;
+  /** The stream position the population is as of: every event up to it is in it, none after it. */
+  sequence: number;
+}
+
+/** The `/api/agents` answer: the page, its bounds and position, and the link to the next page. */
+export function agentsPage(p: AgentsPage, page: { offset: number; limit: number }, next: string | undefined) {
+  return {
+    agents: p.agents,
+    total: p.total,
+    offset: page.offset,
+    limit: page.limit,
+    sequence: p.sequence,
+    ...(next ? { links: { next } } : {}),
+  };
+}

@@ -7,7 +7,15 @@ import { MAX_RANKING_PAGE } from '../protocol/reader-messages.ts';
 import { KEY_PATTERN } from '../protocol/topics.ts';
 import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
 import type { AgentRecordAnswer, RoundRecordPage, RoundsPage } from '../store/queries.ts';
-import { nextOffsetLink, nextRoundsLink, offsetPage, roundLink, roundsPage } from './paging.ts';
+import {
+  type AgentsPage,
+  agentsPage,
+  nextOffsetLink,
+  nextRoundsLink,
+  offsetPage,
+  roundLink,
+  roundsPage,
+} from './paging.ts';
 import { httpError, json } from './responses.ts';
 import type { Handler, Router } from './router.ts';
 
@@ -36,9 +44,9 @@ export function addSimRoutes(router: Router, ask: Ask): Router {
       guarded(async (_req, _params, url) => {
         const page = offsetPage(url, DEFAULT_AGENTS_PAGE, MAX_AGENTS_PAGE);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
-        const { total, agents } = (await ask({ kind: 'agents', ...page })) as { total: number; agents: unknown[] };
-        const next = nextOffsetLink('/api/agents', page.offset, page.limit, total);
-        return json({ agents, total, offset: page.offset, limit: page.limit, ...(next ? { links: { next } } : {}) });
+        const answer = (await ask({ kind: 'agents', ...page })) as AgentsPage;
+        const next = nextOffsetLink('/api/agents', page.offset, page.limit, answer.total);
+        return json(agentsPage(answer, page, next));
       }),
     )
     .get(

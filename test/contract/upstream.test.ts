@@ -91,6 +91,15 @@ for (const [name, start] of Object.entries(UPSTREAMS)) {
       const snapshot = (await (await fetch(`${n.node.http}/api/snapshot`)).json()) as Frame;
       expect(snapshot.epoch).toBe(welcome.epoch);
       expect(snapshot.market.map((m: Frame) => m.symbol).sort()).toEqual([...SYMBOLS].sort());
+      // The population says which stream position it is as of: no older than what was out before it was asked, no
+      // newer than what is out once it has been answered.
+      const before = ((await (await fetch(`${n.node.http}/health`)).json()) as Frame).sequence as number;
+      const agents = (await (await fetch(`${n.node.http}/api/agents`)).json()) as Frame;
+      const after = ((await (await fetch(`${n.node.http}/health`)).json()) as Frame).sequence as number;
+      expect(agents.total).toBeGreaterThan(0);
+      expect(Number.isSafeInteger(agents.sequence)).toBe(true);
+      expect(agents.sequence).toBeGreaterThanOrEqual(before);
+      expect(agents.sequence).toBeLessThanOrEqual(after);
       c.close();
     }, 60_000);
 
