@@ -85,7 +85,6 @@ export class Hub {
   sweeps = 0;
 
   constructor(private readonly options: HubOptions) {
-    // Books are applied in a later task, after the frames of the batch that moved them have gone out.
     this.history = new EventHistory(options.history, () => setTimeout(() => this.history.books.settleAll(), 0));
     this.log = options.log ?? ((line) => console.error(line));
     this.offer = new TopicOffer(options.symbols, (key) => this.history.has('agent', key));
