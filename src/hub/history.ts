@@ -23,22 +23,17 @@ export class EventHistory {
   /** Latest event per key, one map per family, so a family's snapshot never walks the other's entries. */
   private readonly latest = latestMaps();
   /** Every symbol's book, built from the stream's book events. */
-  readonly books: Books;
+  readonly books = new Books();
   /** Recent trades and candles per symbol (for the REST API). */
   readonly market = new MarketRecent();
   /** The latest arena round, kept beside the per-key maps so it survives the ring wrapping. */
   private arena: PublishedEvent | undefined;
   private head = 0;
 
-  /** @param onBooksQueued see `Books`: when book events wait to be applied, so the owner settles them later. */
-  constructor(
-    readonly capacity: number,
-    onBooksQueued: (() => void) | null = null,
-  ) {
+  constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
     this.ring = new Array(capacity);
-    this.books = new Books(onBooksQueued);
   }
 
   /** Append an event; sequences must strictly increase. Returns false (and keeps nothing) otherwise. */

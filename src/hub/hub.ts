@@ -85,7 +85,7 @@ export class Hub {
   sweeps = 0;
 
   constructor(private readonly options: HubOptions) {
-    this.history = new EventHistory(options.history, () => setTimeout(() => this.history.books.settleAll(), 0));
+    this.history = new EventHistory(options.history);
     this.log = options.log ?? ((line) => console.error(line));
     this.offer = new TopicOffer(options.symbols, (key) => this.history.has('agent', key));
     this.known = this.offer.known;
