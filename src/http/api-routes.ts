@@ -4,7 +4,7 @@ import type { Ask, RoundsSource } from '../engine/upstream.ts';
 import type { PublishedEvent } from '../protocol/worker-messages.ts';
 import { MAX_AGENTS_PAGE } from '../protocol/worker-messages.ts';
 import { addMarketRoutes, type MarketView } from './market-routes.ts';
-import { agentsPage, nextOffsetLink, offsetPage, roundsPage } from './paging.ts';
+import { agentsPage, offsetPage, roundsPage } from './paging.ts';
 import { httpError, json } from './responses.ts';
 import { Router } from './router.ts';
 import { addSimRoutes, DEFAULT_AGENTS_PAGE } from './sim-routes.ts';
@@ -88,9 +88,8 @@ export function apiRoutes(hub: StreamView, health: () => HealthView, ask?: Ask, 
         const page = offsetPage(url, DEFAULT_AGENTS_PAGE, MAX_AGENTS_PAGE);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
         const latest = hub.history.latestFor('agent', null);
-        const next = nextOffsetLink('/api/agents', page.offset, page.limit, latest.length);
         const agents = payloads(latest.slice(page.offset, page.offset + page.limit), 'agent');
-        return json(agentsPage({ agents, total: latest.length, sequence: hub.history.sequence }, page, next));
+        return json(agentsPage({ agents, total: latest.length, sequence: hub.history.sequence }, page));
       })
       .get('/api/agents/:id', () => httpError(503, 'not_on_gateway', 'agent records are served by the sim node'))
       .get('/api/arena/rounds', async (_req, _params, url) => {

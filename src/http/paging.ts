@@ -58,7 +58,8 @@ export interface AgentsPage {
 }
 
 /** The `/api/agents` answer: the page, its bounds and position, and the link to the next page. */
-export function agentsPage(p: AgentsPage, page: { offset: number; limit: number }, next: string | undefined) {
+export function agentsPage(p: AgentsPage, page: { offset: number; limit: number }) {
+  const next = nextOffsetLink('/api/agents', page.offset, page.limit, p.total);
   return {
     agents: p.agents,
     total: p.total,

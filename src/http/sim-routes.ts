@@ -44,9 +44,7 @@ export function addSimRoutes(router: Router, ask: Ask): Router {
       guarded(async (_req, _params, url) => {
         const page = offsetPage(url, DEFAULT_AGENTS_PAGE, MAX_AGENTS_PAGE);
         if (typeof page === 'string') return httpError(400, 'bad_request', page);
-        const answer = (await ask({ kind: 'agents', ...page })) as AgentsPage;
-        const next = nextOffsetLink('/api/agents', page.offset, page.limit, answer.total);
-        return json(agentsPage(answer, page, next));
+        return json(agentsPage((await ask({ kind: 'agents', ...page })) as AgentsPage, page));
       }),
     )
     .get(
