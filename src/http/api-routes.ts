@@ -30,7 +30,7 @@ export interface StreamView extends MarketView {
   readonly history: MarketView['history'] & {
     readonly sequence: number;
     readonly oldest: number;
-    latestFor(family: 'market' | 'agent', key: string | null): PublishedEvent[];
+    latestFor(family: 'market' | 'agent', key: string | null): readonly PublishedEvent[];
     latestArena(): PublishedEvent | undefined;
   };
 }

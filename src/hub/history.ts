@@ -15,6 +15,8 @@ const latestMaps = (): Record<LatestFamily, Map<string, PublishedEvent>> => ({
   orders: new Map(),
 });
 
+const bySequence = (a: PublishedEvent, b: PublishedEvent): number => a.sequence - b.sequence;
+
 /** A ring buffer of the last `capacity` events, in sequence order. */
 export class EventHistory {
   private readonly ring: (PublishedEvent | undefined)[];
@@ -22,6 +24,11 @@ export class EventHistory {
   private size = 0;
   /** Latest event per key, one map per family, so a family's snapshot never walks the other's entries. */
   private readonly latest = latestMaps();
+  /**
+   * Each family's latest states oldest first, built when first asked for after a change: every connect or subscribe
+   * to a whole family takes its snapshot, far more often than a step changes it.
+   */
+  private readonly sorted = new Map<LatestFamily, readonly PublishedEvent[]>();
   /** Every symbol's book, built from the stream's book events. */
   readonly books = new Books();
   /** Recent trades and candles per symbol (for the REST API). */
@@ -51,8 +58,8 @@ export class EventHistory {
     this.market.take(event);
     if (event.retired)
       for (const id of event.retired) {
-        this.latest.agent.delete(id);
-        this.latest.orders.delete(id);
+        if (this.latest.agent.delete(id)) this.sorted.delete('agent');
+        if (this.latest.orders.delete(id)) this.sorted.delete('orders');
       }
     return true;
   }
@@ -61,12 +68,16 @@ export class EventHistory {
   setLatest(event: PublishedEvent): void {
     if (event.family === 'arena') this.arena = event;
     else if (event.family === 'book') this.books.take(event);
-    else if (event.key !== null) this.latest[event.family].set(event.key, event);
+    else if (event.key !== null) {
+      this.latest[event.family].set(event.key, event);
+      this.sorted.delete(event.family);
+    }
   }
 
   /** Replace the whole latest state with `events` (an authoritative snapshot loaded from elsewhere, e.g. Redis). */
   replaceLatest(events: readonly PublishedEvent[]): void {
     for (const map of Object.values(this.latest)) map.clear();
+    this.sorted.clear();
     this.books.clear();
     this.arena = undefined;
     this.mergeLatest(events);
@@ -168,17 +179,22 @@ export class EventHistory {
     return family === 'book' ? this.books.mirror(key) !== undefined : this.latest[family].has(key);
   }
 
-  /** Latest states of a whole family, or of one key. */
-  latestFor(family: KeyedFamily, key: string | null): PublishedEvent[] {
+  /** Latest states of a whole family, or of one key, oldest first (shared: not to be changed). */
+  latestFor(family: KeyedFamily, key: string | null): readonly PublishedEvent[] {
     if (family === 'book') {
       const books = key === null ? this.books.snapshots() : [this.books.snapshot(key)];
-      return books.filter((e) => e !== undefined).sort((a, b) => a.sequence - b.sequence);
+      return books.filter((e) => e !== undefined).sort(bySequence);
     }
     if (key !== null) {
       const one = this.latest[family].get(key);
       return one ? [one] : [];
     }
-    return [...this.latest[family].values()].sort((a, b) => a.sequence - b.sequence);
+    let all = this.sorted.get(family);
+    if (all === undefined) {
+      all = [...this.latest[family].values()].sort(bySequence);
+      this.sorted.set(family, all);
+    }
+    return all;
   }
 
   /** Latest arena event, if any (whether or not it is still in the ring). */

@@ -49,4 +49,30 @@ describe('EventHistory latest state', () => {
     expect(h.latestOf('market.ETH-USD')?.sequence).toBe(7);
     expect(h.length).toBe(1);
   });
+
+  test("a family's snapshot is built once per change, and every change is in the next one", () => {
+    const h = new EventHistory(16);
+    h.append(ev(1, 'market', 'BTC-USD'));
+    h.append(ev(2, 'market', 'ETH-USD'));
+    h.append(ev(3, 'agent', 'A'));
+    h.append(ev(4, 'agent', 'B'));
+    const first = h.latestFor('market', null);
+    // The same array while nothing changed: a connect storm sorts the family once, not once per connect.
+    expect(h.latestFor('market', null)).toBe(first);
+    expect(first.map((e) => e.sequence)).toEqual([1, 2]);
+    const agents = h.latestFor('agent', null);
+    // A market event changes the market family's snapshot only.
+    h.append(ev(5, 'market', 'BTC-USD'));
+    expect(h.latestFor('market', null).map((e) => e.sequence)).toEqual([2, 5]);
+    expect(h.latestFor('agent', null)).toBe(agents);
+    // An event that retires an agent takes it out of the agents' snapshot.
+    h.append({ ...ev(6, 'market', 'ETH-USD'), retired: ['A'] });
+    expect(h.latestFor('agent', null).map((e) => e.key)).toEqual(['B']);
+    expect(h.latestFor('market', null).map((e) => e.sequence)).toEqual([5, 6]);
+    // An authoritative snapshot replaces every family's.
+    h.replaceLatest([ev(9, 'agent', 'C')]);
+    expect([h.latestFor('market', null), h.latestFor('agent', null).map((e) => e.key)]).toEqual([[], ['C']]);
+    h.reset(20);
+    expect(h.latestFor('agent', null)).toEqual([]);
+  });
 });
