@@ -55,6 +55,17 @@ export function isP99Only(p: CurvePoint): boolean {
   return p.failure !== '' && p.lost === 0 && p.failedConnects === 0 && p.errors === 0 && p.receiving >= p.held;
 }
 
+/**
+ * The attempts whose loss a row counts (one entry per attempt, in order). For a reference server the step that ended
+ * its curve is left out: its overload is why the curve ends (bare Bun drops frames past its knee), and the step's own
+ * `failure` says so. Lineage's are all counted: it must not lose even overloaded.
+ */
+export function countedAttempts<T>(reference: boolean, points: readonly CurvePoint[], attempts: readonly T[]): T[] {
+  const last = points.at(-1);
+  if (!reference || last === undefined || last.failure === '') return [...attempts];
+  return attempts.slice(0, Math.max(0, attempts.length - last.attempts));
+}
+
 /** Where the knee lies: between two steps, past the last step (a lower bound), or below the first step. */
 export type KneeBound = 'found' | 'at-least' | 'below';
 /** The bound as the number a row's `extra` carries. */

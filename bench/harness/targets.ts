@@ -26,6 +26,9 @@ export const TARGET_NAMES = [
 ] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** The yardsticks: what they do overloaded is measured, not promised (Lineage's servers must not lose, ever). */
+export const REFERENCE_TARGETS: ReadonlySet<TargetName> = new Set<TargetName>(['bun', 'node']);
+
 export const TARGET_LABELS: Record<TargetName, string> = {
   lineage: 'Lineage',
   'lineage-durable': 'Lineage, SQLite file (durable commits)',

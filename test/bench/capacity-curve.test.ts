@@ -1,7 +1,7 @@
 // The capacity curve: why a step did not keep up, the knee (interpolated in p99 between two steps, or a bound), which
 // part was saturated, and the curve over rounds.
 import { describe, expect, test } from 'bun:test';
-import { curveOver, kneeOf, saturationOf } from '../../bench/harness/capacity-curve.ts';
+import { countedAttempts, curveOver, kneeOf, saturationOf } from '../../bench/harness/capacity-curve.ts';
 import { curvePoint as point } from '../helpers/bench-rows.ts';
 
 const LIMIT = 100;
@@ -46,6 +46,23 @@ describe('the knee', () => {
     });
     expect(kneeOf([point(1000, 500)], LIMIT)).toEqual({ perS: 0, stepPerS: 0, bound: 'below' });
     expect(kneeOf([], LIMIT).bound).toBe('below');
+  });
+});
+
+describe("a row's loss", () => {
+  // One entry per attempt: two steps that kept up, then the step that ended the curve, run twice (p99 first, then loss).
+  const attempts = ['200k', '400k', '500k once', '500k again'];
+  const points = [point(200_000, 10), point(400_000, 20), point(500_000, 300, { lost: 7, attempts: 2 })];
+
+  test("a reference server's step that ended its curve is left out: its overload is why the curve ended", () => {
+    expect(countedAttempts(true, points, attempts)).toEqual(['200k', '400k']);
+  });
+
+  test("Lineage's are all counted, and so are a reference server's when its curve never ended", () => {
+    expect(countedAttempts(false, points, attempts)).toEqual(attempts);
+    const kept = [point(200_000, 10), point(400_000, 20)];
+    expect(countedAttempts(true, kept, ['200k', '400k'])).toEqual(['200k', '400k']);
+    expect(countedAttempts(true, [], [])).toEqual([]);
   });
 });
 

@@ -91,6 +91,11 @@ describe('evaluateTargets', () => {
     const u = evaluateTargets(summarizeRounds(unchecked), unchecked).find((c) => c.goal === '0');
     expect(u?.met).toBe(false);
     expect(u?.measured).toBe('scale/node: 0 lost, 0 dup, 5 windows unassessable');
+    // What a reference server lost past its capacity knee (the step that ended its curve) is said, not counted.
+    const overloaded = [...runs, row('capacity', 'bun', { extra: { pastKneeLoss: 40 } })];
+    const o = evaluateTargets(summarizeRounds(overloaded), overloaded).find((c) => c.goal === '0');
+    expect(o?.met).toBe(true);
+    expect(o?.measured).toBe(`0 in ${overloaded.length} runs (capacity/bun: 40 past its knee, not counted)`);
   });
 
   test('met on the median of per-round ratios, not on one lucky round or on the ratio of medians', () => {

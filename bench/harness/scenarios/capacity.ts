@@ -7,12 +7,12 @@
 // process reads one frame after another, well before the server saturates. The interval is a server flag, so every
 // step starts its own server and load processes: no step inherits the previous one's backlog or memory.
 import { machineBusySeconds } from '../../stats/proc-stats.ts';
-import { type CurvePoint, failureOf, isP99Only, KNEE_BOUND_CODE, kneeOf } from '../capacity-curve.ts';
+import { type CurvePoint, countedAttempts, failureOf, isP99Only, KNEE_BOUND_CODE, kneeOf } from '../capacity-curve.ts';
 import type { Figures } from '../result.ts';
 import { summarize } from '../result.ts';
 import type { CapacityParams } from '../scenario-params.ts';
 import { connect, type Finished, finish, measure, type RunContext, type Window, withSession } from '../session.ts';
-import { benchSymbols, type Target } from '../targets.ts';
+import { benchSymbols, REFERENCE_TARGETS, type Target } from '../targets.ts';
 import { row } from './row.ts';
 
 interface Step {
@@ -128,7 +128,9 @@ export async function runCapacity(
   const shown = kneeWindow ?? firstWindow;
   if (shown === null) throw new Error('capacity: no steps');
   const knee = kneeOf(points, params.p99LimitMs);
-  return row('capacity', target.name, shown, mergeFinished(finished), {
+  const counted = countedAttempts(REFERENCE_TARGETS.has(target.name), points, finished);
+  const past = mergeFinished(finished.slice(counted.length)).loss;
+  return row('capacity', target.name, shown, mergeFinished(counted), {
     connections: params.connections,
     rssPerConnectionKB: null,
     connectsPerS: null,
@@ -137,6 +139,8 @@ export async function runCapacity(
       kneeStepDeliveriesPerS: knee.stepPerS,
       kneeBound: KNEE_BOUND_CODE[knee.bound],
       capacitySteps: points.length,
+      // What a reference server lost, repeated or could not show past its knee (left out of the row's loss above).
+      pastKneeLoss: past.lost + past.duplicated + past.unexpected + past.unassessable,
       p99LimitMs: params.p99LimitMs,
     },
     curve: points,
