@@ -40,6 +40,7 @@ const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   slowResumeFailed: { label: 'slow reader resumes refused', better: 'lower' },
   kneeDeliveriesPerS: { label: 'capacity knee deliveries/s', better: 'higher' },
   kneeStepDeliveriesPerS: { label: 'last step within the p99 limit, deliveries/s', better: 'higher' },
+  pastKneeLoss: { label: 'lost or unassessable in the step that ended a reference curve', better: 'lower' },
 };
 
 export function extraFigure(name: string): Figure {
