@@ -43,6 +43,11 @@ export class Pacer {
     return step;
   }
 
+  /** The monotonic time at which simulated time `at` begins (when `now()` reaches it). */
+  monoAt(at: number): number {
+    return at - this.offset;
+  }
+
   /** Monotonic milliseconds to wait until simulated time `at` (0 when due). */
   waitMs(at: number): number {
     return Math.max(0, at - this.now());

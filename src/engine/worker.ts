@@ -24,6 +24,7 @@ import { withSlowSteps } from './slowed-simulation.ts';
 import { StepLead } from './step-lead.ts';
 import { sliceStep } from './step-slices.ts';
 import { beginStory, checkpointOf, resumeStory, type Story } from './story.ts';
+import { WakeTimer } from './wake-timer.ts';
 import { freshTimes, replyTo, type StepTimes, statsOf, timeStep } from './worker-answers.ts';
 
 declare const self: Worker;
@@ -47,7 +48,7 @@ interface Running {
 }
 
 let running: Running | null = null;
-let timer: ReturnType<typeof setTimeout> | null = null;
+const wake = new WakeTimer();
 let statsTimer: ReturnType<typeof setInterval> | null = null;
 /** Step durations since the last stats; matching ones are also kept apart (see `timeStep`). */
 let times: StepTimes = freshTimes();
@@ -125,8 +126,7 @@ async function start(options: WorkerStartOptions): Promise<void> {
 }
 
 function loop(): void {
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
+  wake.cancel();
   const r = running;
   if (stopped || r === null) return;
   try {
@@ -146,16 +146,16 @@ function loop(): void {
     post({ type: 'fatal', message: error instanceof LockedTooLong ? message : `simulation step failed: ${message}` });
     return;
   }
-  timer = setTimeout(loop, nextWakeMs(r));
+  wake.at(nextWakeAt(r), loop);
 }
 
-/** Until the held commit's retry, the held slice's time, or the lead before the next step. */
-function nextWakeMs(r: Running): number {
-  if (r.writer.blocked) return r.writer.retryInMs;
+/** When to wake (monotonic ms): the held commit's retry, the held slice's time, or the lead before the next step. */
+function nextWakeAt(r: Running): number {
+  if (r.writer.blocked) return r.clock.mono() + r.writer.retryInMs;
   const held = r.outbox.nextDueAt();
-  if (held !== null) return r.pacer.waitMs(held);
+  if (held !== null) return r.pacer.monoAt(held);
   // Silent flow micro-steps (no book, trade, candle or order stream) cost no wake-up: the next eventful step runs them.
-  return r.pacer.waitMs(r.sim.nextDueAt(true) - r.lead.ms());
+  return r.pacer.monoAt(r.sim.nextDueAt(true) - r.lead.ms());
 }
 
 function step(r: Running): void {
@@ -232,7 +232,7 @@ function stop(): void {
     return;
   }
   stopped = true;
-  if (timer !== null) clearTimeout(timer);
+  wake.cancel();
   if (statsTimer !== null) clearInterval(statsTimer);
   const r = running;
   if (r !== null) {

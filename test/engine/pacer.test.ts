@@ -178,6 +178,19 @@ describe('pacing (monotonic waits, wall-clock timestamps)', () => {
     expect(pacer.waitMs(clock.wall() + 250)).toBe(250);
   });
 
+  test('monoAt: the monotonic time a simulated millisecond begins, after the clocks were agreed again', () => {
+    const clock = new FakeClock(1_750_000_000_000, 5_000.6);
+    const pacer = new Pacer(clock);
+    clock.w -= HOUR;
+    pacer.resync();
+    const at = pacer.now() + 250;
+    // Exactly when now() reaches it (a fractional monotonic time), not 250 ms from a whole-millisecond now().
+    clock.m = pacer.monoAt(at);
+    expect(pacer.now()).toBe(at);
+    clock.m -= 0.01;
+    expect(pacer.now()).toBe(at - 1);
+  });
+
   test("steppedClock (the worker's test-only clock) steps the wall clock once, never the monotonic one", () => {
     const base = new FakeClock();
     const c = steppedClock(base, 1000, -HOUR);
