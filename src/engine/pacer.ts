@@ -47,11 +47,6 @@ export class Pacer {
   monoAt(at: number): number {
     return at - this.offset;
   }
-
-  /** Monotonic milliseconds to wait until simulated time `at` (0 when due). */
-  waitMs(at: number): number {
-    return Math.max(0, at - this.now());
-  }
 }
 
 /** True when a schedule due at `dueAt` is so far behind `now` that its missed steps are skipped (rebased). */
