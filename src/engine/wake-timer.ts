@@ -17,7 +17,7 @@ export interface WakeDeps {
 
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
-export const workerWakeDeps: WakeDeps = {
+const workerWakeDeps: WakeDeps = {
   mono: () => performance.now(),
   setTimer: (fn, ms) => setTimeout(fn, ms),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
