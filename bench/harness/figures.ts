@@ -28,6 +28,7 @@ const EXTRAS: Record<string, { label: string; better: 'lower' | 'higher' }> = {
   bytesPerDelivery: { label: 'bytes/delivery on the wire', better: 'lower' },
   serverCores: { label: 'server cores busy', better: 'lower' },
   mainThreadCpuPerMillion: { label: 'main thread CPU µs/delivery', better: 'lower' },
+  warmupCpuPerMillion: { label: 'server CPU µs/delivery during the warm-up', better: 'lower' },
   rssChangePct: { label: 'churn RSS change %', better: 'lower' },
   rssGrowthAfterCycle1Pct: { label: 'churn RSS growth after cycle 1 %', better: 'lower' },
   heapGrowthAfterCycle1Pct: { label: 'churn JS heap growth after cycle 1 %', better: 'lower' },

@@ -48,6 +48,8 @@ export interface StormParams {
   symbols: number;
   intervalMs: number;
   warmMs: number;
+  /** Storms run after the warm-up and before the window (not measured): every server has run its resume path once. */
+  practiceRounds: number;
   rounds: number;
   roundGapMs: number;
   /** How long each client stays away (so it misses events and the resume has something to replay). */

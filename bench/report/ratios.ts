@@ -53,6 +53,7 @@ export const RATIOS: readonly RatioDef[] = [
     ]),
     ...vs(s, 'lineage', 'node', ['cpuPerMillion', 'age.p99', 'rssPerConnectionKB']),
   ]),
+  ...vs('fanout', 'lineage', 'bun', ['extra.warmupCpuPerMillion']),
   ...vs('fanout', 'lineage-sim', 'lineage', ['age.p99', 'firstAge.p99']),
   ...vs('fanout', 'lineage-durable', 'lineage', ['cpuPerMillion']),
   ...(['lineage-compression-shared', 'lineage-compression-dedicated'] as const).flatMap((t) =>

@@ -81,10 +81,13 @@ export function evaluateTargets(rows: readonly Summary[], runs: readonly Row[]):
       const other = find(rows, scenario, reference);
       if (!lineage || !other) continue;
       const r = roundRatio(runs, scenario, 'lineage', reference, 'cpuPerMillion');
+      // Fan-out also measures its warm-up: what the start costs, shown beside the steady figure the target is met on.
+      const warm = roundRatio(runs, scenario, 'lineage', reference, 'extra.warmupCpuPerMillion');
+      const warmText = warm.n > 0 ? `; during the warm-up before the window ${ratioRange(warm)}` : '';
       out.push({
         target: `Server CPU per delivery, ${label}, vs ${reference === 'bun' ? 'bare Bun pub/sub' : 'Node + ws'}`,
         goal,
-        measured: `${ratioRange(r)}${reference === 'node' ? ` = 1/${short(1 / r.median)}` : ''} (${cell(lineage, 'cpuPerMillion')} vs ${cell(other, 'cpuPerMillion')} µs)`,
+        measured: `${ratioRange(r)}${reference === 'node' ? ` = 1/${short(1 / r.median)}` : ''} (${cell(lineage, 'cpuPerMillion')} vs ${cell(other, 'cpuPerMillion')} µs)${warmText}`,
         met: r.n > 0 && r.median <= max,
       });
     }

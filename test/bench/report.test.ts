@@ -126,6 +126,20 @@ describe('evaluateTargets', () => {
     expect(pairedCheck?.met).toBe(true);
     expect(pairedCheck?.measured).toStartWith('1.00× (1.00–1.10×)');
   });
+
+  test("fan-out's warm-up is shown beside the steady figure, and the target is met on the steady one", () => {
+    const warm = (l: number, b: number, round: number) => [
+      row('fanout', 'lineage', { round, cpuPerMillion: 1.05, extra: { warmupCpuPerMillion: l } }),
+      row('fanout', 'bun', { round, cpuPerMillion: 1, extra: { warmupCpuPerMillion: b } }),
+    ];
+    const two = [...warm(1.6, 1, 1), ...warm(1.8, 1, 2)];
+    const check = evaluateTargets(summarizeRounds(two), two).find((c) => c.goal === '≤ 1.10×');
+    expect(check?.met).toBe(true);
+    expect(check?.measured).toEndWith('; during the warm-up before the window 1.70× (1.60–1.80×)');
+    // Without the warm-up figure (older results), the text is the steady figure alone.
+    const plain = evaluateTargets(summarizeRounds(runs), runs).find((c) => c.goal === '≤ 1.10×');
+    expect(plain?.measured).not.toContain('warm-up');
+  });
 });
 
 describe('evaluateTargets, churn memory', () => {

@@ -115,6 +115,9 @@ describe('bench smoke (tiny scale, every server)', () => {
           expect(finite(row.extra.heapGrowthAfterCycle1Pct ?? null)).toBe(true);
         }
         if (scenario === 'storm') expect(row.extra.failedReconnects).toBe(0);
+        // A practice storm ran before the window (every server), and only the window's rounds are reported.
+        if (scenario === 'storm') expect([row.extra.practiceRounds, row.extra.rounds]).toEqual([1, 2]);
+        if (scenario === 'fanout') expect(row.extra.warmupCpuPerMillion).toBeGreaterThanOrEqual(0);
         if (scenario === 'capacity') expectCurve(row);
         if (scenario === 'slow-reader' && row.target !== 'lineage-busy') {
           expect(row.extra.slowClients).toBe(2);

@@ -3,7 +3,7 @@
 
 import type { Figures } from '../result.ts';
 import type { FanoutParams } from '../scenario-params.ts';
-import { connect, finish, measure, type RunContext, withSession } from '../session.ts';
+import { connect, finish, measure, perMillion, type RunContext, withSession } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
 import { p, row } from './row.ts';
 
@@ -18,7 +18,8 @@ export async function runFanout(
   const lifetimeMs = params.warmMs + params.measureMs + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
     const c = await connect(s, params.connections, params.concurrency);
-    await Bun.sleep(params.warmMs);
+    // The warm-up is a window too: what the server costs while its JIT is still compiling, beside the steady figure.
+    const warm = await measure(s, params.warmMs);
     const w = await measure(s, params.measureMs);
     const finished = await finish(s, stallMs);
     return row(scenario, target.name, w, finished, {
@@ -29,6 +30,7 @@ export async function runFanout(
         eventsPerSPerClient: (1000 / params.intervalMs) * params.symbols,
         connectP99Ms: p(c.connectMs, 0.99),
         failedConnects: c.failed,
+        warmupCpuPerMillion: perMillion(warm).server,
       },
     });
   });

@@ -14,20 +14,25 @@ export async function runStorm(
   stallMs: number,
 ): Promise<Figures> {
   const workload = { symbols: benchSymbols(params.symbols), intervalMs: params.intervalMs };
-  const lifetimeMs = params.warmMs + params.rounds * (params.roundGapMs + 60_000) + 240_000;
+  const storms = params.practiceRounds + params.rounds;
+  const lifetimeMs = params.warmMs + storms * (params.roundGapMs + 60_000) + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
     const c = await connect(s, params.connections, params.concurrency);
     await Bun.sleep(params.warmMs);
+    const storm = () =>
+      s.fleet.all<StormReply>({ cmd: 'storm', offlineMs: params.offlineMs, jitterMs: params.jitterMs }, 120_000);
+    // Practice storms: their reconnects are not timed, but a failed one still counts, and their events are loss-checked.
+    let failed = 0;
+    for (let round = 0; round < params.practiceRounds; round++) {
+      for (const r of await storm()) failed += r.failed;
+      await Bun.sleep(params.roundGapMs);
+    }
     const mark = await startWindow(s);
     const reconnectMs = new Histogram();
     let stormSeconds = 0;
-    let failed = 0;
     let replayed = 0;
     for (let round = 0; round < params.rounds; round++) {
-      const replies = await s.fleet.all<StormReply>(
-        { cmd: 'storm', offlineMs: params.offlineMs, jitterMs: params.jitterMs },
-        120_000,
-      );
+      const replies = await storm();
       for (const r of replies) {
         reconnectMs.merge(r.reconnectMs);
         failed += r.failed;
@@ -48,6 +53,7 @@ export async function runStorm(
         replayedPerRound: replayed / params.rounds,
         failedReconnects: failed,
         rounds: params.rounds,
+        practiceRounds: params.practiceRounds,
         connectP99Ms: p(c.connectMs, 0.99),
       },
     });
