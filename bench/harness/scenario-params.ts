@@ -33,8 +33,13 @@ export interface ChurnParams {
   warmMs: number;
   /** Length of one churn cycle. */
   churnMs: number;
-  /** Churn cycles, each followed by a quiet settle and an RSS (and heap) reading. */
+  /** Churn cycles in the CPU window, each followed by a quiet settle and an RSS (and heap) reading. */
   cycles: number;
+  /**
+   * Churn cycles before the window (not timed): every server has run its churn paths once. Their RSS and heap are read
+   * like the others', so memory is judged from the first churn of all.
+   */
+  practiceCycles: number;
   /** Quiet time after each cycle before RSS is read again. */
   settleMs: number;
   holdMs: [number, number];

@@ -122,7 +122,7 @@ export interface Window {
   held: number;
 }
 
-interface WindowMark {
+export interface WindowMark {
   cpu0: number;
   main0: number;
   load0: number;

@@ -72,3 +72,10 @@ export function table(head: string[], rows: string[][]): string {
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 }
+
+/** `, after 1 practice storm` for the workload line (nothing for old results without practice runs, or with none). */
+export function practice(count: number | undefined, what: string): string {
+  return count === undefined || count === 0
+    ? ''
+    : `, after ${num(count)} untimed practice ${what}${count === 1 ? '' : 's'}`;
+}

@@ -9,7 +9,7 @@ import { boxSection } from './box-md.ts';
 import { capacitySection } from './capacity-md.ts';
 import { churnCycles } from './churn-md.ts';
 import type { Comparison } from './compare.ts';
-import { cell, num, pct, ratioRange, short, table } from './format.ts';
+import { cell, num, pct, practice, ratioRange, short, table } from './format.ts';
 import { SCENARIO_LABELS } from './labels.ts';
 import { measuredSections } from './measured-md.ts';
 import { roundRatio } from './ratios.ts';
@@ -283,8 +283,8 @@ ${comparisonSection(comparison)}
 
 Workloads: scale ${p.scale.stages.map((s) => num(s)).join(' → ')} connections, ${p.scale.symbols} symbols every ${p.scale.intervalMs} ms;
 fan-out ${num(p.fanout.connections)} connections, ${p.fanout.symbols} symbols every ${p.fanout.intervalMs} ms;
-churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections, ${num(p.churn.cycles)} cycles of ${num(p.churn.churnMs / 1000, 1)} s churn and ${num(p.churn.settleMs / 1000, 1)} s quiet;
-storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline;
+churn ${num(p.churn.steady)} steady + ${num(p.churn.togglers)} toggling + ${num(p.churn.loopers)} reconnecting connections, ${num(p.churn.cycles)} cycles of ${num(p.churn.churnMs / 1000, 1)} s churn and ${num(p.churn.settleMs / 1000, 1)} s quiet${practice(p.churn.practiceCycles, 'cycle')};
+storm ${num(p.storm.connections)} connections × ${p.storm.rounds} rounds, ${p.storm.offlineMs} ms offline${practice(p.storm.practiceRounds, 'storm')};
 compression and SSE as fan-out (${num(p.compression.connections)} and ${num(p.sse.connections)} connections);
 box ${num(p.box.connections)} connections over ${p.box.gateways} gateways on one port (a \`--role all\` node beside it holds ${num(p.box.connections / p.box.gateways)}), ${p.box.symbols} symbols every ${p.box.intervalMs} ms, ≤ ${num(p.box.perLoader)} per load process, each to its own 127.0.0.x;
 slow readers ${num(p.slowReader.fast)} fast + ${num(p.slowReader.slow)} slow at ${num(p.slowReader.slowFraction * 100)}% of a fast reader's bytes, ${p.slowReader.symbols} symbols every ${p.slowReader.intervalMs} ms with the books' streams, \`conflate_ms\` ${p.slowReader.conflateMs}, send buffer ${num(p.slowReader.sendBufferBytes / 1024)} KB;

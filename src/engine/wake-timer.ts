@@ -2,6 +2,8 @@
 // fires a fractional delay up to a millisecond early, and the worker then woke a second time, up to a millisecond late.
 // So the timer is set a little early, and what is left is slept on a futex (`Atomics.wait`: a sleep, never a spin).
 
+import { systemClock } from './pacer.ts';
+
 /** How much earlier than the due time the timer is set. */
 export const EARLY_MS = 1;
 /** The longest remainder slept; a timer that fired earlier than this is set again instead. */
@@ -18,7 +20,8 @@ export interface WakeDeps {
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
 const workerWakeDeps: WakeDeps = {
-  mono: () => performance.now(),
+  // The clock the worker's due times are read on (a stepped test clock steps only the wall clock).
+  mono: systemClock.mono,
   setTimer: (fn, ms) => setTimeout(fn, ms),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   sleep: (ms) => void Atomics.wait(cell, 0, 0, ms),

@@ -292,6 +292,15 @@ describe('rendering', () => {
     expect(md).not.toContain('The machine was busy');
   });
 
+  test("the workload line names churn's and storm's untimed practice runs, and old results without them render plain", () => {
+    expect(renderMarkdown(result)).toContain('s quiet, after 1 untimed practice cycle;');
+    expect(renderMarkdown(result)).toContain('ms offline, after 1 untimed practice storm;');
+    const { practiceCycles: _c, ...oldChurn } = result.profile.churn;
+    const { practiceRounds: _r, ...oldStorm } = result.profile.storm;
+    const old = { ...result, profile: { ...result.profile, churn: oldChurn, storm: oldStorm } } as BenchResult;
+    expect(renderMarkdown(old)).toMatch(/s quiet;\nstorm .* ms offline;\n/);
+  });
+
   test('with rounds, each figure is its median with the range, and a busy round is called out', () => {
     const three = [12, 10, 20].map((p99, i) => row('fanout', 'lineage', { round: i + 1, age: age(p99) }));
     const busy = benchResult(three, 3);

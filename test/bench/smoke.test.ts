@@ -109,6 +109,9 @@ describe('bench smoke (tiny scale, every server)', () => {
         if (scenario === 'box') expectBoxRow(row);
         if (scenario === 'churn') expect(finite(row.extra.rssChangePct ?? null)).toBe(true);
         if (scenario === 'churn') expect(finite(row.extra.rssGrowthAfterCycle1Pct ?? null)).toBe(true);
+        // A practice cycle ran before the window; its memory is read like the measured cycles' (1 + 2 readings).
+        if (scenario === 'churn') expect([row.extra.practiceCycles, row.extra.cycles]).toEqual([1, 3]);
+        if (scenario === 'churn') expect(finite(row.extra.rssCycle3MB ?? null)).toBe(true);
         // Lineage's heap after each cycle: the live heap on the run that collects before each reading.
         if (scenario === 'churn' && row.target.startsWith('lineage')) {
           expect(row.extra.heapLive).toBe(row.target === 'lineage-gc' ? 1 : 0);

@@ -1,5 +1,7 @@
 // Scenario (c), churn: steady clients keep receiving while others toggle subscriptions and connect/disconnect, in
-// cycles with a quiet settle after each; RSS (and, for Lineage, the JavaScript heap) is read after every cycle.
+// cycles with a quiet settle after each; RSS (and, for Lineage, the JavaScript heap) is read after every cycle. The
+// first `practiceCycles` run before the CPU window (every server has compiled its churn paths before they are timed),
+// but they are memory cycles like the rest: the memory target is still judged after the very first churn.
 import type { ChurnReply } from '../../load/commands.ts';
 import { Histogram } from '../../stats/histogram.ts';
 import { split } from '../load-fleet.ts';
@@ -14,6 +16,7 @@ import {
   sampleRss,
   startWindow,
   stopWindow,
+  type WindowMark,
   withSession,
 } from '../session.ts';
 import { benchSymbols, type Target } from '../targets.ts';
@@ -47,7 +50,8 @@ export async function runChurn(
     intervalMs: params.intervalMs,
   };
   const cycleMs = params.churnMs + params.settleMs + SAMPLE_MS + 15_000;
-  const lifetimeMs = params.warmMs + params.cycles * cycleMs + 240_000;
+  const memoryCycles = params.practiceCycles + params.cycles;
+  const lifetimeMs = params.warmMs + memoryCycles * cycleMs + 240_000;
   return withSession(ctx, target, workload, params.loaders, lifetimeMs, async (s) => {
     const heap = heapReader(s.server.output ?? (() => ''));
     await connect(s, params.steady, params.concurrency);
@@ -55,10 +59,12 @@ export async function runChurn(
     const before = await sampleMemory(s, heap);
     const togglers = split(params.togglers, s.fleet.size);
     const loopers = split(params.loopers, s.fleet.size);
-    const mark = await startWindow(s);
+    let mark: WindowMark | null = null;
     const replies: ChurnReply[] = [];
     const cycles: { rss: number; heap: number | null }[] = [];
-    for (let c = 0; c < params.cycles; c++) {
+    for (let c = 0; c < memoryCycles; c++) {
+      const practice = c < params.practiceCycles;
+      if (!practice && mark === null) mark = await startWindow(s);
       await s.fleet.all((i) => ({
         cmd: 'churn-start',
         plan: {
@@ -73,13 +79,15 @@ export async function runChurn(
         },
       }));
       await Bun.sleep(params.churnMs);
-      replies.push(...(await s.fleet.all<ChurnReply>({ cmd: 'churn-stop' })));
+      const stopped = await s.fleet.all<ChurnReply>({ cmd: 'churn-stop' });
+      if (!practice) replies.push(...stopped);
       await Bun.sleep(params.settleMs);
       const m = await sampleMemory(s, heap);
       cycles.push(m);
       const heapText = m.heap === null ? '' : `, JS heap ${(m.heap / MB).toFixed(1)} MB`;
-      ctx.log(`  churn cycle ${c + 1}: RSS ${(m.rss / MB).toFixed(1)} MB${heapText}`);
+      ctx.log(`  churn cycle ${c + 1}${practice ? ' (practice)' : ''}: RSS ${(m.rss / MB).toFixed(1)} MB${heapText}`);
     }
+    if (mark === null) throw new Error('churn: no measured cycle (cycles must be at least 1)');
     const w = await stopWindow(s, mark);
     const finished = await finish(s, stallMs);
     const connectMs = new Histogram();
@@ -95,6 +103,7 @@ export async function runChurn(
     const last = cycles[cycles.length - 1] as { rss: number; heap: number | null };
     const extra: Record<string, number> = {
       cycles: cycles.length,
+      practiceCycles: params.practiceCycles,
       rssBeforeMB: before.rss / MB,
       rssAfterMB: last.rss / MB,
       rssChangePct: ((last.rss - before.rss) / before.rss) * 100,
